@@ -1,0 +1,249 @@
+"""The obligations a member must meet, read from a profile file.
+
+Rules are data, not code: the City of Toronto's 2016 bulletin ships as
+`profiles/toronto-2016.toml`, and another municipality writes its own file in
+the same shape. The loader checks the whole file and reports every problem at
+once, naming the step and the field, so a clerk can fix a profile in one pass.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
+
+from transition.errors import TransitionError
+
+SCHEMA_VERSION = 1
+DEFAULT_PROFILE = "toronto-2016.toml"
+
+Anchor = Literal["publication-cutoff", "filing-date"]
+AppliesTo = Literal["option2-city-account", "option1-campaign-account", "member"]
+
+ANCHORS: tuple[str, ...] = ("publication-cutoff", "filing-date")
+APPLIES_TO: tuple[str, ...] = ("option2-city-account", "option1-campaign-account", "member")
+
+#: The option each account-level target belongs to (bulletin para 19a, 19b).
+OPTION_OF_TARGET = {"option1-campaign-account": 1, "option2-city-account": 2}
+
+
+@dataclass(frozen=True)
+class Step:
+    """One dated obligation, due on its anchor date plus `offset_days`."""
+
+    id: str
+    title: str
+    explanation: str
+    paragraph: str
+    applies_to: AppliesTo
+    anchor: Anchor
+    offset_days: int
+    #: For a member-wide step, the option it belongs to; None for both.
+    option: int | None
+
+    @property
+    def per_account(self) -> bool:
+        return self.applies_to != "member"
+
+    def applies_under(self, option: int) -> bool:
+        wanted = OPTION_OF_TARGET.get(self.applies_to, self.option)
+        return wanted is None or wanted == option
+
+
+@dataclass(frozen=True)
+class Reminder:
+    """A standing obligation with no date (bulletin para 15, 17, other obligations)."""
+
+    id: str
+    title: str
+    explanation: str
+    paragraph: str
+
+
+@dataclass(frozen=True)
+class Profile:
+    id: str
+    name: str
+    municipality: str
+    source: str
+    #: Registration emails in these domains make an account City-connected.
+    city_email_domains: tuple[str, ...]
+    steps: tuple[Step, ...]
+    reminders: tuple[Reminder, ...]
+
+    def step(self, step_id: str) -> Step:
+        for step in self.steps:
+            if step.id == step_id:
+                return step
+        raise TransitionError(f"profile {self.id} has no step {step_id!r}")
+
+    def is_city_email(self, email: str) -> bool:
+        domain = email.rpartition("@")[2].strip().lower()
+        return any(domain == d or domain.endswith("." + d) for d in self.city_email_domains)
+
+
+class ProfileError(TransitionError):
+    """A profile file that cannot be used, with every problem found in it."""
+
+
+def load_profile(path: Path | str | None = None) -> Profile:
+    """Read and validate a profile; None reads the Toronto 2016 profile."""
+    if path is None:
+        source = resources.files("transition") / "profiles" / DEFAULT_PROFILE
+        label = DEFAULT_PROFILE
+    else:
+        source = Path(path)
+        label = str(path)
+    try:
+        text = source.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ProfileError(f"no profile file at {label}; check the --profile path") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise ProfileError(f"cannot read profile {label}: {error}") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise ProfileError(f"profile {label} is not valid TOML: {error}") from None
+    return parse_profile(data, label)
+
+
+def parse_profile(data: dict[str, Any], label: str = "profile") -> Profile:
+    """Build a Profile from parsed TOML, or raise ProfileError listing every problem."""
+    problems: list[str] = []
+    if data.get("schema") != SCHEMA_VERSION:
+        problems.append(f"schema: expected {SCHEMA_VERSION}, found {data.get('schema')!r}")
+    header = _table(data.get("profile"), "[profile]", problems)
+    fields = _Fields(header, "[profile]", problems)
+    domains = header.get("city_email_domains")
+    if not (
+        isinstance(domains, list) and domains and all(isinstance(d, str) and d for d in domains)
+    ):
+        problems.append(
+            "[profile] city_email_domains: give a list of domains, such as ['toronto.ca']"
+        )
+        domains = []
+    profile_fields = dict(
+        id=fields.text("id"),
+        name=fields.text("name"),
+        municipality=fields.text("municipality"),
+        source=fields.text("source"),
+    )
+    steps = tuple(
+        _parse_step(raw, n, problems) for n, raw in enumerate(_entries(data, "steps", problems))
+    )
+    reminders = tuple(
+        _parse_reminder(raw, n, problems)
+        for n, raw in enumerate(_entries(data, "reminders", problems))
+    )
+    if not steps:
+        problems.append("steps: a profile needs at least one [[steps]] entry")
+    ids = [item.id for item in (*steps, *reminders) if item.id]
+    for duplicate in sorted({i for i in ids if ids.count(i) > 1}):
+        problems.append(f"step {duplicate!r} id: used more than once; ids must be unique")
+    if problems:
+        raise ProfileError(f"profile {label} has {_count(problems)}: " + "; ".join(problems))
+    return Profile(
+        **profile_fields,
+        city_email_domains=tuple(d.lower().lstrip("@") for d in domains),
+        steps=steps,
+        reminders=reminders,
+    )
+
+
+def _parse_step(raw: Any, index: int, problems: list[str]) -> Step:
+    fields = _Fields(raw, _where("steps", raw, index), problems)
+    applies_to = fields.choice("applies_to", APPLIES_TO)
+    option = fields.raw.get("option")
+    if option is not None and (applies_to != "member" or option not in (1, 2)):
+        problems.append(
+            f"{fields.where} option: only a member step takes an option, and it must be 1 or 2"
+        )
+        option = None
+    return Step(
+        id=fields.identifier(),
+        title=fields.text("title"),
+        explanation=fields.text("explanation"),
+        paragraph=fields.text("paragraph"),
+        applies_to=applies_to,  # type: ignore[arg-type]
+        anchor=fields.choice("anchor", ANCHORS),  # type: ignore[arg-type]
+        offset_days=fields.integer("offset_days"),
+        option=option,
+    )
+
+
+def _parse_reminder(raw: Any, index: int, problems: list[str]) -> Reminder:
+    fields = _Fields(raw, _where("reminders", raw, index), problems)
+    return Reminder(
+        id=fields.identifier(),
+        title=fields.text("title"),
+        explanation=fields.text("explanation"),
+        paragraph=fields.text("paragraph"),
+    )
+
+
+class _Fields:
+    """Reads fields of one TOML table, recording a problem for each bad one."""
+
+    def __init__(self, raw: Any, where: str, problems: list[str]):
+        self.raw = raw if isinstance(raw, dict) else {}
+        self.where = where
+        self.problems = problems
+
+    def _problem(self, name: str, text: str) -> None:
+        self.problems.append(f"{self.where} {name}: {text}")
+
+    def text(self, name: str) -> str:
+        value = self.raw.get(name)
+        if isinstance(value, str) and value.strip():
+            return value.strip()
+        self._problem(name, "missing" if value is None else "must be non-empty text")
+        return ""
+
+    def identifier(self) -> str:
+        value = self.text("id")
+        if value and not all(c.isalnum() or c in "-_" for c in value):
+            self._problem("id", "use letters, digits, '-' and '_' only")
+        return value
+
+    def choice(self, name: str, allowed: tuple[str, ...]) -> str:
+        value = self.raw.get(name)
+        if value in allowed:
+            return value
+        found = "missing" if value is None else f"unknown {value!r}"
+        self._problem(name, f"{found}; expected one of {', '.join(allowed)}")
+        return allowed[0]
+
+    def integer(self, name: str) -> int:
+        value = self.raw.get(name, 0)
+        if isinstance(value, int) and not isinstance(value, bool) and abs(value) <= 366:
+            return value
+        self._problem(name, "must be a whole number of days between -366 and 366")
+        return 0
+
+
+def _table(value: Any, where: str, problems: list[str]) -> dict[str, Any]:
+    if isinstance(value, dict):
+        return value
+    problems.append(f"{where}: missing table")
+    return {}
+
+
+def _entries(data: dict[str, Any], key: str, problems: list[str]) -> list[Any]:
+    value = data.get(key, [])
+    if isinstance(value, list):
+        return value
+    problems.append(f"{key}: must be an array of tables ([[{key}]])")
+    return []
+
+
+def _where(key: str, raw: Any, index: int) -> str:
+    kind = "step" if key == "steps" else "reminder"
+    if isinstance(raw, dict) and isinstance(raw.get("id"), str) and raw["id"]:
+        return f"{kind} {raw['id']!r}"
+    return f"{kind} #{index + 1}"
+
+
+def _count(problems: list[str]) -> str:
+    return "1 problem" if len(problems) == 1 else f"{len(problems)} problems"
