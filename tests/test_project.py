@@ -1,0 +1,100 @@
+"""Promises about the project's shape: a pure core, light commands, a full wheel."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+from conftest import SCRIPT
+
+ROOT = Path(__file__).resolve().parent.parent
+HEAVY = {"sqlalchemy", "sqlmodel", "weasyprint", "alembic"}
+PURE_CORE = ["transition.calendar", "transition.rules", "transition.planner"]
+EDGE = {"typer", "click", "rich", "jinja2", *HEAVY}
+
+
+def _imported_after(code: str) -> set[str]:
+    probe = f"{code}\nimport sys, json\nprint(json.dumps(sorted(sys.modules)))"
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    return {name.split(".")[0] for name in json.loads(done.stdout)}
+
+
+def test_the_core_imports_nothing_from_the_edge():
+    imported = _imported_after("\n".join(f"import {module}" for module in PURE_CORE))
+    assert not imported & EDGE
+
+
+def test_core_modules_do_not_import_edge_modules_of_the_project():
+    code = "\n".join(f"import {module}" for module in PURE_CORE)
+    probe = (
+        f"{code}\nimport sys\nprint(' '.join(m for m in sys.modules if m.startswith('transition')))"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    loaded = set(done.stdout.split())
+    assert loaded <= {"transition", "transition.errors", *PURE_CORE}
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["--help"], ["calendar", "2030", "--json"], ["rules", "--json"], ["calendar", "--help"]],
+)
+def test_date_commands_do_not_import_the_database_or_pdf_libraries(args):
+    done = subprocess.run(
+        [str(SCRIPT), *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPROFILEIMPORTTIME": "1"},
+    )
+    assert done.returncode == 0
+    imported = {line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines()}
+    assert not {name for name in imported if name.split(".")[0] in HEAVY}
+
+
+def test_every_command_has_help_and_a_place_in_the_readme():
+    import typer
+
+    from transition.cli import app
+
+    command = typer.main.get_command(app)
+    readme = (ROOT / "README.md").read_text()
+    for name, sub in command.commands.items():  # type: ignore[attr-defined]
+        assert sub.help, f"{name} has no help text"
+        assert f"transition {name}" in readme, f"README does not show `transition {name}`"
+
+
+def test_the_wheel_ships_templates_migrations_and_the_profile(tmp_path):
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-q",
+            "-w",
+            str(tmp_path),
+            str(ROOT),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    (wheel,) = tmp_path.glob("transition-*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    assert "transition/profiles/toronto-2016.toml" in names
+    assert any(name.startswith("transition/templates/") for name in names)
+    assert any(name.startswith("transition/migrations/") for name in names)
+
+
+def test_the_snapshot_of_every_election_to_2100_is_current():
+    sys.path.insert(0, str(ROOT / "scripts"))
+    try:
+        from snapshot_elections import SNAPSHOT, snapshot_text
+    finally:
+        sys.path.pop(0)
+    assert SNAPSHOT.read_text() == snapshot_text(), "run `make snapshot` and review the diff"

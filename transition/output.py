@@ -1,0 +1,56 @@
+"""How every command shows its result: a table for people, JSON for scripts.
+
+One helper for all listings keeps the two forms in step: a command builds the
+JSON-ready payload once and says how to draw it for a person; `--json` prints
+the payload itself.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Sequence
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+
+def human_date(day: date) -> str:
+    """A date as people read it: "Wednesday, May 1, 2030"."""
+    return f"{day:%A}, {day:%B} {day.day}, {day.year}"
+
+
+def iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+def emit(payload: Any, *, as_json: bool, human: Callable[[Console], None]) -> None:
+    """Print `payload` as JSON, or let `human` draw it on a rich console."""
+    if as_json:
+        sys.stdout.write(json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
+        return
+    from rich.console import Console
+
+    human(Console(highlight=False))
+
+
+def table(title: str | None, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> Any:
+    """A plain rich table, the one look every listing shares."""
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
+    # Cells are Text, never markup: a handle like "[red]" prints as typed.
+    grid = Table(
+        title=Text(title) if title else None,
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+        show_edge=False,
+    )
+    for column in columns:
+        grid.add_column(column, overflow="fold")
+    for row in rows:
+        grid.add_row(*(Text("" if cell is None else str(cell)) for cell in row))
+    return grid
