@@ -1,0 +1,182 @@
+"""The database file: created safely, upgraded safely, refused when it is not ours."""
+
+from __future__ import annotations
+
+import sqlite3
+import stat
+
+import pytest
+from conftest import as_json, invoke_transition, ok
+
+from transition.database import HEAD, REVISIONS, backup, resource_dir
+
+T = invoke_transition
+
+
+def test_a_new_database_is_private_wal_and_current(db_path):
+    ok(T("init"))
+    assert stat.S_IMODE(db_path.stat().st_mode) == 0o600
+    with sqlite3.connect(db_path) as connection:
+        assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert connection.execute("SELECT version_num FROM alembic_version").fetchone()[0] == HEAD
+    assert not list(db_path.parent.glob(".transition.db.*"))  # no scratch file left behind
+
+
+def test_the_default_database_lives_in_the_user_data_folder(monkeypatch, tmp_path):
+    monkeypatch.delenv("TRANSITION_DB")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    out = ok(T("init"))
+    assert str(tmp_path / "data" / "transition" / "transition.db") in out
+
+
+def test_db_option_and_sqlalchemy_url(tmp_path):
+    first, second = tmp_path / "a.db", tmp_path / "b.db"
+    ok(T("init", "--db", str(first)))
+    ok(T("init", "--db", f"sqlite:///{second}"))
+    assert first.exists() and second.exists()
+    ok(T("election", "add", "--year", "2030", "--db", str(first)))
+    assert (
+        as_json(T("election", "list", "--json", "--db", f"sqlite:///{first}"))[0]["name"] == "2030"
+    )
+    assert as_json(T("election", "list", "--json", "--db", str(second))) == []
+
+
+def test_the_migrations_match_the_code():
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    config = Config()
+    config.set_main_option("script_location", str(resource_dir("migrations")))
+    scripts = ScriptDirectory.from_config(config)
+    chain = [script.revision for script in scripts.walk_revisions()]
+    assert tuple(reversed(chain)) == REVISIONS
+    assert scripts.get_current_head() == HEAD
+
+
+def _database_at(path, revision: str) -> None:
+    """A database as an older release made it: the migrations up to `revision` only."""
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import create_engine
+
+    engine = create_engine(f"sqlite:///{path}")
+    with engine.begin() as connection:
+        config = Config()
+        config.set_main_option("script_location", str(resource_dir("migrations")))
+        config.attributes["connection"] = connection
+        command.upgrade(config, revision)
+    engine.dispose()
+
+
+FIRST_REVISION_DATA = [
+    "INSERT INTO member (id, name, ward, office, created_at) "
+    "VALUES (1, 'Jane Doe', '7', 'councillor', '2026-01-05 10:00:00')",
+    "INSERT INTO account (id, member_id, platform, handle, role, email, identifies_member, "
+    "publicised, uses_logo, city_resources, created_at) VALUES (1, 1, 'X', '@CllrDoe', 'single', "
+    "'jane.doe@toronto.ca', 0, 0, 0, 0, '2026-01-05 10:00:00')",
+    "INSERT INTO event (at, actor, action, subject, summary) "
+    "VALUES ('2026-01-05 10:00:00', 'clerk', 'member.added', 'member 1', 'added Jane Doe')",
+]
+
+
+def test_a_database_from_the_first_release_upgrades_with_nothing_lost(db_path):
+    _database_at(db_path, REVISIONS[0])
+    with sqlite3.connect(db_path) as connection:
+        for statement in FIRST_REVISION_DATA:
+            connection.execute(statement)
+    connection.close()
+    ok(T("election", "add", "--year", "2030"))
+    ok(T("member", "set", "jane", "--running", "yes", "--option", "single"))
+    steps = as_json(T("checklist", "--json", "--today", "2030-04-01"))
+    assert len(steps) == 6 and steps[0]["account"] == "X @CllrDoe"
+    log = as_json(T("log", "--json"))
+    assert log[-1]["summary"] == "added Jane Doe" and log[-1]["actor"] == "clerk"
+    with sqlite3.connect(db_path) as connection:
+        assert connection.execute("SELECT version_num FROM alembic_version").fetchone()[0] == HEAD
+    backups = list(db_path.parent.glob("transition.db.*.bak"))
+    assert len(backups) == (0 if REVISIONS[0] == HEAD else 1)
+
+
+def test_backup_is_a_consistent_private_copy(db_path, tmp_path):
+    ok(T("member", "add", "Jane Doe", "--ward", "7"))
+    copy = backup(db_path, tmp_path / "copy.db")
+    assert stat.S_IMODE(copy.stat().st_mode) == 0o600
+    with sqlite3.connect(copy) as connection:
+        assert connection.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert connection.execute("SELECT name FROM member").fetchall() == [("Jane Doe",)]
+
+
+def test_the_audit_trail_is_append_only(db_path):
+    ok(T("member", "add", "Jane Doe", "--ward", "7"))
+    with sqlite3.connect(db_path) as connection:
+        for statement in ("UPDATE event SET actor = 'someone else'", "DELETE FROM event"):
+            with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+                connection.execute(statement)
+        assert connection.execute("SELECT actor FROM event").fetchall() == [("tester",)]
+
+
+def test_foreign_keys_are_enforced(db_path):
+    ok(T("init"))
+    from transition.database import open_database
+
+    engine = open_database(db_path)
+    try:
+        with engine.connect() as connection:
+            assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    finally:
+        engine.dispose()
+
+
+def _other_application(path):
+    with sqlite3.connect(path) as connection:
+        connection.execute("CREATE TABLE recipes (id INTEGER PRIMARY KEY, name TEXT)")
+        connection.execute("INSERT INTO recipes (name) VALUES ('bannock')")
+    connection.close()
+
+
+def _truncated(path):
+    ok(T("init", "--db", str(path)))
+    path.write_bytes(path.read_bytes()[:1500])
+
+
+def _newer_transition(path):
+    ok(T("init", "--db", str(path)))
+    with sqlite3.connect(path) as connection:
+        connection.execute("UPDATE alembic_version SET version_num = '9999_future'")
+    connection.close()
+
+
+BAD_FILES = {
+    "empty": (lambda p: p.write_bytes(b""), "is an empty file"),
+    "random bytes": (lambda p: p.write_bytes(bytes(range(256)) * 8), "not SQLite"),
+    "truncated": (_truncated, "damaged or not a database"),
+    "another application": (_other_application, "another application"),
+    "newer transition": (_newer_transition, "newer version of transition"),
+}
+
+
+@pytest.mark.parametrize("kind", BAD_FILES)
+def test_files_that_are_not_ours_are_refused_and_left_alone(tmp_path, kind):
+    make, message = BAD_FILES[kind]
+    path = tmp_path / "other.db"
+    make(path)
+    before = path.read_bytes()
+    for args in (["status"], ["member", "add", "Jane", "--ward", "1"], ["init"]):
+        result = T(*args, "--db", str(path))
+        assert result.returncode == 1
+        assert result.stderr.count("\n") == 1 and message in result.stderr
+        assert "Traceback" not in result.stderr
+    assert path.read_bytes() == before
+
+
+def test_a_folder_that_does_not_exist_is_refused(tmp_path):
+    result = T("init", "--db", str(tmp_path / "missing" / "transition.db"))
+    assert result.returncode == 1
+    assert "does not exist; create it or choose another --db" in result.stderr
+    assert not (tmp_path / "missing").exists()
+
+
+def test_a_folder_given_as_the_database_is_refused(tmp_path):
+    result = T("init", "--db", str(tmp_path))
+    assert result.returncode == 1 and "is a folder" in result.stderr

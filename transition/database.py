@@ -1,0 +1,231 @@
+"""Where the database lives, and opening it without ever damaging it.
+
+A new database is built beside its final path and moved into place only when
+complete, readable by its owner alone. An existing file is checked before
+SQLite touches it: a file that is not a `transition` database, or one written
+by a newer version, is refused and left as it was. An older one is copied
+(SQLite's backup API) and then upgraded by the Alembic migrations, under a
+write lock so two processes never upgrade at once.
+
+Every connection has foreign keys on, WAL journaling and a busy timeout;
+writes begin with BEGIN IMMEDIATE, so two staff members saving at once wait
+for each other instead of failing with "database is locked".
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from transition.errors import TransitionError
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection, Engine
+
+#: The Alembic revisions this version knows, oldest first; the last is the
+#: schema this code reads and writes. tests/test_migrations.py checks this
+#: list against the scripts in migrations/versions.
+REVISIONS: tuple[str, ...] = ("0001_initial",)
+HEAD = REVISIONS[-1]
+
+BUSY_TIMEOUT_MS = 60_000
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def database_path(option: str | None) -> Path:
+    """`--db`, else TRANSITION_DB, else a file in the user's data folder."""
+    value = option or os.environ.get("TRANSITION_DB")
+    if not value:
+        from platformdirs import user_data_path
+
+        return user_data_path("transition", appauthor=False) / "transition.db"
+    if value.startswith("sqlite:///"):
+        value = value.removeprefix("sqlite:///")
+    elif "://" in value:
+        raise TransitionError(
+            f"{value} is not a SQLite database URL; give a file path or sqlite:///PATH"
+        )
+    if not value:
+        raise TransitionError("the database path is empty; give a file path")
+    return Path(value).expanduser()
+
+
+def resource_dir(name: str) -> Path:
+    """A folder shipped in the wheel (transition/NAME) or, in a checkout, at the top."""
+    packaged = Path(__file__).resolve().parent / name
+    return packaged if packaged.is_dir() else Path(__file__).resolve().parent.parent / name
+
+
+def open_database(path: Path, *, default_location: bool = False) -> Engine:
+    """An engine on a current `transition` database at `path`, created if missing."""
+    if not path.exists():
+        if default_location:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        elif not path.parent.is_dir():
+            raise TransitionError(
+                f"the folder {path.parent} does not exist; create it or choose another --db"
+            )
+        _create(path)
+    else:
+        _check_file(path)
+    revision = read_revision(path)
+    _check_known(revision, path)
+    engine = _engine(path)
+    try:
+        if revision != HEAD:
+            _upgrade(engine, path)
+    except BaseException:
+        engine.dispose()
+        raise
+    return engine
+
+
+def _check_file(path: Path) -> None:
+    if path.is_dir():
+        raise TransitionError(f"{path} is a folder; give the path of a database file")
+    try:
+        with path.open("rb") as file:
+            header = file.read(len(SQLITE_HEADER))
+    except OSError as error:
+        raise TransitionError(f"cannot read {path}: {error.strerror}") from None
+    if not header:
+        raise TransitionError(
+            f"{path} is an empty file, not a transition database; remove it or choose another --db"
+        )
+    if header != SQLITE_HEADER:
+        raise TransitionError(
+            f"{path} is not a transition database (not SQLite at all); choose another --db"
+        )
+
+
+def _engine(path: Path) -> Engine:
+    from sqlalchemy import create_engine, event
+
+    engine = create_engine(f"sqlite:///{path}", connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+
+    @event.listens_for(engine, "connect")
+    def _configure(dbapi_connection, _record):  # type: ignore[no-untyped-def]
+        # Let SQLAlchemy's "begin" event, below, choose how transactions begin.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        if cursor.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+            cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(connection):  # type: ignore[no-untyped-def]
+        # A write takes the lock up front: a deferred transaction that later
+        # tries to write can fail with "database is locked" whatever the
+        # busy timeout, an immediate one simply waits its turn.
+        immediate = connection.get_execution_options().get("immediate", False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+    return engine
+
+
+def writer(engine: Engine) -> Engine:
+    """The same engine, with transactions that take the write lock first."""
+    return engine.execution_options(immediate=True)
+
+
+def read_revision(path: Path) -> str | None:
+    """The file's schema revision, None for an empty SQLite file.
+
+    Read with the plain sqlite3 module before SQLAlchemy opens the file, so a
+    file that is not ours is refused before anything could change it.
+    """
+    try:
+        connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000)
+        try:
+            return _revision(connection, path)
+        finally:
+            connection.close()
+    except sqlite3.DatabaseError as error:
+        raise TransitionError(
+            f"{path} is damaged or not a database ({error}); restore it from a backup"
+        ) from None
+
+
+def _revision(connection: Any, path: Path) -> str | None:
+    """The revision seen through a DBAPI or SQLAlchemy connection; refuses foreign files."""
+    execute = getattr(connection, "exec_driver_sql", None) or connection.execute
+    tables = {row[0] for row in execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if "alembic_version" not in tables:
+        if tables:
+            raise TransitionError(
+                f"{path} is a SQLite database of another application, not transition's; "
+                "choose another --db"
+            )
+        return None
+    row = execute("SELECT version_num FROM alembic_version").fetchone()
+    return row[0] if row else None
+
+
+def _upgrade(engine: Engine, path: Path) -> None:
+    """Migrate to HEAD under the write lock, after a backup of a non-empty file."""
+    with writer(engine).connect() as connection, connection.begin():
+        revision = _revision(connection, path)  # again, now that we hold the lock
+        if revision == HEAD:
+            return
+        if revision is not None:
+            backup(path, backup_path(path, revision))
+        _migrate(connection)
+
+
+def _check_known(revision: str | None, path: Path) -> None:
+    if revision is not None and revision not in REVISIONS:
+        raise TransitionError(
+            f"{path} was written by a newer version of transition (schema {revision}); "
+            "upgrade transition (pip install -U transition) to use it"
+        )
+
+
+def _migrate(connection: Connection) -> None:
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(resource_dir("migrations")))
+    config.attributes["connection"] = connection
+    command.upgrade(config, HEAD)
+
+
+def _create(path: Path) -> None:
+    """Build a new database beside `path`, then move it into place whole."""
+    scratch = path.with_name(f".{path.name}.{os.getpid()}.new")
+    try:
+        os.close(os.open(scratch, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+        engine = _engine(scratch)
+        try:
+            with engine.connect() as connection, connection.begin():
+                _migrate(connection)
+        finally:
+            engine.dispose()
+        with contextlib.suppress(FileExistsError):  # another process made it first
+            os.link(scratch, path)  # a link, unlike a rename, never replaces a database
+    except OSError as error:
+        raise TransitionError(f"cannot create {path}: {error.strerror}") from None
+    finally:
+        for leftover in (scratch, Path(f"{scratch}-wal"), Path(f"{scratch}-shm")):
+            leftover.unlink(missing_ok=True)
+
+
+def backup_path(path: Path, label: str) -> Path:
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    return path.with_name(f"{path.name}.{label}.{stamp}.bak")
+
+
+def backup(source: Path, target: Path) -> Path:
+    """A consistent copy of a live database, readable by its owner only."""
+    os.close(os.open(target, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    with sqlite3.connect(source) as live, sqlite3.connect(target) as copy:
+        live.backup(copy)
+    live.close()
+    copy.close()
+    return target

@@ -1,0 +1,114 @@
+"""The tracker's tables: what an office records and what the tool derives.
+
+Dates the law fixes are not stored: a regular election keeps only its year
+and its dates are computed by `transition.calendar`, so a database never
+holds a stale copy of the formula. A by-election keeps the clerk's three
+dates. Checklist items keep their due dates, but `transition.tracker`
+recomputes them on every change that could move them.
+
+Every datetime is timezone-aware UTC; every date is a Toronto date.
+The `event` table is the audit trail; triggers created by the migrations make
+it append-only.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import String, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+class Election(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    #: What `--election` matches: "2030" for a regular election, the
+    #: clerk's name for a by-election.
+    name: str = Field(sa_type=String(collation="NOCASE"), unique=True)
+    kind: str  # "regular" or "by-election"
+    year: int
+    opens: date | None = None
+    nomination_day: date | None = None
+    voting_day: date | None = None
+    municipality: str
+    profile_id: str
+    #: The profile's TOML as it was when the election was added, so the
+    #: record keeps the rules it was kept under.
+    profile_toml: str
+    created_at: datetime
+
+
+class Member(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(sa_type=String(collation="NOCASE"), unique=True)
+    ward: str | None = None
+    office: str = "councillor"  # "councillor" or "mayor"
+    created_at: datetime
+
+
+class Account(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    member_id: int = Field(foreign_key="member.id", index=True)
+    platform: str
+    handle: str
+    url: str | None = None
+    role: str  # "council", "campaign" or "single"
+    email: str | None = None
+    phone: str | None = None
+    identifies_member: bool = False
+    publicised: bool = False
+    uses_logo: bool = False
+    city_resources: bool = False
+    created_at: datetime
+
+
+class Candidacy(SQLModel, table=True):
+    """A member in an election: whether they run, how, and when they file."""
+
+    __table_args__ = (UniqueConstraint("member_id", "election_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    member_id: int = Field(foreign_key="member.id", index=True)
+    election_id: int = Field(foreign_key="election.id", index=True)
+    running: str = "undecided"  # "yes", "no" or "undecided"
+    option: str | None = None  # "separate" (Option 1) or "single" (Option 2)
+    filing_date: date | None = None
+    #: False while the filing date is only planned.
+    filing_actual: bool = False
+
+
+class ChecklistItem(SQLModel, table=True):
+    """One step of the profile for one candidacy, and one account where it is per account."""
+
+    __tablename__ = "checklist_item"
+    __table_args__ = (UniqueConstraint("candidacy_id", "step_id", "account_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    candidacy_id: int = Field(foreign_key="candidacy.id", index=True)
+    step_id: str
+    account_id: int | None = Field(default=None, foreign_key="account.id")
+    status: str = "open"  # "open", "done" or "waived"
+    #: None while the filing date the step hangs on is not known.
+    due: date | None = None
+    #: The last day the step can fall due (nomination day for "on filing").
+    latest: date
+    done_on: date | None = None
+    done_by: str | None = None
+    note: str | None = None
+    evidence: str | None = None
+    #: Set when the step stops applying (the member stopped running, changed
+    #: option, or the account changed); the item is kept as history.
+    superseded_at: datetime | None = None
+
+
+class Event(SQLModel, table=True):
+    """One change, as it happened: the audit trail (append-only)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(index=True)
+    actor: str
+    action: str
+    member_id: int | None = Field(default=None, index=True)
+    subject: str  # "item 12", "member 3", ...
+    summary: str
+    before: str | None = None  # JSON of the fields that changed
+    after: str | None = None
