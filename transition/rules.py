@@ -90,6 +90,11 @@ class ProfileError(TransitionError):
 
 def load_profile(path: Path | str | None = None) -> Profile:
     """Read and validate a profile; None reads the Toronto 2016 profile."""
+    return read_profile(path)[1]
+
+
+def read_profile(path: Path | str | None = None) -> tuple[str, Profile]:
+    """The profile's text as written, and the validated profile it describes."""
     if path is None:
         source = resources.files("transition") / "profiles" / DEFAULT_PROFILE
         label = DEFAULT_PROFILE
@@ -106,7 +111,7 @@ def load_profile(path: Path | str | None = None) -> Profile:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise ProfileError(f"profile {label} is not valid TOML: {error}") from None
-    return parse_profile(data, label)
+    return text, parse_profile(data, label)
 
 
 def parse_profile(data: dict[str, Any], label: str = "profile") -> Profile:

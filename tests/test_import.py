@@ -1,0 +1,87 @@
+"""CSV import: every row checked first, every bad row named, all or nothing."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import as_json, invoke_transition, ok
+
+T = invoke_transition
+MEMBERS_HEADER = "name,ward,office,running,option,filing_date,filing\n"
+
+
+@pytest.fixture
+def election(db_path):
+    ok(T("election", "add", "--year", "2030"))
+
+
+def test_members_and_accounts_import(election, tmp_path):
+    (tmp_path / "m.csv").write_text(
+        "\ufeff"
+        + MEMBERS_HEADER
+        + "Jane Doe,7,,yes,single,2030-05-06,planned\n"
+        + '"Chow, Olivia",,mayor,no,,,\n'
+    )
+    (tmp_path / "a.csv").write_text(
+        "member,platform,handle,url,role,email,phone,identifies_member,publicised,uses_logo,city_resources\n"
+        "Jane Doe,X,@CllrDoe,https://x.com/CllrDoe,single,jane.doe@toronto.ca,416-555-0100,yes,no,no,no\n"
+        "chow,Instagram,@olivia,,council,,,no,no,no,no\n"
+    )
+    assert "2 new, 0 updated" in ok(T("import", "members", "m.csv"))
+    assert "2 new, 0 updated" in ok(T("import", "accounts", "a.csv"))
+    members = {m["name"]: m for m in as_json(T("member", "list", "--json"))}
+    assert members["Jane Doe"]["filing_date"] == "2030-05-06"
+    assert members["Chow, Olivia"]["office"] == "mayor"
+    steps = as_json(T("checklist", "jane", "--json"))
+    assert len(steps) == 6 and steps[-1]["due"] == "2030-05-06"
+    # importing again updates instead of duplicating
+    assert "0 new, 2 updated" in ok(T("import", "members", "m.csv"))
+    assert len(as_json(T("account", "list", "--json"))) == 2
+
+
+BAD_FILES = [
+    (MEMBERS_HEADER + "Good Row,3,,,,,\nJane,7,,maybe,,,\n", "line 3: --running must be one of"),
+    (
+        MEMBERS_HEADER + "Jane,7,,yes,,2030-02-30,\n",
+        "line 2: filing_date '2030-02-30' is not a date",
+    ),
+    (
+        MEMBERS_HEADER + "Jane,7,,yes,single,2030-04-01,\n",
+        "line 2: 2030-04-01 is outside the filing window",
+    ),
+    (MEMBERS_HEADER + "Ann,1,,,,,\nann,2,,,,,\n", "line 3: the same member as line 2"),
+    (
+        MEMBERS_HEADER + "Ann,1,,,,,\n,2,,,,,\nBob,,,,,,\n",
+        "2 bad rows, so nothing was imported: line 3",
+    ),
+    ("name,wrad\nAnn,1\n", "unknown column(s) wrad"),
+    ("ward\n1\n", "missing column(s) name"),
+    (MEMBERS_HEADER, "has a header but no rows"),
+    ("", "is empty"),
+    (MEMBERS_HEADER + 'Ann,"1,,,,,\n', "fix the quoting"),
+    (MEMBERS_HEADER + "Ann,1,,,,,,extra\n", "more cells than the header"),
+]
+
+
+@pytest.mark.parametrize(("content", "message"), BAD_FILES, ids=lambda v: str(v)[:30])
+def test_a_bad_file_imports_nothing(election, tmp_path, content, message):
+    (tmp_path / "good.csv").write_text(MEMBERS_HEADER + "Zed,25,,,,,\n")
+    ok(T("import", "members", "good.csv"))
+    before = ok(T("export"))
+    (tmp_path / "bad.csv").write_text(content)
+    result = T("import", "members", "bad.csv")
+    assert result.returncode == 1
+    assert result.stderr.count("\n") == 1 and message in result.stderr
+    assert ok(T("export")) == before
+
+
+def test_another_encoding_is_refused_with_the_line(election, tmp_path):
+    (tmp_path / "latin.csv").write_bytes((MEMBERS_HEADER + "Zoë,3,,,,,\n").encode("latin-1"))
+    result = T("import", "members", "latin.csv")
+    assert result.returncode == 1
+    assert "not UTF-8 text (line 2)" in result.stderr
+
+
+def test_accounts_for_unknown_members_name_the_line(election, tmp_path):
+    (tmp_path / "a.csv").write_text("member,platform,handle,role\nNobody,X,@x,council\n")
+    result = T("import", "accounts", "a.csv")
+    assert result.returncode == 1 and "line 2: there is no member 'Nobody'" in result.stderr

@@ -1,0 +1,217 @@
+"""Bulk loading of members and accounts from CSV files.
+
+A spreadsheet is the usual way a clerk's office already keeps its council
+list, so import takes CSV with documented columns. Every row is checked and
+every bad row is reported with its line number before anything is written;
+the rows are then applied through the tracker inside the caller's single
+transaction, so a file imports whole or not at all.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from transition.errors import TransitionError
+from transition.models import Election
+from transition.tracker import CONNECTION_FLAGS, Tracker
+
+MEMBER_COLUMNS = ("name", "ward", "office", "running", "option", "filing_date", "filing")
+MEMBER_REQUIRED = ("name",)
+ACCOUNT_COLUMNS = (
+    "member",
+    "platform",
+    "handle",
+    "url",
+    "role",
+    "email",
+    "phone",
+    *CONNECTION_FLAGS,
+)
+ACCOUNT_REQUIRED = ("member", "platform", "handle", "role")
+
+_TRUE = {"yes", "y", "true", "t", "1", "x"}
+_FALSE = {"no", "n", "false", "f", "0", ""}
+
+
+def read_rows(
+    path: Path, columns: tuple[str, ...], required: tuple[str, ...]
+) -> list[tuple[int, dict[str, str]]]:
+    """The file's rows as (line number, {column: text}); refuses a malformed file."""
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise TransitionError(f"cannot read {path}: {error.strerror}") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        raise TransitionError(
+            f"{path} is not UTF-8 text (line {line}); save it from the spreadsheet as CSV UTF-8"
+        ) from None
+    reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
+    try:
+        header = [name.strip().lower() for name in reader.fieldnames or []]
+        _check_header(path, header, columns, required)
+        reader.fieldnames = header
+        rows = []
+        for record in reader:
+            if None in record:
+                raise TransitionError(
+                    f"{path} line {reader.line_num}: more cells than the header has columns"
+                )
+            rows.append((reader.line_num, {k: (v or "").strip() for k, v in record.items()}))
+    except csv.Error as error:
+        raise TransitionError(f"{path} line {reader.line_num}: {error}; fix the quoting") from None
+    if not rows:
+        raise TransitionError(f"{path} has a header but no rows; nothing to import")
+    return rows
+
+
+def _check_header(
+    path: Path, header: list[str], columns: tuple[str, ...], required: tuple[str, ...]
+) -> None:
+    if not header:
+        raise TransitionError(f"{path} is empty; the first line must name the columns")
+    unknown = [name for name in header if name not in columns]
+    missing = [name for name in required if name not in header]
+    doubled = sorted({name for name in header if header.count(name) > 1})
+    problems = []
+    if missing:
+        problems.append(f"missing column(s) {', '.join(missing)}")
+    if unknown:
+        problems.append(f"unknown column(s) {', '.join(unknown)}")
+    if doubled:
+        problems.append(f"repeated column(s) {', '.join(doubled)}")
+    if problems:
+        raise TransitionError(
+            f"{path}: {'; '.join(problems)}; the columns are {', '.join(columns)}"
+        )
+
+
+def import_members(tracker: Tracker, election: Election, path: Path) -> str:
+    rows = read_rows(path, MEMBER_COLUMNS, MEMBER_REQUIRED)
+    _refuse_duplicates(path, rows, lambda r: r["name"].casefold(), "member")
+    added = updated = 0
+
+    def apply(row: dict[str, str]) -> None:
+        nonlocal added, updated
+        existing = tracker.find_member(row["name"])
+        if existing is None:
+            member = tracker.add_member(
+                row["name"], row.get("ward") or None, row.get("office") or "councillor"
+            )
+            added += 1
+        else:
+            member = tracker.update_member(
+                existing, row.get("ward") or None, row.get("office") or existing.office
+            )
+            updated += 1
+        tracker.set_candidacy(
+            member, election, row.get("running") or None, row.get("option") or None
+        )
+        if row.get("filing_date") or row.get("filing"):
+            filing = _date(row.get("filing_date", ""), "filing_date")
+            kind = (row.get("filing") or "planned").lower()
+            if kind not in ("planned", "actual"):
+                raise TransitionError(f"filing must be planned or actual, not {row['filing']!r}")
+            tracker.set_filing(member, election, filing, actual=kind == "actual")
+
+    _apply_all(path, rows, apply)
+    counts = f"{added} new, {updated} updated"
+    return f"imported {len(rows)} members from {path} ({counts}) for {election.name}"
+
+
+def import_accounts(tracker: Tracker, path: Path) -> str:
+    rows = read_rows(path, ACCOUNT_COLUMNS, ACCOUNT_REQUIRED)
+    _refuse_duplicates(
+        path,
+        rows,
+        lambda r: (r["member"].casefold(), r["platform"].casefold(), r["handle"].casefold()),
+        "account",
+    )
+    added = updated = 0
+
+    def apply(row: dict[str, str]) -> None:
+        nonlocal added, updated
+        member = tracker.member(row["member"])
+        fields: dict[str, Any] = {
+            k: row.get(k) or None for k in ("platform", "handle", "url", "role", "email", "phone")
+        }
+        for flag in CONNECTION_FLAGS:
+            fields[flag] = _flag(row.get(flag, ""), flag)
+        existing = next(
+            (
+                a
+                for a in tracker.accounts_of(member)
+                if (a.platform.casefold(), a.handle.casefold())
+                == (row["platform"].casefold(), row["handle"].casefold())
+            ),
+            None,
+        )
+        if existing is None:
+            tracker.add_account(member, **fields)
+            added += 1
+        else:
+            tracker.update_account(existing, **fields)
+            updated += 1
+
+    _apply_all(path, rows, apply)
+    return f"imported {len(rows)} accounts from {path} ({added} new, {updated} updated)"
+
+
+def _apply_all(
+    path: Path, rows: list[tuple[int, dict[str, str]]], apply: Callable[[dict[str, str]], None]
+) -> None:
+    """Apply every row; collect each row's problem with its line, then refuse them all."""
+    problems = []
+    for line, row in rows:
+        try:
+            apply(row)
+        except TransitionError as error:
+            problems.append(f"line {line}: {error}")
+    if problems:
+        count = "1 bad row" if len(problems) == 1 else f"{len(problems)} bad rows"
+        raise TransitionError(
+            f"{path} has {count}, so nothing was imported: " + "; ".join(problems)
+        )
+
+
+def _refuse_duplicates(
+    path: Path,
+    rows: list[tuple[int, dict[str, str]]],
+    key: Callable[[dict[str, str]], Any],
+    kind: str,
+) -> None:
+    first_seen: dict[Any, int] = {}
+    problems = []
+    for line, row in rows:
+        seen = first_seen.setdefault(key(row), line)
+        if seen != line:
+            problems.append(f"line {line}: the same {kind} as line {seen}")
+    if problems:
+        raise TransitionError(
+            f"{path} repeats rows, so nothing was imported: " + "; ".join(problems)
+        )
+
+
+def _flag(value: str, column: str) -> bool:
+    cleaned = value.strip().lower()
+    if cleaned in _TRUE:
+        return True
+    if cleaned in _FALSE:
+        return False
+    raise TransitionError(f"{column} must be yes or no, not {value!r}")
+
+
+def _date(value: str, column: str) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise TransitionError(f"{column} {value!r} is not a date; write it as YYYY-MM-DD") from None

@@ -1,0 +1,369 @@
+"""What the tracker shows: checklists, the council's status, the audit trail, exports.
+
+Read-only projections of the store as plain, JSON-ready dicts. They are the
+contract of every listing's `--json`, and the tables and printed documents
+draw the same dicts, so what a script reads and what a person sees agree.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Sequence
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlmodel import SQLModel, col, select
+
+from transition.calendar import TORONTO
+from transition.models import Account, Candidacy, ChecklistItem, Election, Event, Member
+from transition.output import iso
+from transition.planner import CONNECTIONS, assess
+from transition.rules import Profile
+from transition.tracker import Tracker, planner_account
+
+
+def election_row(tracker: Tracker, election: Election) -> dict[str, Any]:
+    dates = tracker.calendar(election)
+    return {
+        "name": election.name,
+        "kind": election.kind,
+        "year": dates.year,
+        "regime": dates.regime.key,
+        "projected": dates.projected,
+        "municipality": election.municipality,
+        "profile": election.profile_id,
+        "nomination_period_opens": iso(dates.nomination_period_opens),
+        "first_filing_day": iso(dates.first_filing_day),
+        "nomination_day": iso(dates.nomination_day),
+        "voting_day": iso(dates.voting_day),
+        "term_begins": iso(dates.term_begins),
+        "publication_cutoff": iso(dates.publication_cutoff),
+    }
+
+
+def election_rows(tracker: Tracker) -> list[dict[str, Any]]:
+    elections = tracker.session.exec(select(Election)).all()
+    rows = [election_row(tracker, e) for e in elections]
+    return sorted(rows, key=lambda row: row["voting_day"])
+
+
+def member_rows(tracker: Tracker, election: Election) -> list[dict[str, Any]]:
+    rows = []
+    for member in _council(tracker):
+        candidacy = tracker.candidacy(member, election)
+        rows.append(
+            {
+                "name": member.name,
+                "ward": member.ward,
+                "office": member.office,
+                "running": candidacy.running,
+                "option": candidacy.option,
+                "filing_date": iso(candidacy.filing_date),
+                "filing": _filing_kind(candidacy),
+                "accounts": len(tracker.accounts_of(member)),
+            }
+        )
+    return rows
+
+
+def account_row(tracker: Tracker, account: Account, profile: Profile) -> dict[str, Any]:
+    """An account with its caution assessment (the five connections and why)."""
+    member = tracker.session.get(Member, account.member_id)
+    assessment = assess(planner_account(account), profile)
+    labels = dict(CONNECTIONS)
+    return {
+        "id": account.id,
+        "member": member.name,
+        "platform": account.platform,
+        "handle": account.handle,
+        "url": account.url,
+        "role": account.role,
+        "email": account.email,
+        "phone": account.phone,
+        "city_connected": assessment.city_connected,
+        "connections": [
+            {"key": c.key, "label": labels[c.key], "holds": c.holds, "reason": c.reason}
+            for c in assessment.connections
+        ],
+        "notes": list(assessment.notes),
+    }
+
+
+def account_rows(tracker: Tracker, member: Member | None, profile: Profile) -> list[dict[str, Any]]:
+    query = select(Account).order_by(col(Account.id))
+    if member is not None:
+        query = query.where(Account.member_id == member.id)
+    return [account_row(tracker, a, profile) for a in tracker.session.exec(query).all()]
+
+
+def member_detail(tracker: Tracker, member: Member, election: Election) -> dict[str, Any]:
+    """One member: the candidacy, each account's assessment, the checklist, notices."""
+    candidacy = tracker.candidacy(member, election)
+    profile = tracker.profile(election)
+    return {
+        "name": member.name,
+        "ward": member.ward,
+        "office": member.office,
+        "election": election.name,
+        "running": candidacy.running,
+        "option": candidacy.option,
+        "filing_date": iso(candidacy.filing_date),
+        "filing": _filing_kind(candidacy),
+        "accounts": [account_row(tracker, a, profile) for a in tracker.accounts_of(member)],
+        "checklist": checklist_rows(tracker, election, member),
+        "notices": list(tracker.plan(candidacy).notices),
+    }
+
+
+def checklist_rows(
+    tracker: Tracker,
+    election: Election,
+    member: Member | None = None,
+    include_superseded: bool = False,
+) -> list[dict[str, Any]]:
+    """Every item of the election (or of one member), ordered by member and date."""
+    return [row for _, row in _checklist(tracker, election, member, include_superseded)]
+
+
+def _checklist(
+    tracker: Tracker, election: Election, member: Member | None, include_superseded: bool
+) -> list[tuple[Account | None, dict[str, Any]]]:
+    """The checklist rows, each with the account it is for (None: member-wide)."""
+    profile = tracker.profile(election)
+    members = [member] if member else _council(tracker)
+    rows = []
+    for each in members:
+        candidacy = tracker.candidacy(each, election)
+        query = select(ChecklistItem).where(ChecklistItem.candidacy_id == candidacy.id)
+        for item in tracker.session.exec(query).all():
+            if item.superseded_at is not None and not include_superseded:
+                continue
+            account = tracker.session.get(Account, item.account_id) if item.account_id else None
+            rows.append(
+                (
+                    account,
+                    {
+                        "id": item.id,
+                        "member": each.name,
+                        "step": item.step_id,
+                        "account": f"{account.platform} {account.handle}" if account else None,
+                        "title": _step_title(profile, item.step_id),
+                        "paragraph": _step_paragraph(profile, item.step_id),
+                        "due": iso(item.due),
+                        "latest": iso(item.latest),
+                        "status": item.status,
+                        "overdue": is_overdue(item, tracker.today),
+                        "done_at": iso(item.done_on),
+                        "done_by": item.done_by,
+                        "note": item.note,
+                        "evidence": item.evidence,
+                        "superseded": item.superseded_at is not None,
+                    },
+                )
+            )
+    order = {m.name: n for n, m in enumerate(members)}
+    return sorted(
+        rows,
+        key=lambda pair: (
+            order[pair[1]["member"]],
+            pair[1]["due"] or pair[1]["latest"],
+            pair[1]["id"],
+        ),
+    )
+
+
+def is_overdue(item: ChecklistItem, today: date) -> bool:
+    return item.status == "open" and item.superseded_at is None and today > item.latest
+
+
+def status_rows(
+    tracker: Tracker, election: Election, overdue_only: bool, due_within: int | None
+) -> list[dict[str, Any]]:
+    """The council at a glance: one row per member."""
+    rows = []
+    for member in _council(tracker):
+        candidacy = tracker.candidacy(member, election)
+        items = checklist_rows(tracker, election, member)
+        open_items = [i for i in items if i["status"] == "open"]
+        upcoming = min(open_items, key=lambda i: (i["due"] or i["latest"], i["id"]), default=None)
+        row = {
+            "member": member.name,
+            "ward": member.ward,
+            "running": candidacy.running,
+            "option": candidacy.option,
+            "filing_date": iso(candidacy.filing_date),
+            "filing": _filing_kind(candidacy),
+            "done": sum(i["status"] == "done" for i in items),
+            "open": len(open_items),
+            "overdue": sum(i["overdue"] for i in items),
+            "waived": sum(i["status"] == "waived" for i in items),
+            "next_due": (upcoming["due"] or upcoming["latest"]) if upcoming else None,
+            "next_on_filing": bool(upcoming) and upcoming["due"] is None,
+            "next_step": upcoming["step"] if upcoming else None,
+        }
+        if overdue_only and not row["overdue"]:
+            continue
+        if due_within is not None:
+            horizon = date.fromordinal(tracker.today.toordinal() + due_within).isoformat()
+            if not (row["next_due"] and row["next_due"] <= horizon):
+                continue
+        rows.append(row)
+    return rows
+
+
+def log_rows(tracker: Tracker, member: Member | None, limit: int | None) -> list[dict[str, Any]]:
+    """The audit trail, newest first."""
+    query = select(Event).order_by(col(Event.id).desc())
+    if member is not None:
+        query = query.where(Event.member_id == member.id)
+    if limit is not None:
+        query = query.limit(limit)
+    names = {m.id: m.name for m in tracker.members()}
+    return [
+        {
+            "id": event.id,
+            "at": toronto_time(event.at),
+            "actor": event.actor,
+            "action": event.action,
+            "member": names.get(event.member_id),
+            "subject": event.subject,
+            "summary": event.summary,
+            "before": json.loads(event.before) if event.before else None,
+            "after": json.loads(event.after) if event.after else None,
+        }
+        for event in tracker.session.exec(query).all()
+    ]
+
+
+def toronto_time(moment: datetime) -> str:
+    """An instant as Toronto wall-clock time, to the second, with its offset."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(TORONTO).isoformat(timespec="seconds")
+
+
+def export_state(tracker: Tracker) -> dict[str, Any]:
+    """Everything in the database, table by table, for a backup or another tool."""
+    from transition.database import HEAD
+
+    tables: dict[str, Sequence[SQLModel]] = {
+        "elections": tracker.session.exec(select(Election).order_by(col(Election.id))).all(),
+        "members": tracker.session.exec(select(Member).order_by(col(Member.id))).all(),
+        "accounts": tracker.session.exec(select(Account).order_by(col(Account.id))).all(),
+        "candidacies": tracker.session.exec(select(Candidacy).order_by(col(Candidacy.id))).all(),
+        "checklist": tracker.session.exec(
+            select(ChecklistItem).order_by(col(ChecklistItem.id))
+        ).all(),
+        "events": tracker.session.exec(select(Event).order_by(col(Event.id))).all(),
+    }
+    state: dict[str, Any] = {"format": "transition-export", "schema": HEAD}
+    for name, rows in tables.items():
+        state[name] = [row.model_dump(mode="json") for row in rows]
+    return state
+
+
+EXPORT_CSV_COLUMNS = (
+    "election",
+    "member",
+    "ward",
+    "office",
+    "running",
+    "option",
+    "filing_date",
+    "filing",
+    "item",
+    "step",
+    "title",
+    "account",
+    "role",
+    "status",
+    "due",
+    "latest",
+    "overdue",
+    "done_on",
+    "done_by",
+    "note",
+    "evidence",
+    "superseded",
+)
+
+
+def export_csv_rows(tracker: Tracker) -> list[dict[str, Any]]:
+    """One row per checklist item (or per member with none), in every election."""
+    rows = []
+    for election in tracker.session.exec(select(Election).order_by(col(Election.id))).all():
+        for member in _council(tracker):
+            candidacy = tracker.candidacy(member, election)
+            base = {
+                "election": election.name,
+                "member": member.name,
+                "ward": member.ward,
+                "office": member.office,
+                "running": candidacy.running,
+                "option": candidacy.option,
+                "filing_date": iso(candidacy.filing_date),
+                "filing": _filing_kind(candidacy),
+            }
+            items = _checklist(tracker, election, member, include_superseded=True)
+            for account, item in items:
+                rows.append(
+                    {
+                        **base,
+                        "item": item["id"],
+                        "step": item["step"],
+                        "title": item["title"],
+                        "account": item["account"],
+                        "role": account.role if account else None,
+                        "status": item["status"],
+                        "due": item["due"],
+                        "latest": item["latest"],
+                        "overdue": item["overdue"],
+                        "done_on": item["done_at"],
+                        "done_by": item["done_by"],
+                        "note": item["note"],
+                        "evidence": item["evidence"],
+                        "superseded": item["superseded"],
+                    }
+                )
+            if not items:
+                rows.append(base)
+    return rows
+
+
+def export_text(tracker: Tracker, export_format: str) -> str:
+    """The export as text: complete JSON, or a flat CSV a spreadsheet opens."""
+    if export_format == "json":
+        return json.dumps(export_state(tracker), indent=2, ensure_ascii=False) + "\n"
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=EXPORT_CSV_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(export_csv_rows(tracker))
+    return buffer.getvalue()
+
+
+def _council(tracker: Tracker) -> list[Member]:
+    """Members in ward order (numbers as numbers), the mayor first."""
+
+    def order(member: Member) -> tuple[int, int, str]:
+        ward = member.ward or ""
+        if member.office == "mayor":
+            return (0, 0, member.name.casefold())
+        return (1, int(ward) if ward.isdigit() else 10**6, ward.casefold() + member.name.casefold())
+
+    return sorted(tracker.members(), key=order)
+
+
+def _filing_kind(candidacy: Candidacy) -> str | None:
+    if candidacy.filing_date is None:
+        return None
+    return "actual" if candidacy.filing_actual else "planned"
+
+
+def _step_title(profile: Profile, step_id: str) -> str:
+    return next((s.title for s in profile.steps if s.id == step_id), step_id)
+
+
+def _step_paragraph(profile: Profile, step_id: str) -> str | None:
+    return next((s.paragraph for s in profile.steps if s.id == step_id), None)

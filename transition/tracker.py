@@ -1,0 +1,654 @@
+"""The tracker: what an office records, kept consistent and on the record.
+
+Each public method of `Tracker` is one user action inside the caller's
+transaction. Every change writes an event (who, when, what, before and
+after), and every change that could move a due date re-plans the member's
+checklist with the pure planner, so stored due dates never go stale: open
+items follow their anchors, done items stay done, and items that stop
+applying are marked superseded, never deleted.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import tomllib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from transition import calendar, planner
+from transition.errors import TransitionError
+from transition.models import Account, Candidacy, ChecklistItem, Election, Event, Member
+from transition.rules import Profile, load_profile, parse_profile, read_profile
+
+OPTIONS = {"separate": planner.SEPARATE, "single": planner.SINGLE}
+RUNNING = ("yes", "no", "undecided")
+ROLES = ("council", "campaign", "single")
+OFFICES = ("councillor", "mayor")
+CONNECTION_FLAGS = ("identifies_member", "publicised", "uses_logo", "city_resources")
+MAX_TEXT = 2000
+
+
+@dataclass
+class Tracker:
+    session: Session
+    today: date
+    actor: str
+    _profiles: dict[int, Profile] = field(default_factory=dict, repr=False)
+
+    # -- finding things ---------------------------------------------------
+
+    def election(self, name: str | None = None) -> Election:
+        """`name`, else the only election, else the next one on or after today."""
+        elections = self.session.exec(select(Election).order_by(col(Election.id))).all()
+        if name is not None:
+            return _match_name(name, elections, "election", "transition election list")
+        if not elections:
+            raise TransitionError(
+                "there is no election yet; add one with `transition election add --year YEAR`"
+            )
+        if len(elections) == 1:
+            return elections[0]
+        upcoming = [e for e in elections if self.calendar(e).voting_day >= self.today]
+        if not upcoming:
+            raise TransitionError(
+                "every election in the database is over; choose one with --election NAME"
+            )
+        return min(upcoming, key=lambda e: self.calendar(e).voting_day)
+
+    def member(self, name: str) -> Member:
+        members = self.session.exec(select(Member).order_by(col(Member.name))).all()
+        return _match_name(name, members, "member", "transition member list")
+
+    def find_member(self, name: str) -> Member | None:
+        """The member of exactly this name (any case), or None."""
+        return self._find(Member, " ".join(name.split()))
+
+    def members(self) -> Sequence[Member]:
+        return self.session.exec(select(Member)).all()
+
+    def item(self, item_id: int) -> ChecklistItem:
+        item = self.session.get(ChecklistItem, item_id)
+        if item is None:
+            raise TransitionError(
+                f"there is no checklist item {item_id}; `transition checklist` lists the ids"
+            )
+        return item
+
+    def account(self, account_id: int) -> Account:
+        account = self.session.get(Account, account_id)
+        if account is None:
+            raise TransitionError(
+                f"there is no account {account_id}; `transition account list` lists the ids"
+            )
+        return account
+
+    def accounts_of(self, member: Member) -> Sequence[Account]:
+        query = select(Account).where(Account.member_id == member.id).order_by(col(Account.id))
+        return self.session.exec(query).all()
+
+    def candidacy(self, member: Member, election: Election) -> Candidacy:
+        query = select(Candidacy).where(
+            Candidacy.member_id == member.id, Candidacy.election_id == election.id
+        )
+        found = self.session.exec(query).first()
+        if found is None:
+            found = Candidacy(member_id=member.id, election_id=election.id)
+            self.session.add(found)
+            self.session.flush()
+        return found
+
+    def calendar(self, election: Election) -> calendar.Election:
+        if election.kind == "regular":
+            return calendar.regular_election(election.year)
+        return calendar.by_election(
+            election.opens, election.nomination_day, election.voting_day, election.name
+        )
+
+    def profile(self, election: Election) -> Profile:
+        if election.id not in self._profiles:
+            data = tomllib.loads(election.profile_toml)
+            self._profiles[election.id] = parse_profile(data, f"the profile of {election.name}")
+        return self._profiles[election.id]
+
+    def profile_for(self, election_name: str | None) -> Profile:
+        """The chosen election's profile; the built-in one while there is no election."""
+        if election_name is None and self.session.exec(select(Election)).first() is None:
+            return load_profile()
+        return self.profile(self.election(election_name))
+
+    # -- elections --------------------------------------------------------
+
+    def add_regular_election(self, year: int, profile_path: Path | None) -> Election:
+        dates = calendar.regular_election(year)
+        return self._add_election(str(year), "regular", dates, profile_path)
+
+    def add_by_election(
+        self, name: str, opens: date, nomination_day: date, voting_day: date, profile: Path | None
+    ) -> Election:
+        name = _clean(name, "by-election name")
+        if name.isdigit():
+            raise TransitionError(
+                f"{name!r} looks like a year; give the by-election a name such as 'Ward 9 2025'"
+            )
+        dates = calendar.by_election(opens, nomination_day, voting_day, name)
+        return self._add_election(name, "by-election", dates, profile)
+
+    def _add_election(
+        self, name: str, kind: str, dates: calendar.Election, profile_path: Path | None
+    ) -> Election:
+        if self._find(Election, name):
+            raise TransitionError(f"there is already an election named {name!r}")
+        profile_text, profile = read_profile(profile_path)
+        election = Election(
+            name=name,
+            kind=kind,
+            year=dates.year,
+            opens=None if kind == "regular" else dates.nomination_period_opens,
+            nomination_day=None if kind == "regular" else dates.nomination_day,
+            voting_day=None if kind == "regular" else dates.voting_day,
+            municipality=profile.municipality,
+            profile_id=profile.id,
+            profile_toml=profile_text,
+            created_at=_now(),
+        )
+        self.session.add(election)
+        self.session.flush()
+        self._record("election.added", f"election {election.id}", f"added the {dates.name}")
+        for member in self.members():
+            self.sync(self.candidacy(member, election))
+        return election
+
+    def set_by_election_dates(
+        self,
+        election: Election,
+        opens: date | None,
+        nomination_day: date | None,
+        voting_day: date | None,
+    ) -> None:
+        if election.kind != "by-election":
+            raise TransitionError(
+                f"the {election.name} election is a regular election; its dates follow the law"
+            )
+        before = _fields(election, "opens", "nomination_day", "voting_day")
+        election.opens = opens or election.opens
+        election.nomination_day = nomination_day or election.nomination_day
+        election.voting_day = voting_day or election.voting_day
+        self.calendar(election)  # validates the new dates
+        after = _fields(election, "opens", "nomination_day", "voting_day")
+        if before == after:
+            return
+        self._record(
+            "election.dates",
+            f"election {election.id}",
+            f"changed the dates of {election.name}",
+            before=before,
+            after=after,
+        )
+        for candidacy in self._candidacies(election):
+            self.sync(candidacy)
+
+    # -- members and candidacies -----------------------------------------
+
+    def add_member(self, name: str, ward: str | None, office: str) -> Member:
+        name = _clean(name, "member name")
+        if self._find(Member, name):
+            raise TransitionError(f"there is already a member named {name!r}")
+        office = _choice(office, OFFICES, "office")
+        ward = _clean(ward, "ward") if ward is not None else None
+        _check_seat(office, ward)
+        member = Member(name=name, ward=ward, office=office, created_at=_now())
+        self.session.add(member)
+        self.session.flush()
+        where = f"ward {ward}" if ward else office
+        self._record("member.added", f"member {member.id}", f"added {name} ({where})", member)
+        for election in self.session.exec(select(Election)).all():
+            self.sync(self.candidacy(member, election))
+        return member
+
+    def update_member(self, member: Member, ward: str | None, office: str) -> Member:
+        office = _choice(office, OFFICES, "office")
+        ward = _clean(ward, "ward") if ward else None
+        _check_seat(office, ward)
+        before = _fields(member, "ward", "office")
+        member.ward, member.office = ward, office
+        after = _fields(member, "ward", "office")
+        if before != after:
+            self._record(
+                "member.changed",
+                f"member {member.id}",
+                f"changed {member.name}",
+                member,
+                before,
+                after,
+            )
+        return member
+
+    def set_candidacy(
+        self,
+        member: Member,
+        election: Election,
+        running: str | None = None,
+        option: str | None = None,
+    ) -> Candidacy:
+        candidacy = self.candidacy(member, election)
+        before = _fields(candidacy, "running", "option")
+        if running is not None:
+            candidacy.running = _choice(running, RUNNING, "--running")
+        if option is not None:
+            candidacy.option = _choice(option, tuple(OPTIONS), "--option")
+        after = _fields(candidacy, "running", "option")
+        if before != after:
+            changes = ", ".join(f"{k} {v}" for k, v in after.items() if before[k] != v)
+            self._record(
+                "candidacy.set",
+                f"member {member.id}",
+                f"{member.name} in {election.name}: {changes}",
+                member,
+                before,
+                after,
+            )
+            self.sync(candidacy)
+        return candidacy
+
+    def set_filing(
+        self, member: Member, election: Election, filing_date: date | None, actual: bool
+    ) -> Candidacy:
+        candidacy = self.candidacy(member, election)
+        if filing_date is not None:
+            self.calendar(election).check_filing_date(filing_date)
+            if actual and filing_date > self.today:
+                raise TransitionError(
+                    f"{filing_date.isoformat()} is after today ({self.today.isoformat()}); "
+                    "record a filing still to come as planned"
+                )
+        before = _fields(candidacy, "filing_date", "filing_actual")
+        candidacy.filing_date = filing_date
+        candidacy.filing_actual = actual and filing_date is not None
+        after = _fields(candidacy, "filing_date", "filing_actual")
+        if before != after:
+            if filing_date is None:
+                what = "cleared the filing date"
+            else:
+                kind = "files" if actual else "plans to file"
+                what = f"{kind} on {filing_date.isoformat()}"
+            self._record(
+                "candidacy.filing",
+                f"member {member.id}",
+                f"{member.name} {what} ({election.name})",
+                member,
+                before,
+                after,
+            )
+            self.sync(candidacy)
+        return candidacy
+
+    # -- accounts ---------------------------------------------------------
+
+    def add_account(self, member: Member, **fields: Any) -> Account:
+        account = Account(member_id=member.id, created_at=_now(), **_account_fields(fields))
+        for other in self.accounts_of(member):
+            if (other.platform.casefold(), other.handle.casefold()) == (
+                account.platform.casefold(),
+                account.handle.casefold(),
+            ):
+                raise TransitionError(
+                    f"{member.name} already has the {other.platform} account {other.handle} "
+                    f"(account {other.id})"
+                )
+        self.session.add(account)
+        self.session.flush()
+        self._record(
+            "account.added",
+            f"account {account.id}",
+            f"added {account.platform} {account.handle} ({account.role}) for {member.name}",
+            member,
+            after=_fields(account, "platform", "handle", "role", "email", *CONNECTION_FLAGS),
+        )
+        self._sync_member(member)
+        return account
+
+    def update_account(self, account: Account, **fields: Any) -> Account:
+        current = _fields(account, *_ACCOUNT_TEXT, *CONNECTION_FLAGS)
+        merged = _account_fields({**current, **{k: v for k, v in fields.items() if v is not None}})
+        before = current
+        for name, value in merged.items():
+            setattr(account, name, value)
+        after = _fields(account, *_ACCOUNT_TEXT, *CONNECTION_FLAGS)
+        if before != after:
+            member = self.session.get(Member, account.member_id)
+            self._record(
+                "account.changed",
+                f"account {account.id}",
+                f"changed {account.platform} {account.handle} of {member.name}",
+                member,
+                {k: v for k, v in before.items() if after[k] != v},
+                {k: v for k, v in after.items() if before[k] != v},
+            )
+            self._sync_member(member)
+        return account
+
+    def _sync_member(self, member: Member) -> None:
+        """Re-plan the member in every election that is not over."""
+        query = select(Candidacy).where(Candidacy.member_id == member.id)
+        for candidacy in self.session.exec(query).all():
+            election = self.session.get(Election, candidacy.election_id)
+            if self.calendar(election).voting_day >= self.today:
+                self.sync(candidacy)
+
+    # -- marking steps ----------------------------------------------------
+
+    def mark_done(
+        self, item_ids: Iterable[int], note: str | None, evidence: str | None
+    ) -> list[str]:
+        items = [self.item(i) for i in dict.fromkeys(item_ids)]  # all exist, or nothing changes
+        messages = []
+        for item in items:
+            self._check_applies(item)
+            if item.status == "done":
+                messages.append(
+                    f"item {item.id} was already done by {item.done_by} on {item.done_on}; "
+                    "nothing changed"
+                )
+                continue
+            self._change(
+                item,
+                "item.done",
+                "done",
+                status="done",
+                done_on=self.today,
+                done_by=self.actor,
+                note=_optional(note, "note", item.note),
+                evidence=_optional(evidence, "evidence", item.evidence),
+            )
+            messages.append(f"item {item.id} done: {self._title(item)}")
+        return messages
+
+    def reopen(self, item_id: int, note: str | None) -> str:
+        item = self.item(item_id)
+        self._check_applies(item)
+        if item.status == "open":
+            return f"item {item.id} is already open; nothing changed"
+        self._change(
+            item,
+            "item.reopened",
+            "reopened",
+            status="open",
+            done_on=None,
+            done_by=None,
+            note=_optional(note, "note", item.note),
+        )
+        return f"item {item.id} reopened: {self._title(item)}"
+
+    def waive(self, item_id: int, reason: str) -> str:
+        item = self.item(item_id)
+        self._check_applies(item)
+        reason = _clean(reason, "reason")
+        if item.status == "waived":
+            return f"item {item.id} is already waived ({item.note}); nothing changed"
+        self._change(
+            item,
+            "item.waived",
+            "waived",
+            status="waived",
+            done_on=self.today,
+            done_by=self.actor,
+            note=reason,
+        )
+        return f"item {item.id} waived: {self._title(item)}"
+
+    def _check_applies(self, item: ChecklistItem) -> None:
+        if item.superseded_at is not None:
+            raise TransitionError(
+                f"item {item.id} no longer applies (superseded); nothing was changed"
+            )
+
+    def _change(self, item: ChecklistItem, action: str, verb: str, **values: Any) -> None:
+        before = _fields(item, *values)
+        for name, value in values.items():
+            setattr(item, name, value)
+        after = _fields(item, *values)
+        candidacy = self.session.get(Candidacy, item.candidacy_id)
+        member = self.session.get(Member, candidacy.member_id)
+        self._record(
+            action,
+            f"item {item.id}",
+            f"{verb} {item.step_id}{self._on_account(item)} for {member.name}",
+            member,
+            {k: v for k, v in before.items() if after[k] != v},
+            {k: v for k, v in after.items() if before[k] != v},
+        )
+
+    def _title(self, item: ChecklistItem) -> str:
+        candidacy = self.session.get(Candidacy, item.candidacy_id)
+        election = self.session.get(Election, candidacy.election_id)
+        return self.profile(election).step(item.step_id).title + self._on_account(item)
+
+    def _on_account(self, item: ChecklistItem) -> str:
+        if item.account_id is None:
+            return ""
+        account = self.session.get(Account, item.account_id)
+        return f" ({account.platform} {account.handle})"
+
+    # -- keeping checklists in step with their anchors ---------------------
+
+    def plan(self, candidacy: Candidacy) -> planner.Plan:
+        """What the planner says the candidacy owes, from what is recorded now."""
+        election = self.session.get(Election, candidacy.election_id)
+        member = self.session.get(Member, candidacy.member_id)
+        return planner.plan(
+            self.calendar(election),
+            planner.Member(
+                name=member.name,
+                running=candidacy.running,  # type: ignore[arg-type]
+                option=OPTIONS.get(candidacy.option or ""),
+                filing_date=candidacy.filing_date,
+                accounts=tuple(planner_account(a) for a in self.accounts_of(member)),
+            ),
+            self.profile(election),
+        )
+
+    def sync(self, candidacy: Candidacy) -> None:
+        """Make the candidacy's items match what the planner says is due now."""
+        member = self.session.get(Member, candidacy.member_id)
+        result = self.plan(candidacy)
+        query = select(ChecklistItem).where(ChecklistItem.candidacy_id == candidacy.id)
+        existing = {(i.step_id, i.account_id): i for i in self.session.exec(query).all()}
+        planned_keys = set()
+        for planned in result.steps:
+            key = (planned.step.id, planned.account.key if planned.account else None)
+            planned_keys.add(key)
+            item = existing.get(key)
+            if item is None:
+                item = ChecklistItem(
+                    candidacy_id=candidacy.id,
+                    step_id=key[0],
+                    account_id=key[1],
+                    due=planned.due,
+                    latest=planned.latest,
+                )
+                self.session.add(item)
+                self.session.flush()
+                self._item_event(item, member, "item.added", "added", after=_dates(item))
+                continue
+            if item.superseded_at is not None:
+                item.superseded_at = None
+                self._item_event(item, member, "item.restored", "applies again")
+            if item.status == "open" and (item.due, item.latest) != (planned.due, planned.latest):
+                before = _dates(item)
+                item.due, item.latest = planned.due, planned.latest
+                moved = f"moved from {_due_text(before)} to {_due_text(_dates(item))}"
+                self._item_event(item, member, "item.moved", moved, before, _dates(item))
+        for key, item in existing.items():
+            if key not in planned_keys and item.superseded_at is None:
+                item.superseded_at = _now()
+                self._item_event(item, member, "item.superseded", "no longer applies")
+        self.session.flush()
+
+    def _item_event(
+        self,
+        item: ChecklistItem,
+        member: Member,
+        action: str,
+        verb: str,
+        before: dict[str, Any] | None = None,
+        after: dict[str, Any] | None = None,
+    ) -> None:
+        subject = f"{item.step_id}{self._on_account(item)}"
+        self._record(
+            action, f"item {item.id}", f"{subject} for {member.name}: {verb}", member, before, after
+        )
+
+    # -- the audit trail --------------------------------------------------
+
+    def _record(
+        self,
+        action: str,
+        subject: str,
+        summary: str,
+        member: Member | None = None,
+        before: dict[str, Any] | None = None,
+        after: dict[str, Any] | None = None,
+    ) -> None:
+        self.session.add(
+            Event(
+                at=_now(),
+                actor=self.actor,
+                action=action,
+                member_id=member.id if member else None,
+                subject=subject,
+                summary=summary,
+                before=_json(before),
+                after=_json(after),
+            )
+        )
+
+    def _find(self, model: type, name: str) -> Any:
+        wanted = name.casefold()
+        rows = self.session.exec(select(model)).all()
+        return next((row for row in rows if row.name.casefold() == wanted), None)
+
+    def _candidacies(self, election: Election) -> Sequence[Candidacy]:
+        query = select(Candidacy).where(Candidacy.election_id == election.id)
+        return self.session.exec(query).all()
+
+
+def planner_account(account: Account) -> planner.Account:
+    return planner.Account(
+        platform=account.platform,
+        handle=account.handle,
+        role=account.role,  # type: ignore[arg-type]
+        email=account.email,
+        phone=account.phone,
+        identifies_member=account.identifies_member,
+        publicised=account.publicised,
+        uses_logo=account.uses_logo,
+        city_resources=account.city_resources,
+        key=account.id,
+    )
+
+
+_ACCOUNT_TEXT = ("platform", "handle", "url", "role", "email", "phone")
+
+
+def _account_fields(fields: dict[str, Any]) -> dict[str, Any]:
+    """Checked and tidied account fields, ready for the table."""
+    values = {
+        "platform": _clean(fields.get("platform"), "platform"),
+        "handle": _clean(fields.get("handle"), "handle"),
+        "role": _choice(fields.get("role") or "", ROLES, "--role"),
+    }
+    for name in ("url", "email", "phone"):
+        value = fields.get(name)
+        values[name] = _clean(value, name) if value not in (None, "") else None
+    email = values["email"]
+    if email and ("@" not in email or email.startswith("@") or email.endswith("@")):
+        raise TransitionError(f"{email!r} is not an email address")
+    for flag in CONNECTION_FLAGS:
+        values[flag] = bool(fields.get(flag, False))
+    return values
+
+
+def _match_name(name: str, rows: Sequence[Any], kind: str, listing: str) -> Any:
+    """Exact (any case), else a unique part of a name; otherwise suggest."""
+    wanted = " ".join(name.split()).casefold()
+    for row in rows:
+        if row.name.casefold() == wanted:
+            return row
+    partial = [row for row in rows if wanted and wanted in row.name.casefold()]
+    if len(partial) == 1:
+        return partial[0]
+    if partial:
+        names = ", ".join(repr(row.name) for row in partial[:5])
+        more = f" and {len(partial) - 5} more" if len(partial) > 5 else ""
+        raise TransitionError(
+            f"{name!r} matches {len(partial)} {kind}s ({names}{more}); give more of the name"
+        )
+    close = difflib.get_close_matches(name, [row.name for row in rows], n=3, cutoff=0.6)
+    hint = (
+        f"did you mean {' or '.join(repr(c) for c in close)}?"
+        if close
+        else f"`{listing}` shows them"
+    )
+    raise TransitionError(f"there is no {kind} {name!r}; {hint}")
+
+
+def _check_seat(office: str, ward: str | None) -> None:
+    if office == "councillor" and not ward:
+        raise TransitionError("a councillor needs a ward: give --ward (or --office mayor)")
+    if office == "mayor" and ward:
+        raise TransitionError("the mayor has no ward: give either --ward or --office mayor")
+
+
+def _choice(value: str, allowed: Sequence[str], what: str) -> str:
+    cleaned = (value or "").strip().lower()
+    if cleaned not in allowed:
+        raise TransitionError(f"{what} must be one of {', '.join(allowed)}, not {value!r}")
+    return cleaned
+
+
+def _clean(value: Any, what: str) -> str:
+    """Text as typed, trimmed; refused if empty, too long, or holding control characters."""
+    text = str(value if value is not None else "").strip()
+    if not text:
+        raise TransitionError(f"the {what} is empty; give some text")
+    if len(text) > MAX_TEXT:
+        raise TransitionError(
+            f"the {what} is {len(text)} characters long; keep it under {MAX_TEXT}"
+        )
+    if any(ord(c) < 32 or ord(c) == 127 for c in text):
+        raise TransitionError(f"the {what} contains control characters; type it on one line")
+    return text
+
+
+def _optional(value: str | None, what: str, current: str | None) -> str | None:
+    return current if value is None else _clean(value, what)
+
+
+def _fields(row: Any, *names: str) -> dict[str, Any]:
+    return {name: _plain(getattr(row, name)) for name in names}
+
+
+def _dates(item: ChecklistItem) -> dict[str, Any]:
+    return _fields(item, "due", "latest")
+
+
+def _due_text(dates: dict[str, Any]) -> str:
+    return dates["due"] or f"on filing (by {dates['latest']})"
+
+
+def _plain(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, date | datetime) else value
+
+
+def _json(values: dict[str, Any] | None) -> str | None:
+    return None if values is None else json.dumps(values, ensure_ascii=False, sort_keys=True)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
