@@ -15,7 +15,19 @@ from typing import Annotated
 
 import typer
 
+from transition.cli_records import account_app, election_app, member_app
 from transition.errors import TransitionError, UsageError
+from transition.options import (
+    DATE,
+    ByOption,
+    DbOption,
+    ElectionOption,
+    JsonOption,
+    ProfileOption,
+    TodayOption,
+    today_or_now,
+    tracking,
+)
 from transition.output import emit
 
 app = typer.Typer(
@@ -27,40 +39,9 @@ app = typer.Typer(
 )
 
 
-def parse_date(value: str | date) -> date:
-    """A calendar date typed as YYYY-MM-DD, refused clearly if impossible."""
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(value.strip())
-    except ValueError as error:
-        reason = str(error).removeprefix("Invalid isoformat string: ")
-        hint = "" if "range" in reason else " (write dates as YYYY-MM-DD)"
-        raise typer.BadParameter(f"{value!r} is not a date: {reason}{hint}") from None
-
-
-DATE = {"parser": parse_date, "metavar": "YYYY-MM-DD"}
-
-TodayOption = Annotated[
-    date | None,
-    typer.Option(
-        "--today",
-        **DATE,
-        envvar="TRANSITION_TODAY",
-        help="Work as of this date instead of today in Toronto.",
-        show_default=False,
-    ),
-]
-JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
-ProfileOption = Annotated[
-    Path | None,
-    typer.Option(
-        "--profile",
-        help="A profile TOML file of your own (default: the City of Toronto 2016 bulletin).",
-        dir_okay=False,
-        show_default=False,
-    ),
-]
+app.add_typer(election_app, name="election")
+app.add_typer(member_app, name="member")
+app.add_typer(account_app, name="account")
 
 
 @app.callback(invoke_without_command=True)
@@ -68,12 +49,6 @@ def root(ctx: typer.Context) -> None:
     """Election-period social media transitions for Ontario council offices."""
     if ctx.invoked_subcommand is None:
         typer.echo(ctx.get_help())
-
-
-def _today(today: date | None) -> date:
-    from transition.calendar import toronto_today
-
-    return today or toronto_today()
 
 
 @app.command("calendar")
@@ -138,7 +113,7 @@ def calendar_command(
             )
         election = calendar.by_election(opens, nomination_day, voting_day, name)  # type: ignore[arg-type]
     elif next_:
-        election = calendar.next_regular_election(_today(today))
+        election = calendar.next_regular_election(today_or_now(today))
     else:
         election = calendar.regular_election(year)  # type: ignore[arg-type]
 
@@ -157,6 +132,212 @@ def rules_command(*, profile: ProfileOption = None, as_json: JsonOption = False)
 
     loaded = load_profile(profile)
     emit(profile_payload(loaded), as_json=as_json, human=lambda out: show_profile(out, loaded))
+
+
+@app.command("init")
+def init_command(*, db: DbOption = None) -> None:
+    """Create the database (or bring it up to date) and say where it is."""
+    from transition.database import HEAD, database_path
+
+    path = database_path(db)
+    existed = path.exists()
+    with tracking(db, None):
+        pass
+    state = "is up to date" if existed else "was created"
+    typer.echo(f"the database at {path} {state} (schema {HEAD})")
+
+
+@app.command("checklist")
+def checklist_command(
+    member: Annotated[str | None, typer.Argument(help="One member (default: everyone).")] = None,
+    *,
+    show_all: Annotated[
+        bool, typer.Option("--all", help="Also show items that no longer apply (superseded).")
+    ] = False,
+    db: DbOption = None,
+    election: ElectionOption = None,
+    today: TodayOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """List each member's steps with their ids, due dates and status."""
+    from transition.reports import checklist_rows
+    from transition.views import show_checklist
+
+    with tracking(db, today) as tracker:
+        chosen = tracker.election(election)
+        who = tracker.member(member) if member else None
+        rows = checklist_rows(tracker, chosen, who, include_superseded=show_all)
+        heading = f"Checklist, {chosen.name} election, as of {tracker.today.isoformat()}"
+    emit(rows, as_json=as_json, human=lambda out: show_checklist(out, heading, rows))
+
+
+ItemIds = Annotated[list[int], typer.Argument(help="Checklist item ids, as `checklist` shows.")]
+NoteOption = Annotated[str | None, typer.Option("--note", help="A note to keep with the item.")]
+
+
+@app.command("done")
+def done_command(
+    item_ids: ItemIds,
+    *,
+    by: ByOption = None,
+    note: NoteOption = None,
+    evidence: Annotated[
+        str | None, typer.Option("--evidence", help="Where the proof is, such as a URL.")
+    ] = None,
+    db: DbOption = None,
+    today: TodayOption = None,
+) -> None:
+    """Mark steps done (by you, today), with an optional note and evidence."""
+    with tracking(db, today, write=True, by=by) as tracker:
+        messages = tracker.mark_done(item_ids, note, evidence)
+    typer.echo("\n".join(messages))
+
+
+@app.command("reopen")
+def reopen_command(
+    item_id: Annotated[int, typer.Argument(help="The checklist item id.")],
+    *,
+    note: NoteOption = None,
+    by: ByOption = None,
+    db: DbOption = None,
+    today: TodayOption = None,
+) -> None:
+    """Reopen a step that was marked done or waived by mistake."""
+    with tracking(db, today, write=True, by=by) as tracker:
+        message = tracker.reopen(item_id, note)
+    typer.echo(message)
+
+
+@app.command("waive")
+def waive_command(
+    item_id: Annotated[int, typer.Argument(help="The checklist item id.")],
+    *,
+    reason: Annotated[str, typer.Option("--reason", help="Why the step does not need doing.")],
+    by: ByOption = None,
+    db: DbOption = None,
+    today: TodayOption = None,
+) -> None:
+    """Waive a step that does not apply, with the reason on the record."""
+    with tracking(db, today, write=True, by=by) as tracker:
+        message = tracker.waive(item_id, reason)
+    typer.echo(message)
+
+
+@app.command("status")
+def status_command(
+    *,
+    overdue: Annotated[
+        bool, typer.Option("--overdue", help="Only members with overdue steps.")
+    ] = False,
+    due_within: Annotated[
+        int | None,
+        typer.Option(
+            "--due-within", min=0, help="Only members with a step due within DAYS.", metavar="DAYS"
+        ),
+    ] = None,
+    db: DbOption = None,
+    election: ElectionOption = None,
+    today: TodayOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """The council at a glance: one row per member, with counts and the next step due."""
+    from transition.reports import status_rows
+    from transition.views import show_status
+
+    with tracking(db, today) as tracker:
+        chosen = tracker.election(election)
+        rows = status_rows(tracker, chosen, overdue, due_within)
+        heading = f"Council status, {chosen.name} election, as of {tracker.today.isoformat()}"
+    emit(rows, as_json=as_json, human=lambda out: show_status(out, heading, rows))
+
+
+@app.command("log")
+def log_command(
+    member: Annotated[str | None, typer.Argument(help="One member (default: everything).")] = None,
+    *,
+    limit: Annotated[
+        int | None, typer.Option("--limit", min=1, help="Show only the newest N.")
+    ] = None,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """The audit trail: every change, who made it and when, newest first."""
+    from transition.reports import log_rows
+    from transition.views import show_log
+
+    with tracking(db, None) as tracker:
+        rows = log_rows(tracker, tracker.member(member) if member else None, limit)
+    emit(rows, as_json=as_json, human=lambda out: show_log(out, rows))
+
+
+@app.command("export")
+def export_command(
+    *,
+    export_format: Annotated[
+        str,
+        typer.Option("--format", help="json (everything, for backup) or csv (one row per step)."),
+    ] = "json",
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "-o", "--output", help="Write to FILE instead of standard output.", dir_okay=False
+        ),
+    ] = None,
+    db: DbOption = None,
+    today: TodayOption = None,
+) -> None:
+    """Export the whole database as JSON or CSV, to move or keep a copy."""
+    from transition.reports import export_text
+
+    if export_format not in ("json", "csv"):
+        raise UsageError(f"--format must be json or csv, not {export_format!r}")
+    with tracking(db, today) as tracker:
+        text = export_text(tracker, export_format)
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        from transition.output import write_atomically
+
+        write_atomically(output, text)
+        typer.echo(f"wrote {output}", err=True)
+
+
+import_app = typer.Typer(help="Load members or accounts from a CSV file.", no_args_is_help=True)
+app.add_typer(import_app, name="import")
+CsvArgument = Annotated[
+    Path, typer.Argument(help="A CSV file (UTF-8) with a header row.", dir_okay=False)
+]
+
+
+@import_app.command("members")
+def import_members_command(
+    file: CsvArgument,
+    *,
+    by: ByOption = None,
+    db: DbOption = None,
+    election: ElectionOption = None,
+    today: TodayOption = None,
+) -> None:
+    """Members, with their candidacy in the election: name, ward, office, running, option,
+    filing_date, filing (planned or actual)."""
+    from transition.importer import import_members
+
+    with tracking(db, today, write=True, by=by) as tracker:
+        message = import_members(tracker, tracker.election(election), file)
+    typer.echo(message)
+
+
+@import_app.command("accounts")
+def import_accounts_command(
+    file: CsvArgument, *, by: ByOption = None, db: DbOption = None, today: TodayOption = None
+) -> None:
+    """Accounts: member, platform, handle, url, role, email, phone, identifies_member,
+    publicised, uses_logo, city_resources (yes or no)."""
+    from transition.importer import import_accounts
+
+    with tracking(db, today, write=True, by=by) as tracker:
+        message = import_accounts(tracker, file)
+    typer.echo(message)
 
 
 def main(argv: list[str] | None = None) -> None:

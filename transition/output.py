@@ -8,13 +8,19 @@ the payload itself.
 from __future__ import annotations
 
 import json
+import os
 import sys
+import tempfile
 from collections.abc import Callable, Sequence
 from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from rich.console import Console
+
+
+PIPED_WIDTH = 132
 
 
 def human_date(day: date) -> str:
@@ -33,7 +39,10 @@ def emit(payload: Any, *, as_json: bool, human: Callable[[Console], None]) -> No
         return
     from rich.console import Console
 
-    human(Console(highlight=False))
+    # Piped output (make, less, a file) has no terminal width to follow; rather
+    # than squeeze tables into 80 columns, allow a wide line unless COLUMNS says.
+    wide = None if sys.stdout.isatty() or "COLUMNS" in os.environ else PIPED_WIDTH
+    human(Console(highlight=False, width=wide))
 
 
 def table(title: str | None, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> Any:
@@ -54,3 +63,23 @@ def table(title: str | None, columns: Sequence[str], rows: Sequence[Sequence[Any
     for row in rows:
         grid.add_row(*(Text("" if cell is None else str(cell)) for cell in row))
     return grid
+
+
+def write_atomically(path: Path, data: str | bytes) -> None:
+    """Write a file whole or not at all: a temporary file beside it, then a rename.
+
+    A failure part-way never leaves half a file where the last good one was.
+    Missing folders are created.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    handle, scratch = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as file:
+            file.write(payload)
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(scratch, path)
+    except BaseException:
+        Path(scratch).unlink(missing_ok=True)
+        raise

@@ -146,3 +146,195 @@ def show_profile(out: Console, profile: Profile) -> None:
     out.print()
     reminders = [(f"{r.id}\n{r.title}", r.paragraph) for r in profile.reminders]
     out.print(table("Standing reminders (undated, always)", ("Reminder", "Para"), reminders))
+
+
+# -- the tracker's listings -----------------------------------------------
+
+
+def due_label(row: dict[str, Any]) -> str:
+    """When a step is due: its date, or "on filing, by DATE" while unknown."""
+    return row["due"] or f"on filing, by {row['latest']}"
+
+
+def status_label(row: dict[str, Any]) -> str:
+    if row.get("superseded"):
+        return f"{row['status']} (superseded)"
+    return "OVERDUE" if row["overdue"] else row["status"]
+
+
+def show_checklist(out: Console, heading: str, rows: list[dict[str, Any]]) -> None:
+    if not rows:
+        out.print(f"{heading}: no steps.", markup=False)
+        return
+    several = len({row["member"] for row in rows}) > 1
+    columns = ("ID", *(("Member",) if several else ()), "Step", "Account", "Due", "Status", "Done")
+    body = []
+    for row in rows:
+        done = f"{row['done_by']} on {row['done_at']}" if row["done_at"] else ""
+        if row["note"]:
+            done += f"\n{row['note']}" if done else row["note"]
+        body.append(
+            (
+                row["id"],
+                *((row["member"],) if several else ()),
+                f"{row['title']} (para {row['paragraph']})",
+                row["account"] or "(member)",
+                due_label(row),
+                status_label(row),
+                done,
+            )
+        )
+    out.print(table(heading, columns, body))
+
+
+def show_status(out: Console, heading: str, rows: list[dict[str, Any]]) -> None:
+    body = []
+    for row in rows:
+        filing = row["filing_date"] and f"{row['filing_date']} ({row['filing']})"
+        if row["next_step"]:
+            when = f"on filing, by {row['next_due']}" if row["next_on_filing"] else row["next_due"]
+            upcoming = f"{when}\n{row['next_step']}"
+        else:
+            upcoming = ""
+        body.append(
+            (
+                row["member"],
+                row["ward"] or "",
+                row["running"],
+                row["option"] or "",
+                filing or "",
+                row["done"],
+                row["open"],
+                row["overdue"] or "",
+                upcoming,
+            )
+        )
+    columns = (
+        "Member",
+        "Ward",
+        "Running",
+        "Option",
+        "Filing",
+        "Done",
+        "Open",
+        "Overdue",
+        "Next due",
+    )
+    out.print(table(heading, columns, body))
+
+
+def change_text(before: dict[str, Any] | None, after: dict[str, Any] | None) -> str:
+    """The fields an event changed: "status: open -> done"."""
+    before, after = before or {}, after or {}
+    keys = [key for key in {**before, **after} if before.get(key) != after.get(key)]
+    return "\n".join(
+        f"{key}: {_blank(before.get(key))} -> {_blank(after.get(key))}" for key in keys
+    )
+
+
+def _blank(value: Any) -> str:
+    return "-" if value is None or value == "" else str(value)
+
+
+def show_log(out: Console, rows: list[dict[str, Any]]) -> None:
+    body = [
+        (
+            row["at"][:16].replace("T", " "),
+            row["actor"],
+            row["summary"],
+            change_text(row["before"], row["after"]),
+        )
+        for row in rows
+    ]
+    out.print(table("Audit trail, newest first", ("When (Toronto)", "Who", "What", "Change"), body))
+
+
+def show_elections(out: Console, rows: list[dict[str, Any]]) -> None:
+    body = [
+        (
+            row["name"],
+            row["kind"],
+            row["nomination_period_opens"],
+            row["nomination_day"],
+            row["voting_day"],
+            row["regime"] + (" (projected)" if row["projected"] else ""),
+            row["profile"],
+        )
+        for row in rows
+    ]
+    columns = ("Name", "Kind", "Opens", "Nomination day", "Voting day", "Regime", "Profile")
+    out.print(table("Elections", columns, body))
+
+
+def show_members(out: Console, rows: list[dict[str, Any]]) -> None:
+    body = [
+        (
+            row["name"],
+            row["ward"] or row["office"],
+            row["running"],
+            row["option"] or "",
+            row["filing_date"] and f"{row['filing_date']} ({row['filing']})",
+            row["accounts"],
+        )
+        for row in rows
+    ]
+    columns = ("Member", "Ward", "Running", "Option", "Filing", "Accounts")
+    out.print(table("Members", columns, body))
+
+
+def _connections(row: dict[str, Any]) -> str:
+    held = [c["label"] for c in row["connections"] if c["holds"]]
+    return ", ".join(held) if held else "none"
+
+
+def show_accounts(out: Console, rows: list[dict[str, Any]]) -> None:
+    body = [
+        (
+            row["id"],
+            row["member"],
+            row["platform"],
+            row["handle"],
+            row["role"],
+            "yes" if row["city_connected"] else "no",
+            _connections(row),
+        )
+        for row in rows
+    ]
+    columns = ("ID", "Member", "Platform", "Handle", "Role", "City-connected", "Connections")
+    out.print(table("Accounts", columns, body))
+
+
+def show_account(out: Console, row: dict[str, Any]) -> None:
+    connected = "City-connected" if row["city_connected"] else "not City-connected"
+    out.print(
+        f"Account {row['id']}: {row['platform']} {row['handle']} ({row['role']}) of "
+        f"{row['member']}: {connected}",
+        markup=False,
+    )
+    for label in ("url", "email", "phone"):
+        if row[label]:
+            out.print(f"  {label}: {row[label]}", markup=False)
+    body = [(c["label"], "yes" if c["holds"] else "no", c["reason"]) for c in row["connections"]]
+    out.print(table("When is caution required? (the five connections)", ("", "Holds", "Why"), body))
+    for note in row["notes"]:
+        out.print(f"Note: {note}", markup=False)
+
+
+def show_member(out: Console, detail: dict[str, Any]) -> None:
+    seat = f"ward {detail['ward']}" if detail["ward"] else detail["office"]
+    filing = (
+        f"{detail['filing_date']} ({detail['filing']})"
+        if detail["filing_date"]
+        else "not yet known"
+    )
+    out.print(f"{detail['name']} ({seat}), {detail['election']} election", markup=False)
+    out.print(
+        f"  running: {detail['running']}; option: {detail['option'] or 'not chosen'}; "
+        f"filing date: {filing or 'not yet known'}",
+        markup=False,
+    )
+    for notice in detail["notices"]:
+        out.print(f"  Note: {notice}", markup=False)
+    if detail["accounts"]:
+        show_accounts(out, detail["accounts"])
+    show_checklist(out, "Checklist", detail["checklist"])

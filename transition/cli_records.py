@@ -1,0 +1,373 @@
+"""The record-keeping commands: `election`, `member` and `account`.
+
+Each command opens the tracker, makes one call, and prints the result; the
+rules for what may be recorded live in `transition.tracker`.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+import typer
+
+from transition.errors import UsageError
+from transition.options import (
+    DATE,
+    ByOption,
+    DbOption,
+    ElectionOption,
+    JsonOption,
+    ProfileOption,
+    TodayOption,
+    tracking,
+)
+from transition.output import emit
+
+election_app = typer.Typer(help="Add and show elections.", no_args_is_help=True)
+member_app = typer.Typer(help="Members of council and their candidacy.", no_args_is_help=True)
+account_app = typer.Typer(help="Members' social media accounts.", no_args_is_help=True)
+
+MemberArgument = Annotated[
+    str, typer.Argument(help="The member's name (any case, or a unique part).")
+]
+OptionalDate = Annotated[date | None, typer.Option(**DATE, show_default=False)]
+
+
+@election_app.command("add")
+def election_add(
+    *,
+    year: Annotated[int | None, typer.Option("--year", help="A regular election year.")] = None,
+    by_election: Annotated[
+        bool, typer.Option("--by-election", help="A by-election, with the clerk's dates.")
+    ] = False,
+    name: Annotated[str | None, typer.Option("--name", help="By-election: its name.")] = None,
+    opens: Annotated[
+        date | None, typer.Option(**DATE, help="By-election: nominations open.")
+    ] = None,
+    nomination_day: Annotated[
+        date | None, typer.Option(**DATE, help="By-election: nomination day.")
+    ] = None,
+    voting_day: Annotated[
+        date | None, typer.Option(**DATE, help="By-election: voting day.")
+    ] = None,
+    profile: ProfileOption = None,
+    by: ByOption = None,
+    db: DbOption = None,
+    today: TodayOption = None,
+) -> None:
+    """Add a regular election (--year) or a by-election (--by-election with its dates)."""
+    if (year is None) == (not by_election):
+        raise UsageError(
+            "give either --year YEAR or --by-election (see 'transition election add --help')"
+        )
+    clerk_dates = {
+        "--name": name,
+        "--opens": opens,
+        "--nomination-day": nomination_day,
+        "--voting-day": voting_day,
+    }
+    if by_election:
+        missing = [flag for flag, value in clerk_dates.items() if value is None]
+        if missing:
+            raise UsageError(f"--by-election needs {', '.join(missing)}")
+    elif any(value is not None for value in clerk_dates.values()):
+        raise UsageError("--name, --opens, --nomination-day and --voting-day go with --by-election")
+    with tracking(db, today, write=True, by=by) as tracker:
+        if by_election:
+            added = tracker.add_by_election(name, opens, nomination_day, voting_day, profile)  # type: ignore[arg-type]
+        else:
+            added = tracker.add_regular_election(year, profile)  # type: ignore[arg-type]
+        label = tracker.calendar(added).name
+    typer.echo(f"added the {label} as {added.name!r}")
+
+
+@election_app.command("list")
+def election_list(*, db: DbOption = None, as_json: JsonOption = False) -> None:
+    """List the elections in the database."""
+    from transition.reports import election_rows
+    from transition.views import show_elections
+
+    with tracking(db, None) as tracker:
+        rows = election_rows(tracker)
+    emit(rows, as_json=as_json, human=lambda out: show_elections(out, rows))
+
+
+@election_app.command("show")
+def election_show(
+    name: Annotated[
+        str | None, typer.Argument(help="The election (default: as --election).")
+    ] = None,
+    *,
+    db: DbOption = None,
+    election: ElectionOption = None,
+    today: TodayOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Show an election's key dates, law and profile."""
+    from transition.reports import election_row
+    from transition.views import show_calendar
+
+    with tracking(db, today) as tracker:
+        chosen = tracker.election(name or election)
+        row = election_row(tracker, chosen)
+        dates = tracker.calendar(chosen)
+    emit(row, as_json=as_json, human=lambda out: show_calendar(out, dates))
+
+
+@election_app.command("set")
+def election_set(
+    name: Annotated[str, typer.Argument(help="The by-election.")],
+    *,
+    opens: Annotated[date | None, typer.Option(**DATE, help="Nominations open.")] = None,
+    nomination_day: Annotated[date | None, typer.Option(**DATE, help="Nomination day.")] = None,
+    voting_day: Annotated[date | None, typer.Option(**DATE, help="Voting day.")] = None,
+    by: ByOption = None,
+    db: DbOption = None,
+    today: TodayOption = None,
+) -> None:
+    """Change a by-election's dates; open steps move with them."""
+    if opens is None and nomination_day is None and voting_day is None:
+        raise UsageError("give --opens, --nomination-day or --voting-day to change")
+    with tracking(db, today, write=True, by=by) as tracker:
+        chosen = tracker.election(name)
+        tracker.set_by_election_dates(chosen, opens, nomination_day, voting_day)
+    typer.echo(f"changed the dates of {chosen.name}")
+
+
+@member_app.command("add")
+def member_add(
+    name: Annotated[str, typer.Argument(help="The member's name.")],
+    *,
+    ward: Annotated[
+        str | None, typer.Option("--ward", help="The ward the member represents.")
+    ] = None,
+    office: Annotated[
+        str, typer.Option("--office", help="councillor, or mayor (who has no ward).")
+    ] = "councillor",
+    by: ByOption = None,
+    db: DbOption = None,
+    today: TodayOption = None,
+) -> None:
+    """Add a member of council."""
+    with tracking(db, today, write=True, by=by) as tracker:
+        member = tracker.add_member(name, ward, office)
+    typer.echo(f"added {member.name}")
+
+
+@member_app.command("list")
+def member_list(
+    *,
+    db: DbOption = None,
+    election: ElectionOption = None,
+    today: TodayOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """List the members with their candidacy in the election."""
+    from transition.reports import member_rows
+    from transition.views import show_members
+
+    with tracking(db, today) as tracker:
+        rows = member_rows(tracker, tracker.election(election)) if tracker.members() else []
+    emit(rows, as_json=as_json, human=lambda out: show_members(out, rows))
+
+
+@member_app.command("show")
+def member_show(
+    name: MemberArgument,
+    *,
+    db: DbOption = None,
+    election: ElectionOption = None,
+    today: TodayOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Show a member: candidacy, accounts with their City connections, and steps."""
+    from transition.reports import member_detail
+    from transition.views import show_member
+
+    with tracking(db, today) as tracker:
+        detail = member_detail(tracker, tracker.member(name), tracker.election(election))
+    emit(detail, as_json=as_json, human=lambda out: show_member(out, detail))
+
+
+@member_app.command("set")
+def member_set(
+    name: MemberArgument,
+    *,
+    running: Annotated[str | None, typer.Option("--running", help="yes, no or undecided.")] = None,
+    option: Annotated[
+        str | None,
+        typer.Option(
+            "--option", help="separate (Option 1, para 19a) or single (Option 2, para 19b)."
+        ),
+    ] = None,
+    by: ByOption = None,
+    db: DbOption = None,
+    election: ElectionOption = None,
+    today: TodayOption = None,
+) -> None:
+    """Record whether the member runs and which option they take."""
+    if running is None and option is None:
+        raise UsageError("give --running or --option to change")
+    with tracking(db, today, write=True, by=by) as tracker:
+        member = tracker.member(name)
+        chosen = tracker.election(election)
+        candidacy = tracker.set_candidacy(member, chosen, running, option)
+        option_chosen = candidacy.option or "not chosen"
+        summary = f"{member.name} in {chosen.name}: running {candidacy.running}, {option_chosen}"
+    typer.echo(summary)
+
+
+@member_app.command("file")
+def member_file(
+    name: MemberArgument,
+    *,
+    filing_date: Annotated[
+        date | None,
+        typer.Option("--date", **DATE, help="The day the member files nomination papers."),
+    ] = None,
+    planned: Annotated[
+        bool, typer.Option("--planned", help="The date is planned, not yet done.")
+    ] = False,
+    clear: Annotated[bool, typer.Option("--clear", help="Forget the filing date.")] = False,
+    by: ByOption = None,
+    db: DbOption = None,
+    election: ElectionOption = None,
+    today: TodayOption = None,
+) -> None:
+    """Record the member's filing date (actual, or --planned); steps due on filing move with it."""
+    if (filing_date is None) == (not clear):
+        raise UsageError("give either --date YYYY-MM-DD or --clear")
+    with tracking(db, today, write=True, by=by) as tracker:
+        member = tracker.member(name)
+        chosen = tracker.election(election)
+        tracker.set_filing(member, chosen, filing_date, actual=not planned)
+    if filing_date is None:
+        typer.echo(f"cleared the filing date of {member.name}")
+    else:
+        kind = "plans to file" if planned else "filed"
+        typer.echo(f"{member.name} {kind} on {filing_date.isoformat()} ({chosen.name})")
+
+
+ConnectionFlag = Annotated[bool | None, typer.Option(show_default=False)]
+
+
+@account_app.command("add")
+def account_add(
+    member: MemberArgument,
+    *,
+    platform: Annotated[str, typer.Option("--platform", help="X, Instagram, Facebook, ...")],
+    handle: Annotated[
+        str, typer.Option("--handle", help="The account's handle, such as @CllrDoe.")
+    ],
+    role: Annotated[str, typer.Option("--role", help="council, campaign or single (Option 2).")],
+    url: Annotated[str | None, typer.Option("--url", help="The account's address.")] = None,
+    email: Annotated[str | None, typer.Option("--email", help="The registration email.")] = None,
+    phone: Annotated[
+        str | None, typer.Option("--phone", help="The registration phone number.")
+    ] = None,
+    identifies_member: Annotated[
+        bool,
+        typer.Option("--identifies-member", help="It names the member as a member of Council."),
+    ] = False,
+    publicised: Annotated[
+        bool,
+        typer.Option("--publicised", help="It is publicised on City or office-funded material."),
+    ] = False,
+    uses_logo: Annotated[bool, typer.Option("--uses-logo", help="It uses the City logo.")] = False,
+    city_resources: Annotated[
+        bool, typer.Option("--city-resources", help="It is run with City devices, staff or budget.")
+    ] = False,
+    by: ByOption = None,
+    db: DbOption = None,
+    today: TodayOption = None,
+) -> None:
+    """Add a member's account, with the connections that tie it to the City."""
+    with tracking(db, today, write=True, by=by) as tracker:
+        account = tracker.add_account(
+            tracker.member(member),
+            platform=platform,
+            handle=handle,
+            role=role,
+            url=url,
+            email=email,
+            phone=phone,
+            identifies_member=identifies_member,
+            publicised=publicised,
+            uses_logo=uses_logo,
+            city_resources=city_resources,
+        )
+    typer.echo(f"added account {account.id}: {account.platform} {account.handle} ({account.role})")
+
+
+@account_app.command("set")
+def account_set(
+    account_id: Annotated[int, typer.Argument(help="The account id, as `account list` shows.")],
+    *,
+    role: Annotated[str | None, typer.Option("--role", help="council, campaign or single.")] = None,
+    url: Annotated[str | None, typer.Option("--url")] = None,
+    email: Annotated[str | None, typer.Option("--email")] = None,
+    phone: Annotated[str | None, typer.Option("--phone")] = None,
+    identifies_member: Annotated[
+        bool | None, typer.Option("--identifies-member/--no-identifies-member")
+    ] = None,
+    publicised: Annotated[bool | None, typer.Option("--publicised/--no-publicised")] = None,
+    uses_logo: Annotated[bool | None, typer.Option("--uses-logo/--no-uses-logo")] = None,
+    city_resources: Annotated[
+        bool | None, typer.Option("--city-resources/--no-city-resources")
+    ] = None,
+    by: ByOption = None,
+    db: DbOption = None,
+    today: TodayOption = None,
+) -> None:
+    """Change an account's role, registration or City connections; steps follow."""
+    with tracking(db, today, write=True, by=by) as tracker:
+        account = tracker.update_account(
+            tracker.account(account_id),
+            role=role,
+            url=url,
+            email=email,
+            phone=phone,
+            identifies_member=identifies_member,
+            publicised=publicised,
+            uses_logo=uses_logo,
+            city_resources=city_resources,
+        )
+    typer.echo(f"account {account.id}: {account.platform} {account.handle} ({account.role})")
+
+
+@account_app.command("list")
+def account_list(
+    member: Annotated[str | None, typer.Argument(help="One member (default: everyone).")] = None,
+    *,
+    db: DbOption = None,
+    election: ElectionOption = None,
+    today: TodayOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """List accounts and whether each is City-connected."""
+    from transition.reports import account_rows
+    from transition.views import show_accounts
+
+    with tracking(db, today) as tracker:
+        who = tracker.member(member) if member else None
+        rows = account_rows(tracker, who, tracker.profile_for(election))
+    emit(rows, as_json=as_json, human=lambda out: show_accounts(out, rows))
+
+
+@account_app.command("show")
+def account_show(
+    account_id: Annotated[int, typer.Argument(help="The account id, as `account list` shows.")],
+    *,
+    db: DbOption = None,
+    election: ElectionOption = None,
+    today: TodayOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Show an account and the caution assessment: which City connections hold, and why."""
+    from transition.reports import account_row
+    from transition.views import show_account
+
+    with tracking(db, today) as tracker:
+        row = account_row(tracker, tracker.account(account_id), tracker.profile_for(election))
+    emit(row, as_json=as_json, human=lambda out: show_account(out, row))

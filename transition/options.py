@@ -1,0 +1,125 @@
+"""The options commands share, and the one way a command opens the tracker.
+
+Every command that depends on today takes `--today`; every command that
+reads or writes the database takes `--db` and `--election`. Defining each
+once keeps their names, help and environment variables the same everywhere.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+if TYPE_CHECKING:
+    from transition.tracker import Tracker
+
+
+def parse_date(value: str | date) -> date:
+    """A calendar date typed as YYYY-MM-DD, refused clearly if impossible."""
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError as error:
+        reason = str(error).removeprefix("Invalid isoformat string: ")
+        hint = "" if "range" in reason else " (write dates as YYYY-MM-DD)"
+        raise typer.BadParameter(f"{value!r} is not a date: {reason}{hint}") from None
+
+
+DATE = {"parser": parse_date, "metavar": "YYYY-MM-DD"}
+
+TodayOption = Annotated[
+    date | None,
+    typer.Option(
+        "--today",
+        **DATE,
+        envvar="TRANSITION_TODAY",
+        help="Work as of this date instead of today in Toronto.",
+        show_default=False,
+    ),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+ProfileOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--profile",
+        help="A profile TOML file of your own (default: the City of Toronto 2016 bulletin).",
+        dir_okay=False,
+        show_default=False,
+    ),
+]
+DbOption = Annotated[
+    str | None,
+    typer.Option(
+        "--db",
+        help="The database file (or sqlite:///PATH); else TRANSITION_DB, else your data folder.",
+        show_default=False,
+    ),
+]
+ElectionOption = Annotated[
+    str | None,
+    typer.Option(
+        "--election",
+        envvar="TRANSITION_ELECTION",
+        help="The election, by name (a year such as 2030, or a by-election's name); "
+        "else the only one, else the next one.",
+        show_default=False,
+    ),
+]
+ByOption = Annotated[
+    str | None,
+    typer.Option(
+        "--by",
+        help="Who did it; else TRANSITION_USER, else your login name.",
+        show_default=False,
+    ),
+]
+
+
+def today_or_now(today: date | None) -> date:
+    from transition.calendar import toronto_today
+
+    return today or toronto_today()
+
+
+def current_actor(by: str | None = None) -> str:
+    """`--by`, else TRANSITION_USER, else the login name."""
+    name = by or os.environ.get("TRANSITION_USER")
+    if not name:
+        try:
+            name = getpass.getuser()
+        except (KeyError, OSError):
+            name = "unknown"
+    return " ".join(name.split()) or "unknown"
+
+
+@contextmanager
+def tracking(
+    db: str | None, today: date | None, *, write: bool = False, by: str | None = None
+) -> Iterator[Tracker]:
+    """A tracker on the database, inside one transaction (committed on success).
+
+    A writing command takes the write lock when it begins, so concurrent
+    staff queue up instead of failing.
+    """
+    from sqlmodel import Session
+
+    from transition.database import database_path, open_database, writer
+    from transition.tracker import Tracker
+
+    path = database_path(db)
+    default = db is None and not os.environ.get("TRANSITION_DB")
+    engine = open_database(path, default_location=default)
+    try:
+        bind = writer(engine) if write else engine
+        with Session(bind, expire_on_commit=False) as session, session.begin():
+            yield Tracker(session, today_or_now(today), current_actor(by))
+    finally:
+        engine.dispose()
