@@ -74,28 +74,37 @@ def test_every_command_has_help_and_a_place_in_the_readme():
         assert name in readme, f"README does not show `{name}`"
 
 
-def test_the_wheel_ships_templates_migrations_and_the_profile(tmp_path):
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "wheel",
-            "--no-deps",
-            "--no-build-isolation",
-            "-q",
-            "-w",
-            str(tmp_path),
-            str(ROOT),
-        ],
-        check=True,
-        capture_output=True,
-    )
+def _pip(*args: str) -> None:
+    subprocess.run([sys.executable, "-m", "pip", *args], check=True, capture_output=True)
+
+
+def test_the_installed_wheel_carries_and_uses_its_migrations(tmp_path):
+    """Built and installed as a user gets it, the tool creates its database from
+    the migrations inside the package, not from a checkout."""
+    _pip("wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(tmp_path), str(ROOT))
     (wheel,) = tmp_path.glob("transition-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
     assert "transition/profiles/toronto-2016.toml" in names
     assert any(name.startswith("transition/templates/") for name in names)
-    assert any(name.startswith("transition/migrations/") for name in names)
+    assert "transition/migrations/env.py" in names
+    assert any(name.startswith("transition/migrations/versions/0001") for name in names)
+
+    installed = tmp_path / "site"
+    _pip("install", "--no-deps", "-q", "--target", str(installed), str(wheel))
+    probe = (
+        "import sys, transition; from transition.cli import main; "
+        "print(transition.__file__, file=sys.stderr); main(['init', '--db', sys.argv[1]])"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe, str(tmp_path / "fresh.db")],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(installed)},
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.startswith(str(installed))
+    assert "was created" in done.stdout
 
 
 def test_the_snapshot_of_every_election_to_2100_is_current():
