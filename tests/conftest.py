@@ -92,3 +92,16 @@ def as_json(result: Result):
     import json
 
     return json.loads(ok(result))
+
+
+JANE_ACCOUNT = ("--platform", "X", "--handle", "@CllrDoe", "--role", "single")
+
+
+@pytest.fixture
+def jane(db_path):
+    """The 2030 election and Jane Doe (ward 7), running on one City-connected X account."""
+    ok(invoke_transition("election", "add", "--year", "2030"))
+    ok(invoke_transition("member", "add", "Jane Doe", "--ward", "7"))
+    ok(invoke_transition("account", "add", "jane", *JANE_ACCOUNT, "--email", "jane.doe@toronto.ca"))
+    ok(invoke_transition("member", "set", "jane", "--running", "yes", "--option", "single"))
+    return db_path

@@ -29,24 +29,7 @@ print(len(failures)); print("".join(failures))
 """
 
 
-def test_two_processes_marking_items_at_once_lose_nothing(db_path):
-    ok(invoke_transition("election", "add", "--year", "2030"))
-    ok(invoke_transition("member", "add", "Jane Doe", "--ward", "7"))
-    ok(
-        invoke_transition(
-            "account",
-            "add",
-            "jane",
-            "--platform",
-            "X",
-            "--handle",
-            "@CllrDoe",
-            "--role",
-            "single",
-            "--uses-logo",
-        )
-    )
-    ok(invoke_transition("member", "set", "jane", "--running", "yes", "--option", "single"))
+def test_two_processes_marking_items_at_once_lose_nothing(jane):
     first, second = (
         str(item["id"]) for item in json.loads(ok(invoke_transition("checklist", "--json")))[:2]
     )

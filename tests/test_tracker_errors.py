@@ -9,28 +9,10 @@ T = invoke_transition
 
 
 @pytest.fixture
-def council(db_path):
-    ok(T("election", "add", "--year", "2030"))
+def council(jane):
     for ward in (1, 10, 11):
         ok(T("member", "add", f"Ward {ward} Councillor", "--ward", str(ward)))
-    ok(T("member", "add", "Jane Doe", "--ward", "7"))
-    ok(
-        T(
-            "account",
-            "add",
-            "jane",
-            "--platform",
-            "X",
-            "--handle",
-            "@CllrDoe",
-            "--role",
-            "single",
-            "--email",
-            "jane.doe@toronto.ca",
-        )
-    )
-    ok(T("member", "set", "jane", "--running", "yes", "--option", "single"))
-    return db_path
+    return jane
 
 
 def state() -> str:

@@ -18,30 +18,11 @@ FILING_STEPS = [
 
 
 @pytest.fixture
-def council(db_path):
-    """A 2030 election with two members: one keeping a single account, one not running."""
-    ok(T("init"))
-    ok(T("election", "add", "--year", "2030"))
-    ok(T("member", "add", "Jane Doe", "--ward", "7"))
+def council(jane):
+    """Jane Doe running on a single account, and a mayor who is not running."""
     ok(T("member", "add", "Olivia Chow-Smith", "--office", "mayor"))
-    ok(
-        T(
-            "account",
-            "add",
-            "jane doe",
-            "--platform",
-            "X",
-            "--handle",
-            "@CllrDoe",
-            "--role",
-            "single",
-            "--email",
-            "jane.doe@toronto.ca",
-        )
-    )
-    ok(T("member", "set", "JANE", "--running", "yes", "--option", "single"))
     ok(T("member", "set", "olivia", "--running", "no"))
-    return db_path
+    return jane
 
 
 def checklist(*args: str, today: str = "2030-04-01", run=invoke_transition) -> list[dict]:
