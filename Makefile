@@ -19,9 +19,19 @@ DEMO := --db $(DEMO_DIR)/transition.db --today 2030-05-20
 demo: $(INSTALLED)
 	$(BIN)/transition calendar --next
 	$(BIN)/transition rules
-	$(BIN)/python scripts/demo.py $(DEMO_DIR)
+	$(BIN)/python -m transition.sample $(DEMO_DIR)
 	$(BIN)/transition status $(DEMO)
 	$(BIN)/transition checklist "Ward 13 Councillor" $(DEMO)
+	@echo "Printed documents and the calendar feed:"
+	$(BIN)/transition render checklist --all --combined -o $(DEMO_DIR)/checklists.html $(DEMO)
+	$(BIN)/transition render checklist --all --combined -o $(DEMO_DIR)/checklists.pdf $(DEMO)
+	$(BIN)/transition render reminders -o $(DEMO_DIR)/reminders.html $(DEMO)
+	$(BIN)/transition render reminders -o $(DEMO_DIR)/reminders.pdf $(DEMO)
+	$(BIN)/transition render overview -o $(DEMO_DIR)/overview.html $(DEMO)
+	$(BIN)/transition render overview -o $(DEMO_DIR)/overview.pdf $(DEMO)
+	$(BIN)/transition render signoff "Ward 19 Councillor" -o $(DEMO_DIR)/signoff-ward-19.html $(DEMO)
+	$(BIN)/transition render signoff "Ward 19 Councillor" -o $(DEMO_DIR)/signoff-ward-19.pdf $(DEMO)
+	$(BIN)/transition export ics --all -o $(DEMO_DIR)/due-dates.ics $(DEMO)
 
 test: lint
 	$(BIN)/pytest -q

@@ -101,6 +101,7 @@ def test_rules_lists_steps_and_reminders(transition):
     assert set(payload["steps"][0]) == {
         "id",
         "title",
+        "label",
         "explanation",
         "paragraph",
         "applies_to",

@@ -13,7 +13,8 @@ import pytest
 from conftest import SCRIPT
 
 ROOT = Path(__file__).resolve().parent.parent
-HEAVY = {"sqlalchemy", "sqlmodel", "weasyprint", "alembic"}
+HEAVY = {"sqlalchemy", "sqlmodel", "weasyprint", "alembic", "jinja2", "icalendar"}
+PRINTING = {"weasyprint", "jinja2", "icalendar", "alembic"}
 PURE_CORE = ["transition.calendar", "transition.rules", "transition.planner"]
 EDGE = {"typer", "click", "rich", "jinja2", *HEAVY}
 
@@ -44,15 +45,29 @@ def test_core_modules_do_not_import_edge_modules_of_the_project():
     [["--help"], ["calendar", "2030", "--json"], ["rules", "--json"], ["calendar", "--help"]],
 )
 def test_date_commands_do_not_import_the_database_or_pdf_libraries(args):
+    assert not _packages_imported_by(args) & HEAVY
+
+
+def _packages_imported_by(args: list[str]) -> set[str]:
     done = subprocess.run(
         [str(SCRIPT), *args],
         capture_output=True,
         text=True,
         env={**os.environ, "PYTHONPROFILEIMPORTTIME": "1"},
     )
-    assert done.returncode == 0
-    imported = {line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines()}
-    assert not {name for name in imported if name.split(".")[0] in HEAVY}
+    assert done.returncode == 0, done.stderr
+    lines = [line for line in done.stderr.splitlines() if line.startswith("import time:")]
+    return {line.rsplit("|", 1)[-1].strip().split(".")[0] for line in lines}
+
+
+def test_database_commands_load_neither_printing_nor_migrations(db_path):
+    assert (
+        subprocess.run([str(SCRIPT), "election", "add", "--year", "2030"], check=True).returncode
+        == 0
+    )
+    imported = _packages_imported_by(["status", "--json"])
+    assert "sqlalchemy" in imported
+    assert not imported & PRINTING
 
 
 def test_every_command_has_help_and_a_place_in_the_readme():

@@ -15,6 +15,7 @@ from typing import Annotated
 
 import typer
 
+from transition.cli_print import export_app, render_command
 from transition.cli_records import account_app, election_app, member_app
 from transition.errors import TransitionError, UsageError
 from transition.options import (
@@ -42,6 +43,8 @@ app = typer.Typer(
 app.add_typer(election_app, name="election")
 app.add_typer(member_app, name="member")
 app.add_typer(account_app, name="account")
+app.add_typer(export_app, name="export")
+app.command("render")(render_command)
 
 
 @app.callback(invoke_without_command=True)
@@ -268,38 +271,6 @@ def log_command(
     with tracking(db, None) as tracker:
         rows = log_rows(tracker, tracker.member(member) if member else None, limit)
     emit(rows, as_json=as_json, human=lambda out: show_log(out, rows))
-
-
-@app.command("export")
-def export_command(
-    *,
-    export_format: Annotated[
-        str,
-        typer.Option("--format", help="json (everything, for backup) or csv (one row per step)."),
-    ] = "json",
-    output: Annotated[
-        Path | None,
-        typer.Option(
-            "-o", "--output", help="Write to FILE instead of standard output.", dir_okay=False
-        ),
-    ] = None,
-    db: DbOption = None,
-    today: TodayOption = None,
-) -> None:
-    """Export the whole database as JSON or CSV, to move or keep a copy."""
-    from transition.reports import export_text
-
-    if export_format not in ("json", "csv"):
-        raise UsageError(f"--format must be json or csv, not {export_format!r}")
-    with tracking(db, today) as tracker:
-        text = export_text(tracker, export_format)
-    if output is None:
-        sys.stdout.write(text)
-    else:
-        from transition.output import write_atomically
-
-        write_atomically(output, text)
-        typer.echo(f"wrote {output}", err=True)
 
 
 import_app = typer.Typer(help="Load members or accounts from a CSV file.", no_args_is_help=True)

@@ -65,6 +65,16 @@ def table(title: str | None, columns: Sequence[str], rows: Sequence[Sequence[Any
     return grid
 
 
+def save(path: Path, data: str | bytes) -> None:
+    """Write an output file atomically; a failure is one line for the user."""
+    from transition.errors import TransitionError
+
+    try:
+        write_atomically(path, data)
+    except OSError as error:
+        raise TransitionError(f"cannot write {path}: {error.strerror or error}") from None
+
+
 def write_atomically(path: Path, data: str | bytes) -> None:
     """Write a file whole or not at all: a temporary file beside it, then a rename.
 

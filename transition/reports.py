@@ -51,7 +51,7 @@ def election_rows(tracker: Tracker) -> list[dict[str, Any]]:
 
 def member_rows(tracker: Tracker, election: Election) -> list[dict[str, Any]]:
     rows = []
-    for member in _council(tracker):
+    for member in council_members(tracker):
         candidacy = tracker.candidacy(member, election)
         rows.append(
             {
@@ -132,7 +132,7 @@ def _checklist(
 ) -> list[tuple[Account | None, dict[str, Any]]]:
     """The checklist rows, each with the account it is for (None: member-wide)."""
     profile = tracker.profile(election)
-    members = [member] if member else _council(tracker)
+    members = [member] if member else council_members(tracker)
     rows = []
     for each in members:
         candidacy = tracker.candidacy(each, election)
@@ -183,7 +183,7 @@ def status_rows(
 ) -> list[dict[str, Any]]:
     """The council at a glance: one row per member."""
     rows = []
-    for member in _council(tracker):
+    for member in council_members(tracker):
         candidacy = tracker.candidacy(member, election)
         items = checklist_rows(tracker, election, member)
         open_items = [i for i in items if i["status"] == "open"]
@@ -294,7 +294,7 @@ def export_csv_rows(tracker: Tracker) -> list[dict[str, Any]]:
     """One row per checklist item (or per member with none), in every election."""
     rows = []
     for election in tracker.session.exec(select(Election).order_by(col(Election.id))).all():
-        for member in _council(tracker):
+        for member in council_members(tracker):
             candidacy = tracker.candidacy(member, election)
             base = {
                 "election": election.name,
@@ -343,7 +343,7 @@ def export_text(tracker: Tracker, export_format: str) -> str:
     return buffer.getvalue()
 
 
-def _council(tracker: Tracker) -> list[Member]:
+def council_members(tracker: Tracker) -> list[Member]:
     """Members in ward order (numbers as numbers), the mayor first."""
 
     def order(member: Member) -> tuple[int, int, str]:

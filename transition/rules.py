@@ -35,6 +35,8 @@ class Step:
 
     id: str
     title: str
+    #: A few words for narrow places, such as the council overview's columns.
+    label: str
     explanation: str
     paragraph: str
     applies_to: AppliesTo
@@ -166,9 +168,11 @@ def _parse_step(raw: Any, index: int, problems: list[str]) -> Step:
             f"{fields.where} option: only a member step takes an option, and it must be 1 or 2"
         )
         option = None
+    title = fields.text("title")
     return Step(
         id=fields.identifier(),
-        title=fields.text("title"),
+        title=title,
+        label=fields.optional_text("label") or title,
         explanation=fields.text("explanation"),
         paragraph=fields.text("paragraph"),
         applies_to=applies_to,  # type: ignore[arg-type]
@@ -205,6 +209,11 @@ class _Fields:
             return value.strip()
         self._problem(name, "missing" if value is None else "must be non-empty text")
         return ""
+
+    def optional_text(self, name: str) -> str | None:
+        if self.raw.get(name) is None:
+            return None
+        return self.text(name)
 
     def identifier(self) -> str:
         value = self.text("id")

@@ -87,6 +87,7 @@ def profile_payload(profile: Profile) -> dict[str, Any]:
             {
                 "id": step.id,
                 "title": step.title,
+                "label": step.label,
                 "explanation": step.explanation,
                 "paragraph": step.paragraph,
                 "applies_to": step.applies_to,

@@ -1,0 +1,326 @@
+"""Printed documents and the calendar feed, checked the way a reader meets them:
+PDFs by their extracted text, HTML by its structure, ICS parsed back."""
+
+from __future__ import annotations
+
+import json
+import os
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from conftest import as_json, invoke_transition, ok, run_transition
+from pypdf import PdfReader
+
+from transition.sample import SAMPLE_TODAY, build
+
+T = invoke_transition
+HOSTILE = "<script>alert(1)</script>"
+
+
+@pytest.fixture(scope="module")
+def council(tmp_path_factory) -> Path:
+    """The 26-member sample council, built once for this module's read-only tests."""
+    return build(tmp_path_factory.mktemp("sample"))
+
+
+def at(council: Path) -> tuple[str, ...]:
+    return ("--db", str(council), "--today", SAMPLE_TODAY.isoformat())
+
+
+def pdf_text(path: Path) -> tuple[PdfReader, str]:
+    reader = PdfReader(path)
+    text = " ".join(page.extract_text() for page in reader.pages)
+    return reader, " ".join(text.split())
+
+
+class Structure(HTMLParser):
+    """Counts elements by tag and by class, and keeps the text."""
+
+    def __init__(self, html: str):
+        super().__init__()
+        self.tags: dict[str, int] = {}
+        self.classes: dict[str, int] = {}
+        self.text: list[str] = []
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        self.tags[tag] = self.tags.get(tag, 0) + 1
+        for name in dict(attrs).get("class", "").split():
+            self.classes[name] = self.classes.get(name, 0) + 1
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+
+def test_member_checklist_pdf(council, tmp_path):
+    out = tmp_path / "nested" / "folder" / "ward13.pdf"
+    assert ok(
+        T("render", "checklist", "ward 13 councillor", "-o", str(out), *at(council))
+    ).strip() == str(out)
+    reader, text = pdf_text(out)
+    pages = len(reader.pages)
+    assert pages >= 2
+    for n in range(1, pages + 1):
+        assert f"page {n} of {pages}" in text
+    for expected in (
+        "Ward 13 Councillor",
+        "Social media transition checklist",
+        "Tuesday, May 14, 2030",
+        "2030-05-14",
+        "OVERDUE",
+        "stop-handle-publications",
+        "As of Monday, May 20, 2030",
+        "projected under current law",
+        "City of Toronto",
+        "Promote no candidate or party",
+    ):
+        assert expected in text, expected
+    items = as_json(T("checklist", "ward 13 councillor", "--json", *at(council)))
+    for item in items:
+        assert str(item["id"]) in text
+
+
+def test_checklist_html_structure(council, tmp_path):
+    out = tmp_path / "ward13.html"
+    ok(T("render", "checklist", "ward 13 councillor", "-o", str(out), *at(council)))
+    page = Structure(out.read_text())
+    items = as_json(T("checklist", "ward 13 councillor", "--json", *at(council)))
+    assert page.classes["step"] == len(items)
+    assert page.tags["svg"] == 1 and page.classes["timeline"] == 1
+    assert page.classes["reminder"] == 5
+    assert page.classes["overdue"] == sum(i["overdue"] for i in items)
+    assert page.classes["due-group"] == len({i["due"] or i["latest"] for i in items})
+
+
+def test_every_member_in_one_combined_pdf_or_one_file_each(council, tmp_path):
+    ok(
+        T(
+            "render",
+            "checklist",
+            "--all",
+            "--combined",
+            "-o",
+            str(tmp_path / "all.pdf"),
+            *at(council),
+        )
+    )
+    _, text = pdf_text(tmp_path / "all.pdf")
+    members = [
+        m
+        for m in as_json(T("status", "--json", *at(council)))
+        if m["done"] + m["open"] + m["waived"]
+    ]
+    for member in members:
+        assert member["member"] in text
+    written = ok(
+        T(
+            "render",
+            "checklist",
+            "--all",
+            "--format",
+            "html",
+            "-o",
+            str(tmp_path / "each"),
+            *at(council),
+        )
+    )
+    files = sorted((tmp_path / "each").glob("*.html"))
+    assert len(files) == len(members) == len(written.split())
+    assert (tmp_path / "each" / "checklist-ward-13-councillor.html").exists()
+
+
+def test_overview_fits_one_landscape_page_for_the_council(council, tmp_path):
+    out = tmp_path / "overview.pdf"
+    ok(T("render", "overview", "-o", str(out), *at(council)))
+    reader, text = pdf_text(out)
+    assert len(reader.pages) == 1
+    box = reader.pages[0].mediabox
+    assert box.width > box.height
+    assert "page 1 of 1" in text
+    members = as_json(T("member", "list", "--json", *at(council)))
+    assert len(members) == 26
+    for member in members:
+        assert member["name"] in text
+    html = tmp_path / "overview.html"
+    ok(T("render", "overview", "-o", str(html), *at(council)))
+    assert Structure(html.read_text()).classes["member-row"] == 26
+
+
+def test_reminder_sheet_lists_overdue_and_upcoming_by_date(council, tmp_path):
+    out = tmp_path / "reminders.html"
+    ok(T("render", "reminders", "--within", "21", "-o", str(out), *at(council)))
+    html = out.read_text()
+    status = as_json(T("status", "--json", *at(council)))
+    overdue = sum(m["overdue"] for m in status)
+    assert Structure(html).classes["overdue"] == overdue
+    assert "(the next 21 days)" in html
+    ok(T("render", "reminders", "--within", "21", "-o", str(tmp_path / "r.pdf"), *at(council)))
+    _, text = pdf_text(tmp_path / "r.pdf")
+    assert f"Overdue ({overdue})" in text
+    assert text.index("Wednesday, May 1, 2030") < text.index("Tuesday, May 14, 2030")
+
+
+def test_signoff_sheet(council, tmp_path):
+    out = tmp_path / "signoff.pdf"
+    ok(T("render", "signoff", "ward 19", "-o", str(out), *at(council)))
+    _, text = pdf_text(out)
+    for expected in (
+        "Sign-off: social media transition of Ward 19 Councillor",
+        "Steps completed (5)",
+        "Steps waived (1)",
+        "the account was never linked from any City site",
+        "Staff lead (name and signature)",
+        "Member: Ward 19 Councillor",
+    ):
+        assert expected in text, expected
+    # long URLs wrap inside their cell
+    assert "https://example.org/ward19/notify-followers" in text.replace(" ", "")
+
+
+def test_hostile_text_prints_as_text(jane, tmp_path):
+    ok(T("member", "add", HOSTILE, "--ward", "3"))
+    ok(
+        T(
+            "account",
+            "add",
+            HOSTILE,
+            "--platform",
+            "X",
+            "--handle",
+            "<b>@x</b>",
+            "--role",
+            "single",
+            "--uses-logo",
+        )
+    )
+    ok(T("member", "set", HOSTILE, "--running", "yes", "--option", "single"))
+    item = as_json(T("checklist", HOSTILE, "--json"))[0]["id"]
+    ok(
+        T(
+            "done",
+            str(item),
+            "--note",
+            '<img src=x onerror="alert(2)">',
+            "--evidence",
+            "javascript:alert(3)",
+        )
+    )
+    for kind, who in (
+        ("checklist", [HOSTILE]),
+        ("signoff", [HOSTILE]),
+        ("overview", []),
+        ("reminders", []),
+    ):
+        out = tmp_path / f"{kind}.html"
+        ok(T("render", kind, *who, "--within", "400", "-o", str(out), "--today", "2030-04-01"))
+        html = out.read_text()
+        assert "<script>" not in html and "<img src=x" not in html and "<b>@x" not in html
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    ok(T("render", "checklist", HOSTILE, "-o", str(tmp_path / "c.pdf"), "--today", "2030-04-01"))
+    assert HOSTILE in pdf_text(tmp_path / "c.pdf")[1]
+
+
+def test_a_failed_write_keeps_the_last_good_file(jane, tmp_path, monkeypatch):
+    from transition import output
+
+    out = tmp_path / "checklist.html"
+    ok(T("render", "checklist", "jane", "-o", str(out)))
+    good = out.read_text()
+
+    def broken_replace(source, target):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(output.os, "replace", broken_replace)
+    result = T("render", "checklist", "jane", "-o", str(out))
+    assert result.returncode == 1
+    assert "cannot write" in result.stderr and "No space left on device" in result.stderr
+    assert out.read_text() == good
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".checklist")) == []
+
+
+@pytest.mark.parametrize(
+    ("args", "status", "message"),
+    [
+        (["render", "poster", "-o", "x.pdf"], 2, "must be one of checklist, reminders"),
+        (["render", "checklist", "-o", "x.pdf"], 2, "give a MEMBER, or --all"),
+        (["render", "checklist", "jane", "--all", "-o", "x.pdf"], 2, "not both"),
+        (["render", "checklist", "jane", "-o", "x.txt"], 2, "give --format html or pdf"),
+        (["render", "checklist", "jane", "--format", "doc", "-o", "x"], 2, "html or pdf"),
+        (["render", "overview", "jane", "-o", "x.pdf"], 2, "give no MEMBER"),
+        (["render", "checklist", "nobody", "-o", "x.pdf"], 1, "there is no member 'nobody'"),
+        (["render", "checklist", "jane"], 2, "-o"),
+        (["export", "ics", "-o", "x.ics"], 2, "give a MEMBER or --all"),
+    ],
+)
+def test_render_mistakes(jane, tmp_path, args, status, message):
+    result = T(*args)
+    assert result.returncode == status
+    assert result.stderr.count("\n") == 1 and message in result.stderr
+    assert not list(tmp_path.glob("x*"))
+
+
+def _events(path: Path) -> dict[str, object]:
+    from icalendar import Calendar
+
+    calendar = Calendar.from_ical(path.read_bytes())
+    return {str(event["uid"]): event for event in calendar.walk("VEVENT")}
+
+
+def test_calendar_feed(jane, tmp_path):
+    ok(T("member", "file", "jane", "--date", "2030-05-06", "--planned", "--today", "2030-04-01"))
+    feed = tmp_path / "jane.ics"
+    ok(T("export", "ics", "jane", "-o", str(feed), "--today", "2030-04-01"))
+    events = _events(feed)
+    items = as_json(T("checklist", "jane", "--json"))
+    steps = {uid: event for uid, event in events.items() if uid.startswith("item-")}
+    keys = {uid: event for uid, event in events.items() if "-key-" in uid}
+    assert len(steps) == len(items) == 6 and len(keys) == 5
+    first = steps[f"item-{items[0]['id']}@city-of-toronto.transition"]
+    assert first["dtstart"].dt.isoformat() == "2030-05-01"
+    assert first["dtend"].dt.isoformat() == "2030-05-02"
+    assert "para 19b" in str(first["description"]) and "Jane Doe" in str(first["summary"])
+    triggers = sorted(str(alarm["trigger"].dt) for alarm in first.walk("VALARM"))
+    assert triggers == ["-1 day, 0:00:00", "-14 days, 0:00:00"]
+    voting = [e for e in keys.values() if "Voting day" in str(e["summary"])]
+    assert voting[0]["dtstart"].dt.isoformat() == "2030-10-28"
+
+    ok(T("done", str(items[0]["id"])))
+    ok(T("export", "ics", "--all", "-o", str(feed)))
+    again = _events(feed)
+    assert set(again) == set(events) - {f"item-{items[0]['id']}@city-of-toronto.transition"}
+
+
+def test_calendar_text_cannot_break_the_file(jane, tmp_path):
+    ok(T("member", "add", "Line\\nBreak; X:Y, Z", "--ward", "3"))
+    ok(
+        T(
+            "account",
+            "add",
+            "line",
+            "--platform",
+            "X",
+            "--handle",
+            "a;b,c:d",
+            "--role",
+            "single",
+            "--uses-logo",
+        )
+    )
+    ok(T("member", "set", "line", "--running", "yes", "--option", "single"))
+    out = tmp_path / "feed.ics"
+    ok(T("export", "ics", "--all", "-o", str(out)))
+    summaries = [str(e["summary"]) for e in _events(out).values()]
+    assert any("Line\\nBreak; X:Y, Z" in s and "a;b,c:d" in s for s in summaries)
+
+
+def test_printing_commands_through_the_console_script(jane, tmp_path):
+    out = tmp_path / "c.pdf"
+    result = run_transition(
+        "render", "checklist", "jane", "-o", str(out), env={"TZ": "Pacific/Auckland"}
+    )
+    assert result.returncode == 0 and result.stdout.strip() == str(out)
+    feed = run_transition("export", "ics", "jane")
+    assert feed.returncode == 0 and feed.stdout.startswith("BEGIN:VCALENDAR")
+    assert json.loads(ok(T("export")))["members"][0]["name"] == "Jane Doe"
+    assert os.path.getsize(out) > 1000

@@ -1,0 +1,135 @@
+"""The commands that write files: printed documents, calendar feeds, exports.
+
+Jinja2, WeasyPrint and icalendar are imported inside these commands only.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from transition.errors import UsageError
+from transition.options import DbOption, ElectionOption, TodayOption, tracking
+from transition.output import save
+
+OutputFile = Annotated[
+    Path | None,
+    typer.Option(
+        "-o", "--output", help="Write to FILE instead of standard output.", dir_okay=False
+    ),
+]
+AllOption = Annotated[bool, typer.Option("--all", help="Every member with steps.")]
+
+export_app = typer.Typer(
+    help="Export the whole database (JSON or CSV), or due dates as a calendar (ics).",
+    invoke_without_command=True,
+)
+
+
+@export_app.callback()
+def export_command(
+    ctx: typer.Context,
+    *,
+    export_format: Annotated[
+        str,
+        typer.Option("--format", help="json (everything, for backup) or csv (one row per step)."),
+    ] = "json",
+    output: OutputFile = None,
+    db: DbOption = None,
+    today: TodayOption = None,
+) -> None:
+    """Export the whole database as JSON or CSV, to move or keep a copy."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from transition.reports import export_text
+
+    if export_format not in ("json", "csv"):
+        raise UsageError(f"--format must be json or csv, not {export_format!r}")
+    with tracking(db, today) as tracker:
+        text = export_text(tracker, export_format)
+    _deliver(text, output)
+
+
+@export_app.command("ics")
+def export_ics_command(
+    member: Annotated[str | None, typer.Argument(help="One member's due dates.")] = None,
+    *,
+    all_members: AllOption = False,
+    output: OutputFile = None,
+    db: DbOption = None,
+    election: ElectionOption = None,
+    today: TodayOption = None,
+) -> None:
+    """Due dates and the election's key dates as an iCalendar file, with alarms."""
+    from transition.documents import members_with_steps
+    from transition.ics import calendar_feed
+
+    if bool(member) == all_members:
+        raise UsageError("give a MEMBER or --all")
+    with tracking(db, today) as tracker:
+        chosen = tracker.election(election)
+        members = members_with_steps(tracker, chosen) if all_members else [tracker.member(member)]
+        feed = calendar_feed(tracker, chosen, members)
+    _deliver(feed, output)
+
+
+def render_command(
+    kind: Annotated[str, typer.Argument(help="checklist, reminders, overview or signoff.")],
+    member: Annotated[
+        str | None, typer.Argument(help="The member (checklist, signoff, reminders).")
+    ] = None,
+    *,
+    all_members: AllOption = False,
+    combined: Annotated[
+        bool, typer.Option("--combined", help="With --all: one file for everyone, not one each.")
+    ] = False,
+    within: Annotated[
+        int,
+        typer.Option(
+            "--within", min=0, metavar="DAYS", help="Reminders: look this many days ahead."
+        ),
+    ] = 14,
+    output_format: Annotated[
+        str | None, typer.Option("--format", help="html or pdf (default: from the -o suffix).")
+    ] = None,
+    output: Annotated[
+        Path, typer.Option("-o", "--output", help="The file, or with --all a folder, to write.")
+    ],
+    db: DbOption = None,
+    election: ElectionOption = None,
+    today: TodayOption = None,
+) -> None:
+    """Print a checklist, reminder sheet, council overview or sign-off sheet to HTML or PDF."""
+    from transition.render import build_documents, write_documents
+    from transition.render import output_format as pick_format
+
+    fmt = pick_format(output_format, output)
+    with tracking(db, today) as tracker:
+        chosen = tracker.election(election)
+        documents = build_documents(
+            tracker,
+            chosen,
+            kind,
+            member,
+            all_members=all_members,
+            combined=combined,
+            within=within,
+            output=output,
+            fmt=fmt,
+        )
+    for path in write_documents(documents, fmt):
+        typer.echo(str(path))
+
+
+def _deliver(data: str | bytes, output: Path | None) -> None:
+    if output is None:
+        if isinstance(data, bytes):
+            sys.stdout.buffer.write(data)
+        else:
+            sys.stdout.write(data)
+        return
+    save(output, data)
+    typer.echo(f"wrote {output}", err=True)

@@ -1,0 +1,210 @@
+"""What each printed document says, as plain data for its template.
+
+The templates only lay out; every fact, date and grouping is decided here,
+from the same rows the command line shows, so a printed sheet and
+`transition checklist` never disagree.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import UTC, date, datetime
+from typing import Any
+
+from transition.calendar import TORONTO
+from transition.models import Election, Member
+from transition.reports import checklist_rows, council_members
+from transition.tracker import Tracker
+
+OPTION_LABELS = {
+    "separate": "Option 1: separate council and campaign accounts (para 19a)",
+    "single": "Option 2: one account becomes the campaign account (para 19b)",
+}
+RUNNING_LABELS = {"yes": "running", "no": "not running", "undecided": "undecided"}
+
+
+def header(tracker: Tracker, election: Election, member: Member | None = None) -> dict[str, Any]:
+    """What every page says about itself: whose, which election, under which law, as of when."""
+    dates = tracker.calendar(election)
+    law = dates.regime.name
+    if dates.kind == "by-election":
+        law = f"by-election under the {law}"
+    key_dates = [
+        ("Nomination period opens; publication cutoff (para 19b)", dates.nomination_period_opens),
+        ("First day to file nomination papers", dates.first_filing_day),
+        ("Nomination day: filing closes at 2 p.m.", dates.nomination_day),
+        ("Voting day", dates.voting_day),
+    ]
+    if dates.term_begins:
+        key_dates.append(("Term of office begins", dates.term_begins))
+    return {
+        "municipality": election.municipality,
+        "election_title": dates.name,
+        "law": law,
+        "projected": dates.projected,
+        "key_dates": key_dates,
+        "as_of": tracker.today,
+        "generated": datetime.now(UTC).astimezone(TORONTO).strftime("%Y-%m-%d %H:%M %Z"),
+        "member_name": member.name if member else None,
+    }
+
+
+def member_summary(tracker: Tracker, election: Election, member: Member) -> dict[str, Any]:
+    candidacy = tracker.candidacy(member, election)
+    return {
+        "name": member.name,
+        "seat": f"Ward {member.ward}" if member.ward else member.office.capitalize(),
+        "running": RUNNING_LABELS[candidacy.running],
+        "option": OPTION_LABELS.get(candidacy.option or "", "not chosen yet"),
+        "filing_date": candidacy.filing_date,
+        "filing_actual": candidacy.filing_actual,
+        "notices": list(tracker.plan(candidacy).notices),
+    }
+
+
+def checklist_section(tracker: Tracker, election: Election, member: Member) -> dict[str, Any]:
+    """One member's checklist: steps grouped by the day they fall due."""
+    profile = tracker.profile(election)
+    explanations = {step.id: step.explanation for step in profile.steps}
+    groups: dict[tuple[int, date], list[dict[str, Any]]] = defaultdict(list)
+    for row in checklist_rows(tracker, election, member):
+        # Dated steps first, in date order; then those waiting on the filing date.
+        key = (
+            (0, date.fromisoformat(row["due"]))
+            if row["due"]
+            else (1, date.fromisoformat(row["latest"]))
+        )
+        groups[key].append({**row, "explanation": explanations.get(row["step"], "")})
+    summary = member_summary(tracker, election, member)
+    return {
+        "header": header(tracker, election, member),
+        "member": summary,
+        "timeline": timeline(tracker, election, summary["filing_date"]),
+        "groups": [
+            {
+                "on_filing": on_filing,
+                "day": day,
+                "overdue": any(item["overdue"] for item in items),
+                "items": items,
+            }
+            for (on_filing, day), items in sorted(groups.items())
+        ],
+        "reminders": profile.reminders,
+    }
+
+
+def timeline(tracker: Tracker, election: Election, filing: date | None) -> dict[str, Any]:
+    """The election drawn as a strip: x positions (0 to 1) of its dates and of today."""
+    dates = tracker.calendar(election)
+    start = dates.nomination_period_opens
+    end = dates.voting_day
+    span = max((end - start).days, 1)
+
+    def at(day: date) -> float:
+        return min(max((day - start).days / span, 0.0), 1.0)
+
+    marks = [
+        ("Nominations open; publication cutoff", dates.nomination_period_opens),
+        ("Nomination day", dates.nomination_day),
+        ("Voting day", dates.voting_day),
+    ]
+    if filing:
+        marks.append(("Filing date", filing))
+    marks.sort(key=lambda mark: mark[1])
+    return {
+        "period": (at(dates.nomination_period_opens), at(dates.nomination_day)),
+        "marks": [
+            {"label": label, "day": day, "x": at(day), "row": n % 2}
+            for n, (label, day) in enumerate(marks)
+        ],
+        "today": {
+            "day": tracker.today,
+            "x": at(tracker.today),
+            "before": tracker.today < start,
+            "after": tracker.today > end,
+        },
+    }
+
+
+def reminders_document(
+    tracker: Tracker, election: Election, member: Member | None, within: int
+) -> dict[str, Any]:
+    """What falls due within `within` days, and what is overdue, in date order."""
+    horizon = date.fromordinal(tracker.today.toordinal() + within)
+    rows = []
+    for row in checklist_rows(tracker, election, member):
+        if row["status"] != "open":
+            continue
+        when = date.fromisoformat(row["due"] or row["latest"])
+        if row["overdue"] or when <= horizon:
+            rows.append({**row, "when": when, "days": (when - tracker.today).days})
+    rows.sort(key=lambda r: (r["when"], r["member"], r["id"]))
+    return {
+        "header": header(tracker, election, member),
+        "within": within,
+        "horizon": horizon,
+        "overdue": [r for r in rows if r["overdue"]],
+        "upcoming": [r for r in rows if not r["overdue"]],
+        "scope": member.name if member else "the whole council",
+    }
+
+
+CELL_ORDER = ("overdue", "open", "waived", "done")
+
+
+def overview_document(tracker: Tracker, election: Election) -> dict[str, Any]:
+    """The council by step: each cell done, open, overdue, waived or not applicable."""
+    profile = tracker.profile(election)
+    steps = list(profile.steps)
+    rows = []
+    column_totals = {step.id: defaultdict(int) for step in steps}
+    for member in council_members(tracker):
+        items = checklist_rows(tracker, election, member)
+        by_step: dict[str, list[str]] = defaultdict(list)
+        for item in items:
+            by_step[item["step"]].append("overdue" if item["overdue"] else item["status"])
+        cells = []
+        for step in steps:
+            states = by_step.get(step.id, [])
+            state = next((s for s in CELL_ORDER if s in states), "n/a")
+            cells.append({"state": state, "count": len(states)})
+            column_totals[step.id][state] += 1
+        candidacy = tracker.candidacy(member, election)
+        statuses = [("overdue" if i["overdue"] else i["status"]) for i in items]
+        rows.append(
+            {
+                "member": member.name,
+                "seat": member.ward or member.office,
+                "running": candidacy.running,
+                "option": candidacy.option,
+                "cells": cells,
+                "done": statuses.count("done"),
+                "open": statuses.count("open") + statuses.count("overdue"),
+                "overdue": statuses.count("overdue"),
+                "waived": statuses.count("waived"),
+            }
+        )
+    return {
+        "header": header(tracker, election),
+        "steps": steps,
+        "rows": rows,
+        "totals": [dict(column_totals[step.id]) for step in steps],
+        "sums": {key: sum(r[key] for r in rows) for key in ("done", "open", "overdue", "waived")},
+    }
+
+
+def signoff_section(tracker: Tracker, election: Election, member: Member) -> dict[str, Any]:
+    """What the office would file if asked: every step done, waived or still open."""
+    rows = checklist_rows(tracker, election, member)
+    return {
+        "header": header(tracker, election, member),
+        "member": member_summary(tracker, election, member),
+        "done": [r for r in rows if r["status"] == "done"],
+        "waived": [r for r in rows if r["status"] == "waived"],
+        "open": [r for r in rows if r["status"] == "open"],
+    }
+
+
+def members_with_steps(tracker: Tracker, election: Election) -> list[Member]:
+    """The members who have a checklist in this election (running or undecided)."""
+    return [m for m in council_members(tracker) if checklist_rows(tracker, election, m)]

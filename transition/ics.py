@@ -1,0 +1,102 @@
+"""Due dates as a calendar feed (iCalendar), for Outlook, Google or Apple calendars.
+
+One all-day event per key date of the election and per open step whose due
+date is known. Each has a UID that never changes for the same thing, so
+importing the file again updates events instead of adding copies, and a step
+marked done simply drops out. Alarms ring 14 days and 1 day ahead. The
+icalendar package writes the file, so text from the database (names, notes)
+is escaped and cannot break its structure.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from sqlmodel import col, func, select
+
+from transition.documents import header
+from transition.models import Election, Event, Member
+from transition.render import slug
+from transition.reports import checklist_rows
+from transition.tracker import Tracker
+
+ALARMS = (timedelta(days=14), timedelta(days=1))
+
+
+def calendar_feed(tracker: Tracker, election: Election, members: list[Member]) -> bytes:
+    from icalendar import Calendar
+
+    head = header(tracker, election)
+    domain = f"{slug(election.municipality)}.transition"
+    feed = Calendar()
+    feed.add("prodid", "-//transition//election-period social media transitions//EN")
+    feed.add("version", "2.0")
+    feed.add("x-wr-calname", f"{head['election_title']}: social media transition")
+    stamp = datetime.now(UTC)
+    note = " Projected under current law." if head["projected"] else ""
+    for n, (label, day) in enumerate(head["key_dates"]):
+        feed.add_component(
+            _event(
+                uid=f"{slug(election.name)}-key-{n}@{domain}",
+                summary=f"{head['election_title']}: {label}",
+                day=day,
+                description=f"{head['law']}.{note}",
+                stamp=stamp,
+            )
+        )
+    profile = tracker.profile(election)
+    explanations = {step.id: step.explanation for step in profile.steps}
+    for member in members:
+        for row in checklist_rows(tracker, election, member):
+            if row["status"] != "open" or not row["due"]:
+                continue
+            on = f" ({row['account']})" if row["account"] else ""
+            feed.add_component(
+                _event(
+                    uid=f"item-{row['id']}@{domain}",
+                    summary=f"{member.name}: {row['title']}{on}",
+                    day=date.fromisoformat(row["due"]),
+                    description=(
+                        f"{explanations.get(row['step'], '')} (bulletin para {row['paragraph']}; "
+                        f"step {row['step']}). Mark it done with: transition done {row['id']}"
+                    ),
+                    stamp=stamp,
+                    sequence=_times_moved(tracker, row["id"]),
+                )
+            )
+    return feed.to_ical()
+
+
+def _event(
+    *, uid: str, summary: str, day: date, description: str, stamp: datetime, sequence: int = 0
+) -> Any:
+    from icalendar import Alarm
+    from icalendar import Event as CalendarEvent
+
+    event = CalendarEvent()
+    event.add("uid", uid)
+    event.add("dtstamp", stamp)
+    event.add("summary", summary)
+    event.add("dtstart", day)
+    event.add("dtend", day + timedelta(days=1))
+    event.add("description", description)
+    event.add("sequence", sequence)
+    event.add("transp", "TRANSPARENT")
+    for ahead in ALARMS:
+        alarm = Alarm()
+        alarm.add("action", "DISPLAY")
+        alarm.add(
+            "description", f"{summary} ({ahead.days} day{'s' if ahead.days != 1 else ''} ahead)"
+        )
+        alarm.add("trigger", -ahead)
+        event.add_component(alarm)
+    return event
+
+
+def _times_moved(tracker: Tracker, item_id: int) -> int:
+    """How often the step's date moved: its SEQUENCE, so calendars take the newest."""
+    query = select(func.count(col(Event.id))).where(
+        Event.subject == f"item {item_id}", Event.action == "item.moved"
+    )
+    return tracker.session.exec(query).one()
