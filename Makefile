@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: demo test lint format snapshot migration clean
+.PHONY: demo test lint format snapshot migration soak clean
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,8 +33,9 @@ demo: $(INSTALLED)
 	$(BIN)/transition render signoff "Ward 19 Councillor" -o $(DEMO_DIR)/signoff-ward-19.pdf $(DEMO)
 	$(BIN)/transition export ics --all -o $(DEMO_DIR)/due-dates.ics $(DEMO)
 
+# Two workers: the suite spends most of its time waiting on subprocesses.
 test: lint
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n 2
 
 lint: $(INSTALLED)
 	$(BIN)/ruff check .
@@ -43,6 +44,10 @@ lint: $(INSTALLED)
 format: $(INSTALLED)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+# The reliability trials, run long: one line of figures per promise.
+soak: $(INSTALLED)
+	$(BIN)/python scripts/soak.py
 
 # Rewrite the committed snapshot of every regular election to 2100; review
 # the diff before committing it.

@@ -2,62 +2,13 @@
 
 from __future__ import annotations
 
-import io
 import os
-import subprocess
-import sys
-from contextlib import redirect_stderr, redirect_stdout
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from harness import SCRIPT, Result, invoke_transition, run_transition
 
-SCRIPT = Path(sys.executable).with_name("transition")
-
-
-@dataclass
-class Result:
-    returncode: int
-    stdout: str
-    stderr: str
-
-
-def run_transition(*args: str, env: dict[str, str] | None = None) -> Result:
-    """Run the installed `transition` console script in a subprocess."""
-    environment = dict(os.environ)
-    environment["COLUMNS"] = "200"
-    environment.update(env or {})
-    done = subprocess.run(
-        [str(SCRIPT), *args], capture_output=True, text=True, env=environment, timeout=60
-    )
-    return Result(done.returncode, done.stdout, done.stderr)
-
-
-def invoke_transition(*args: str, env: dict[str, str] | None = None) -> Result:
-    """Run the command line in this process: the same code, without the start-up cost.
-
-    For the many small calls of detailed tests; the console script itself is
-    exercised by `run_transition`.
-    """
-    from transition.cli import main
-
-    out, err = io.StringIO(), io.StringIO()
-    saved = {name: os.environ.get(name) for name in (env or {})}
-    os.environ.update(env or {})
-    try:
-        with redirect_stdout(out), redirect_stderr(err):
-            try:
-                main(list(args))
-                code = 0
-            except SystemExit as stop:
-                code = stop.code if isinstance(stop.code, int) else int(stop.code is not None)
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
-    return Result(code, out.getvalue(), err.getvalue())
+__all__ = ["SCRIPT", "Result", "as_json", "invoke_transition", "ok", "run_transition"]
 
 
 @pytest.fixture

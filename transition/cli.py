@@ -176,6 +176,9 @@ def checklist_command(
 
 ItemIds = Annotated[list[int], typer.Argument(help="Checklist item ids, as `checklist` shows.")]
 NoteOption = Annotated[str | None, typer.Option("--note", help="A note to keep with the item.")]
+EvidenceOption = Annotated[
+    str | None, typer.Option("--evidence", help="Where the proof is, such as a URL.")
+]
 
 
 @app.command("done")
@@ -184,9 +187,7 @@ def done_command(
     *,
     by: ByOption = None,
     note: NoteOption = None,
-    evidence: Annotated[
-        str | None, typer.Option("--evidence", help="Where the proof is, such as a URL.")
-    ] = None,
+    evidence: EvidenceOption = None,
     db: DbOption = None,
     today: TodayOption = None,
 ) -> None:
@@ -198,17 +199,33 @@ def done_command(
 
 @app.command("reopen")
 def reopen_command(
-    item_id: Annotated[int, typer.Argument(help="The checklist item id.")],
+    item_ids: ItemIds,
     *,
     note: NoteOption = None,
     by: ByOption = None,
     db: DbOption = None,
     today: TodayOption = None,
 ) -> None:
-    """Reopen a step that was marked done or waived by mistake."""
+    """Reopen steps that were marked done or waived by mistake."""
     with tracking(db, today, write=True, by=by) as tracker:
-        message = tracker.reopen(item_id, note)
-    typer.echo(message)
+        messages = tracker.reopen(item_ids, note)
+    typer.echo("\n".join(messages))
+
+
+@app.command("note")
+def note_command(
+    item_ids: ItemIds,
+    *,
+    note: NoteOption = None,
+    evidence: EvidenceOption = None,
+    by: ByOption = None,
+    db: DbOption = None,
+    today: TodayOption = None,
+) -> None:
+    """Add a note or evidence to steps, whatever their status."""
+    with tracking(db, today, write=True, by=by) as tracker:
+        messages = tracker.annotate(item_ids, note, evidence)
+    typer.echo("\n".join(messages))
 
 
 @app.command("waive")
@@ -271,6 +288,39 @@ def log_command(
     with tracking(db, None) as tracker:
         rows = log_rows(tracker, tracker.member(member) if member else None, limit)
     emit(rows, as_json=as_json, human=lambda out: show_log(out, rows))
+
+
+@app.command("check")
+def check_command(*, db: DbOption = None, as_json: JsonOption = False) -> None:
+    """Check the database: SQLite's integrity, and that the records and audit trail agree."""
+    from transition.checks import problems
+
+    with tracking(db, None) as tracker:
+        found, checked = problems(tracker)
+    counts = ", ".join(f"{n} {what}" for what, n in checked.items())
+    report = "\n".join(found) or f"ok: checked {counts}"
+    payload = {"ok": not found, "problems": found, "checked": checked}
+    emit(payload, as_json=as_json, human=lambda out: out.print(report, markup=False))
+    if found:
+        raise TransitionError(f"check found {len(found)} problem(s) in {counts}; see above")
+
+
+@app.command("backup")
+def backup_command(
+    *,
+    output: Annotated[
+        Path, typer.Option("-o", "--output", help="The file to write the copy to.", dir_okay=False)
+    ],
+    db: DbOption = None,
+) -> None:
+    """Write a consistent copy of the database, even while others are using it."""
+    from transition.database import backup_to, database_path
+
+    path = database_path(db)
+    with tracking(db, None):
+        pass  # the file is checked (ours, current) before it is copied
+    size = backup_to(path, output)
+    typer.echo(f"backed up {path} to {output} ({size:,} bytes)")
 
 
 import_app = typer.Typer(help="Load members or accounts from a CSV file.", no_args_is_help=True)

@@ -72,6 +72,7 @@ def open_database(path: Path, *, default_location: bool = False) -> Engine:
         _create(path)
     else:
         _check_file(path)
+        _check_writable(path)
     revision = read_revision(path)
     _check_known(revision, path)
     engine = _engine(path)
@@ -100,6 +101,36 @@ def _check_file(path: Path) -> None:
         raise TransitionError(
             f"{path} is not a transition database (not SQLite at all); choose another --db"
         )
+
+
+def _check_writable(path: Path) -> None:
+    """SQLite keeps its journal beside the database, so even reading needs write access."""
+    if not (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)):
+        raise TransitionError(
+            f"{path} is read-only (or its folder is); transition needs to write beside it: "
+            "ask for write access, or copy it somewhere writable"
+        )
+
+
+def database_error(error: BaseException, path: Path) -> TransitionError:
+    """What a SQLite failure means for the user, in one line; nothing was changed."""
+    detail = str(getattr(error, "orig", None) or error).splitlines()[0]
+    text = detail.lower()
+    if "full" in text:
+        what = f"the disk holding {path} is full; free some space and try again"
+    elif "locked" in text or "busy" in text:
+        what = f"{path} stayed busy with another command for over a minute; try again"
+    elif "readonly" in text or "read-only" in text:
+        what = f"{path} is read-only; ask for write access, or copy it somewhere writable"
+    elif "disk i/o" in text or "file too large" in text:
+        what = f"could not read or write {path} ({detail}): is its disk full or failing?"
+    elif "unable to open" in text:
+        what = f"cannot open {path}: is its disk full, or its folder not writable?"
+    elif "malformed" in text or "not a database" in text:
+        what = f"{path} is damaged or not a database ({detail}); restore it from a backup"
+    else:
+        what = f"the database {path} reported: {detail}"
+    return TransitionError(f"{what} (nothing was changed)")
 
 
 def _engine(path: Path) -> Engine:
@@ -147,9 +178,7 @@ def read_revision(path: Path) -> str | None:
         finally:
             connection.close()
     except sqlite3.DatabaseError as error:
-        raise TransitionError(
-            f"{path} is damaged or not a database ({error}); restore it from a backup"
-        ) from None
+        raise database_error(error, path) from None
 
 
 def _revision(connection: Any, path: Path) -> str | None:
@@ -198,6 +227,7 @@ def _migrate(connection: Connection) -> None:
 
 def _create(path: Path) -> None:
     """Build a new database beside `path`, then move it into place whole."""
+    _remove_abandoned_scratch(path)
     scratch = path.with_name(f".{path.name}.{os.getpid()}.new")
     try:
         os.close(os.open(scratch, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
@@ -216,9 +246,42 @@ def _create(path: Path) -> None:
             leftover.unlink(missing_ok=True)
 
 
+def _remove_abandoned_scratch(path: Path) -> None:
+    """Scratch databases left by a process that died while creating one."""
+    for scratch in path.parent.glob(f".{path.name}.*.new"):
+        pid = scratch.name.removeprefix(f".{path.name}.").removesuffix(".new")
+        if pid.isdigit() and not _alive(int(pid)):
+            for leftover in (scratch, Path(f"{scratch}-wal"), Path(f"{scratch}-shm")):
+                leftover.unlink(missing_ok=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def backup_path(path: Path, label: str) -> Path:
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     return path.with_name(f"{path.name}.{label}.{stamp}.bak")
+
+
+def backup_to(source: Path, target: Path) -> int:
+    """Back up to `target`, replacing it only once the copy is complete; its size."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    scratch = target.with_name(f".{target.name}.{os.getpid()}.partial")
+    scratch.unlink(missing_ok=True)
+    try:
+        backup(source, scratch)
+        os.replace(scratch, target)
+    except (OSError, sqlite3.Error) as error:
+        scratch.unlink(missing_ok=True)
+        raise TransitionError(f"cannot back up to {target}: {error}") from None
+    return target.stat().st_size
 
 
 def backup(source: Path, target: Path) -> Path:

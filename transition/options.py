@@ -109,17 +109,25 @@ def tracking(
     A writing command takes the write lock when it begins, so concurrent
     staff queue up instead of failing.
     """
+    import sqlite3
+
+    from sqlalchemy.exc import DBAPIError
     from sqlmodel import Session
 
-    from transition.database import database_path, open_database, writer
+    from transition.database import database_error, database_path, open_database, writer
     from transition.tracker import Tracker
 
     path = database_path(db)
     default = db is None and not os.environ.get("TRANSITION_DB")
-    engine = open_database(path, default_location=default)
+    try:
+        engine = open_database(path, default_location=default)
+    except (DBAPIError, sqlite3.Error) as error:
+        raise database_error(error, path) from None
     try:
         bind = writer(engine) if write else engine
         with Session(bind, expire_on_commit=False) as session, session.begin():
             yield Tracker(session, today_or_now(today), current_actor(by))
+    except (DBAPIError, sqlite3.Error) as error:
+        raise database_error(error, path) from None
     finally:
         engine.dispose()

@@ -339,8 +339,21 @@ def export_text(tracker: Tracker, export_format: str) -> str:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=EXPORT_CSV_COLUMNS, lineterminator="\n")
     writer.writeheader()
-    writer.writerows(export_csv_rows(tracker))
+    writer.writerows(
+        {k: spreadsheet_safe(v) for k, v in row.items()} for row in export_csv_rows(tracker)
+    )
     return buffer.getvalue()
+
+
+#: A cell starting with one of these is read as a formula by spreadsheets.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value: Any) -> Any:
+    """Neutralise a text cell a spreadsheet would run as a formula (CSV injection)."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
 
 
 def council_members(tracker: Tracker) -> list[Member]:

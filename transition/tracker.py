@@ -346,10 +346,8 @@ class Tracker:
     def mark_done(
         self, item_ids: Iterable[int], note: str | None, evidence: str | None
     ) -> list[str]:
-        items = [self.item(i) for i in dict.fromkeys(item_ids)]  # all exist, or nothing changes
         messages = []
-        for item in items:
-            self._check_applies(item)
+        for item in self._items(item_ids):
             if item.status == "done":
                 messages.append(
                     f"item {item.id} was already done by {item.done_by} on {item.done_on}; "
@@ -369,21 +367,49 @@ class Tracker:
             messages.append(f"item {item.id} done: {self._title(item)}")
         return messages
 
-    def reopen(self, item_id: int, note: str | None) -> str:
-        item = self.item(item_id)
-        self._check_applies(item)
-        if item.status == "open":
-            return f"item {item.id} is already open; nothing changed"
-        self._change(
-            item,
-            "item.reopened",
-            "reopened",
-            status="open",
-            done_on=None,
-            done_by=None,
-            note=_optional(note, "note", item.note),
-        )
-        return f"item {item.id} reopened: {self._title(item)}"
+    def reopen(self, item_ids: Iterable[int], note: str | None) -> list[str]:
+        messages = []
+        for item in self._items(item_ids):
+            if item.status == "open":
+                messages.append(f"item {item.id} is already open; nothing changed")
+                continue
+            self._change(
+                item,
+                "item.reopened",
+                "reopened",
+                status="open",
+                done_on=None,
+                done_by=None,
+                note=_optional(note, "note", item.note),
+            )
+            messages.append(f"item {item.id} reopened: {self._title(item)}")
+        return messages
+
+    def annotate(
+        self, item_ids: Iterable[int], note: str | None, evidence: str | None
+    ) -> list[str]:
+        """Add or replace the note or evidence of steps, whatever their status."""
+        if note is None and evidence is None:
+            raise TransitionError("give --note or --evidence (or both) to record")
+        messages = []
+        for item in self._items(item_ids):
+            values = {
+                "note": _optional(note, "note", item.note),
+                "evidence": _optional(evidence, "evidence", item.evidence),
+            }
+            if values == {"note": item.note, "evidence": item.evidence}:
+                messages.append(f"item {item.id} already says that; nothing changed")
+                continue
+            self._change(item, "item.annotated", "annotated", **values)
+            messages.append(f"item {item.id} annotated: {self._title(item)}")
+        return messages
+
+    def _items(self, item_ids: Iterable[int]) -> list[ChecklistItem]:
+        """The items, each checked to exist and apply, before anything changes."""
+        items = [self.item(i) for i in dict.fromkeys(item_ids)]
+        for item in items:
+            self._check_applies(item)
+        return items
 
     def waive(self, item_id: int, reason: str) -> str:
         item = self.item(item_id)
@@ -621,8 +647,12 @@ def _clean(value: Any, what: str) -> str:
         raise TransitionError(
             f"the {what} is {len(text)} characters long; keep it under {MAX_TEXT}"
         )
-    if any(ord(c) < 32 or ord(c) == 127 for c in text):
+    if any(ord(c) < 32 or 127 <= ord(c) < 160 for c in text):
         raise TransitionError(f"the {what} contains control characters; type it on one line")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise TransitionError(f"the {what} is not valid text (bad bytes); retype it") from None
     return text
 
 

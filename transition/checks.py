@@ -1,0 +1,107 @@
+"""`transition check`: is the database whole, and does it agree with itself?
+
+SQLite's own integrity and foreign-key checks come first; then the tool's:
+every checklist item belongs to a candidacy and to a step of its election's
+profile, and the audit trail accounts for every record and for every item's
+present state, so nothing changed without leaving an event.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from typing import Any
+
+from sqlmodel import col, select
+
+from transition.errors import TransitionError
+from transition.models import Account, Candidacy, ChecklistItem, Election, Event, Member
+from transition.tracker import Tracker
+
+#: The status each kind of item event leaves behind.
+STATUS_AFTER = {
+    "item.added": "open",
+    "item.done": "done",
+    "item.reopened": "open",
+    "item.waived": "waived",
+}
+
+
+def problems(tracker: Tracker) -> tuple[list[str], dict[str, int]]:
+    """Every problem found, and how many of each thing were checked."""
+    session = tracker.session
+    found: list[str] = []
+    connection = session.connection()
+    integrity = [row[0] for row in connection.exec_driver_sql("PRAGMA integrity_check")]
+    if integrity != ["ok"]:
+        found.extend(f"SQLite integrity: {line}" for line in integrity)
+    for table, rowid, parent, _ in connection.exec_driver_sql("PRAGMA foreign_key_check"):
+        found.append(f"{table} row {rowid} points to a missing {parent}")
+
+    events = session.exec(select(Event).order_by(col(Event.id))).all()
+    by_subject: dict[str, list[Event]] = defaultdict(list)
+    for event in events:
+        by_subject[event.subject].append(event)
+
+    steps_of: dict[int, set[str]] = {}
+    for election in session.exec(select(Election)).all():
+        try:
+            steps_of[election.id] = {step.id for step in tracker.profile(election).steps}
+        except TransitionError as error:
+            found.append(f"election {election.name}: its profile cannot be read ({error})")
+            steps_of[election.id] = set()
+        _expect(by_subject, f"election {election.id}", "election.added", found)
+    for member in session.exec(select(Member)).all():
+        _expect(by_subject, f"member {member.id}", "member.added", found)
+    accounts = session.exec(select(Account)).all()
+    for account in accounts:
+        _expect(by_subject, f"account {account.id}", "account.added", found)
+
+    candidacies = {c.id: c for c in session.exec(select(Candidacy)).all()}
+    items = session.exec(select(ChecklistItem).order_by(col(ChecklistItem.id))).all()
+    for item in items:
+        candidacy = candidacies.get(item.candidacy_id)
+        if candidacy is None:
+            found.append(
+                f"item {item.id} belongs to candidacy {item.candidacy_id}, which does not exist"
+            )
+            continue
+        if item.step_id not in steps_of.get(candidacy.election_id, set()):
+            found.append(f"item {item.id}: step {item.step_id!r} is not in its election's profile")
+        found.extend(_replay(item, by_subject.get(f"item {item.id}", [])))
+    checked = {
+        "elections": len(steps_of),
+        "members": len(session.exec(select(Member)).all()),
+        "accounts": len(accounts),
+        "items": len(items),
+        "events": len(events),
+    }
+    return found, checked
+
+
+def _expect(
+    by_subject: dict[str, list[Event]], subject: str, action: str, found: list[str]
+) -> None:
+    if not any(event.action == action for event in by_subject.get(subject, [])):
+        found.append(f"{subject} has no {action} event in the audit trail")
+
+
+def _replay(item: ChecklistItem, events: list[Event]) -> list[str]:
+    """Replay the item's events; the state they lead to must be the state it has."""
+    if not events or events[0].action != "item.added":
+        return [f"item {item.id} has no item.added event in the audit trail"]
+    status, superseded = "open", False
+    for event in events:
+        after: dict[str, Any] = json.loads(event.after) if event.after else {}
+        status = after.get("status", STATUS_AFTER.get(event.action, status))
+        if event.action == "item.superseded":
+            superseded = True
+        elif event.action == "item.restored":
+            superseded = False
+    found = []
+    if status != item.status:
+        found.append(f"item {item.id} is {item.status}, but its audit trail ends at {status}")
+    if superseded != (item.superseded_at is not None):
+        state = "superseded" if item.superseded_at else "current"
+        found.append(f"item {item.id} is {state}, but its audit trail says otherwise")
+    return found
