@@ -13,7 +13,7 @@ from typing import Any
 
 from transition.calendar import TORONTO
 from transition.models import Election, Member
-from transition.reports import checklist_rows, council_members
+from transition.reports import candidacies, checklist_entries, checklist_rows
 from transition.tracker import Tracker
 
 OPTION_LABELS = {
@@ -158,19 +158,22 @@ def overview_document(tracker: Tracker, election: Election) -> dict[str, Any]:
     steps = list(profile.steps)
     rows = []
     column_totals = {step.id: defaultdict(int) for step in steps}
-    for member in council_members(tracker):
-        items = checklist_rows(tracker, election, member)
+    items: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for extra, item in checklist_entries(tracker, election, None, include_superseded=False):
+        items[extra["member_id"]].append(item)
+    for member, candidacy in candidacies(tracker, election):
         by_step: dict[str, list[str]] = defaultdict(list)
-        for item in items:
-            by_step[item["step"]].append("overdue" if item["overdue"] else item["status"])
+        statuses = []
+        for item in items[member.id]:
+            state = "overdue" if item["overdue"] else item["status"]
+            by_step[item["step"]].append(state)
+            statuses.append(state)
         cells = []
         for step in steps:
             states = by_step.get(step.id, [])
             state = next((s for s in CELL_ORDER if s in states), "n/a")
             cells.append({"state": state, "count": len(states)})
             column_totals[step.id][state] += 1
-        candidacy = tracker.candidacy(member, election)
-        statuses = [("overdue" if i["overdue"] else i["status"]) for i in items]
         rows.append(
             {
                 "member": member.name,
@@ -207,4 +210,7 @@ def signoff_section(tracker: Tracker, election: Election, member: Member) -> dic
 
 def members_with_steps(tracker: Tracker, election: Election) -> list[Member]:
     """The members who have a checklist in this election (running or undecided)."""
-    return [m for m in council_members(tracker) if checklist_rows(tracker, election, m)]
+    with_items = {
+        extra["member_id"] for extra, _ in checklist_entries(tracker, election, None, False)
+    }
+    return [m for m, _ in candidacies(tracker, election) if m.id in with_items]

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlmodel import SQLModel, col, select
+from sqlmodel import SQLModel, col, func, select
 
 from transition.calendar import TORONTO
 from transition.models import Account, Candidacy, ChecklistItem, Election, Event, Member
@@ -50,22 +50,24 @@ def election_rows(tracker: Tracker) -> list[dict[str, Any]]:
 
 
 def member_rows(tracker: Tracker, election: Election) -> list[dict[str, Any]]:
-    rows = []
-    for member in council_members(tracker):
-        candidacy = tracker.candidacy(member, election)
-        rows.append(
-            {
-                "name": member.name,
-                "ward": member.ward,
-                "office": member.office,
-                "running": candidacy.running,
-                "option": candidacy.option,
-                "filing_date": iso(candidacy.filing_date),
-                "filing": _filing_kind(candidacy),
-                "accounts": len(tracker.accounts_of(member)),
-            }
-        )
-    return rows
+    counts = dict(
+        tracker.session.exec(
+            select(Account.member_id, func.count(col(Account.id))).group_by(Account.member_id)
+        ).all()
+    )
+    return [
+        {
+            "name": member.name,
+            "ward": member.ward,
+            "office": member.office,
+            "running": candidacy.running,
+            "option": candidacy.option,
+            "filing_date": iso(candidacy.filing_date),
+            "filing": _filing_kind(candidacy),
+            "accounts": counts.get(member.id, 0),
+        }
+        for member, candidacy in candidacies(tracker, election)
+    ]
 
 
 def account_row(tracker: Tracker, account: Account, profile: Profile) -> dict[str, Any]:
@@ -124,69 +126,93 @@ def checklist_rows(
     include_superseded: bool = False,
 ) -> list[dict[str, Any]]:
     """Every item of the election (or of one member), ordered by member and date."""
-    return [row for _, row in _checklist(tracker, election, member, include_superseded)]
+    return [row for _, row in checklist_entries(tracker, election, member, include_superseded)]
 
 
-def _checklist(
+def checklist_entries(
     tracker: Tracker, election: Election, member: Member | None, include_superseded: bool
-) -> list[tuple[Account | None, dict[str, Any]]]:
-    """The checklist rows, each with the account it is for (None: member-wide)."""
+) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+    """The checklist rows from one query, each with what the listing does not show
+    (member id, account role) beside it."""
     profile = tracker.profile(election)
-    members = [member] if member else council_members(tracker)
-    rows = []
-    for each in members:
-        candidacy = tracker.candidacy(each, election)
-        query = select(ChecklistItem).where(ChecklistItem.candidacy_id == candidacy.id)
-        for item in tracker.session.exec(query).all():
-            if item.superseded_at is not None and not include_superseded:
-                continue
-            account = tracker.session.get(Account, item.account_id) if item.account_id else None
-            rows.append(
-                (
-                    account,
-                    {
-                        "id": item.id,
-                        "member": each.name,
-                        "step": item.step_id,
-                        "account": f"{account.platform} {account.handle}" if account else None,
-                        "title": _step_title(profile, item.step_id),
-                        "paragraph": _step_paragraph(profile, item.step_id),
-                        "due": iso(item.due),
-                        "latest": iso(item.latest),
-                        "status": item.status,
-                        "overdue": is_overdue(item, tracker.today),
-                        "done_at": iso(item.done_on),
-                        "done_by": item.done_by,
-                        "note": item.note,
-                        "evidence": item.evidence,
-                        "superseded": item.superseded_at is not None,
-                    },
-                )
-            )
-    order = {m.name: n for n, m in enumerate(members)}
-    return sorted(
-        rows,
-        key=lambda pair: (
-            order[pair[1]["member"]],
-            pair[1]["due"] or pair[1]["latest"],
-            pair[1]["id"],
-        ),
+    steps = {step.id: step for step in profile.steps}
+    query = (
+        select(
+            ChecklistItem.id,
+            ChecklistItem.step_id,
+            ChecklistItem.status,
+            ChecklistItem.due,
+            ChecklistItem.latest,
+            ChecklistItem.done_on,
+            ChecklistItem.done_by,
+            ChecklistItem.note,
+            ChecklistItem.evidence,
+            ChecklistItem.superseded_at,
+            Member.id,
+            Member.name,
+            Member.ward,
+            Member.office,
+            Account.platform,
+            Account.handle,
+            Account.role,
+        )
+        .join(Candidacy, col(Candidacy.id) == ChecklistItem.candidacy_id)
+        .join(Member, col(Member.id) == Candidacy.member_id)
+        .outerjoin(Account, col(Account.id) == ChecklistItem.account_id)
+        .where(Candidacy.election_id == election.id)
     )
-
-
-def is_overdue(item: ChecklistItem, today: date) -> bool:
-    return item.status == "open" and item.superseded_at is None and today > item.latest
+    if member is not None:
+        query = query.where(Member.id == member.id)
+    if not include_superseded:
+        query = query.where(col(ChecklistItem.superseded_at).is_(None))
+    rows = []
+    today = tracker.today
+    for (
+        item_id, step_id, status, due, latest, done_on, done_by, note, evidence, superseded,
+        member_id, name, ward, office, platform, handle, role,
+    ) in tracker.session.exec(query).all():  # fmt: skip
+        step = steps.get(step_id)
+        extra = {"member_id": member_id, "order": seat_order(office, ward, name), "role": role}
+        rows.append(
+            (
+                extra,
+                {
+                    "id": item_id,
+                    "member": name,
+                    "step": step_id,
+                    "account": f"{platform} {handle}" if platform is not None else None,
+                    "title": step.title if step else step_id,
+                    "paragraph": step.paragraph if step else None,
+                    "due": iso(due),
+                    "latest": iso(latest),
+                    "status": status,
+                    "overdue": status == "open" and superseded is None and today > latest,
+                    "done_at": iso(done_on),
+                    "done_by": done_by,
+                    "note": note,
+                    "evidence": evidence,
+                    "superseded": superseded is not None,
+                },
+            )
+        )
+    rows.sort(
+        key=lambda pair: (pair[0]["order"], pair[1]["due"] or pair[1]["latest"], pair[1]["id"])
+    )
+    return rows
 
 
 def status_rows(
     tracker: Tracker, election: Election, overdue_only: bool, due_within: int | None
 ) -> list[dict[str, Any]]:
-    """The council at a glance: one row per member."""
+    """The council at a glance: one row per member (two queries, whatever its size)."""
+    items: dict[int, list[dict[str, Any]]] = {}
+    for extra, row in checklist_entries(tracker, election, None, include_superseded=False):
+        items.setdefault(extra["member_id"], []).append(row)
+    horizon = date.fromordinal(tracker.today.toordinal() + (due_within or 0)).isoformat()
     rows = []
-    for member in council_members(tracker):
-        candidacy = tracker.candidacy(member, election)
-        items = checklist_rows(tracker, election, member)
-        open_items = [i for i in items if i["status"] == "open"]
+    for member, candidacy in candidacies(tracker, election):
+        mine = items.get(member.id, [])
+        open_items = [i for i in mine if i["status"] == "open"]
         upcoming = min(open_items, key=lambda i: (i["due"] or i["latest"], i["id"]), default=None)
         row = {
             "member": member.name,
@@ -195,22 +221,31 @@ def status_rows(
             "option": candidacy.option,
             "filing_date": iso(candidacy.filing_date),
             "filing": _filing_kind(candidacy),
-            "done": sum(i["status"] == "done" for i in items),
+            "done": sum(i["status"] == "done" for i in mine),
             "open": len(open_items),
-            "overdue": sum(i["overdue"] for i in items),
-            "waived": sum(i["status"] == "waived" for i in items),
+            "overdue": sum(i["overdue"] for i in mine),
+            "waived": sum(i["status"] == "waived" for i in mine),
             "next_due": (upcoming["due"] or upcoming["latest"]) if upcoming else None,
             "next_on_filing": bool(upcoming) and upcoming["due"] is None,
             "next_step": upcoming["step"] if upcoming else None,
         }
         if overdue_only and not row["overdue"]:
             continue
-        if due_within is not None:
-            horizon = date.fromordinal(tracker.today.toordinal() + due_within).isoformat()
-            if not (row["next_due"] and row["next_due"] <= horizon):
-                continue
+        if due_within is not None and not (row["next_due"] and row["next_due"] <= horizon):
+            continue
         rows.append(row)
     return rows
+
+
+def candidacies(tracker: Tracker, election: Election) -> list[tuple[Member, Candidacy]]:
+    """Every member with their candidacy in the election, in council order (one query)."""
+    query = (
+        select(Member, Candidacy)
+        .join(Candidacy, col(Candidacy.member_id) == Member.id)
+        .where(Candidacy.election_id == election.id)
+    )
+    pairs = list(tracker.session.exec(query).all())
+    return sorted(pairs, key=lambda pair: seat_order(pair[0].office, pair[0].ward, pair[0].name))
 
 
 def log_rows(tracker: Tracker, member: Member | None, limit: int | None) -> list[dict[str, Any]]:
@@ -294,8 +329,10 @@ def export_csv_rows(tracker: Tracker) -> list[dict[str, Any]]:
     """One row per checklist item (or per member with none), in every election."""
     rows = []
     for election in tracker.session.exec(select(Election).order_by(col(Election.id))).all():
-        for member in council_members(tracker):
-            candidacy = tracker.candidacy(member, election)
+        items: dict[int, list[tuple[dict[str, Any], dict[str, Any]]]] = {}
+        for extra, item in checklist_entries(tracker, election, None, include_superseded=True):
+            items.setdefault(extra["member_id"], []).append((extra, item))
+        for member, candidacy in candidacies(tracker, election):
             base = {
                 "election": election.name,
                 "member": member.name,
@@ -306,8 +343,8 @@ def export_csv_rows(tracker: Tracker) -> list[dict[str, Any]]:
                 "filing_date": iso(candidacy.filing_date),
                 "filing": _filing_kind(candidacy),
             }
-            items = _checklist(tracker, election, member, include_superseded=True)
-            for account, item in items:
+            mine = items.get(member.id, [])
+            for extra, item in mine:
                 rows.append(
                     {
                         **base,
@@ -315,7 +352,7 @@ def export_csv_rows(tracker: Tracker) -> list[dict[str, Any]]:
                         "step": item["step"],
                         "title": item["title"],
                         "account": item["account"],
-                        "role": account.role if account else None,
+                        "role": extra["role"],
                         "status": item["status"],
                         "due": item["due"],
                         "latest": item["latest"],
@@ -327,7 +364,7 @@ def export_csv_rows(tracker: Tracker) -> list[dict[str, Any]]:
                         "superseded": item["superseded"],
                     }
                 )
-            if not items:
+            if not mine:
                 rows.append(base)
     return rows
 
@@ -357,26 +394,20 @@ def spreadsheet_safe(value: Any) -> Any:
 
 
 def council_members(tracker: Tracker) -> list[Member]:
-    """Members in ward order (numbers as numbers), the mayor first."""
+    """Members in council order: the mayor first, then wards in number order."""
+    members = tracker.members()
+    return sorted(members, key=lambda m: seat_order(m.office, m.ward, m.name))
 
-    def order(member: Member) -> tuple[int, int, str]:
-        ward = member.ward or ""
-        if member.office == "mayor":
-            return (0, 0, member.name.casefold())
-        return (1, int(ward) if ward.isdigit() else 10**6, ward.casefold() + member.name.casefold())
 
-    return sorted(tracker.members(), key=order)
+def seat_order(office: str, ward: str | None, name: str) -> tuple[int, int, str]:
+    """Sort key for a member: the mayor first, then wards by number, then by name."""
+    if office == "mayor":
+        return (0, 0, name.casefold())
+    ward = ward or ""
+    return (1, int(ward) if ward.isdigit() else 10**6, ward.casefold() + name.casefold())
 
 
 def _filing_kind(candidacy: Candidacy) -> str | None:
     if candidacy.filing_date is None:
         return None
     return "actual" if candidacy.filing_actual else "planned"
-
-
-def _step_title(profile: Profile, step_id: str) -> str:
-    return next((s.title for s in profile.steps if s.id == step_id), step_id)
-
-
-def _step_paragraph(profile: Profile, step_id: str) -> str | None:
-    return next((s.paragraph for s in profile.steps if s.id == step_id), None)

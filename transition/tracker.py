@@ -62,8 +62,12 @@ class Tracker:
         return min(upcoming, key=lambda e: self.calendar(e).voting_day)
 
     def member(self, name: str) -> Member:
-        members = self.session.exec(select(Member).order_by(col(Member.name))).all()
-        return _match_name(name, members, "member", "transition member list")
+        return self.find_member(name) or _match_name(
+            name, self.members_by_name(), "member", "transition member list"
+        )
+
+    def members_by_name(self) -> Sequence[Member]:
+        return self.session.exec(select(Member).order_by(col(Member.name))).all()
 
     def find_member(self, name: str) -> Member | None:
         """The member of exactly this name (any case), or None."""
@@ -554,7 +558,12 @@ class Tracker:
             )
         )
 
-    def _find(self, model: type, name: str) -> Any:
+    def _find(self, model: Any, name: str) -> Any:
+        """The row of exactly this name, in any case: by the index (which folds
+        ASCII case), else by Python's full case folding."""
+        found = self.session.exec(select(model).where(model.name == name)).first()
+        if found is not None or name.isascii():
+            return found
         wanted = name.casefold()
         rows = self.session.exec(select(model)).all()
         return next((row for row in rows if row.name.casefold() == wanted), None)
