@@ -25,8 +25,30 @@ def test_calendar_of_a_year_as_a_table(transition):
     assert result.returncode == 0, result.stderr
     assert "projected under current law" in result.stdout
     assert "as amended in 2020" in result.stdout
-    for line in ("2030-05-01   Wednesday", "2030-08-16   Friday", "2030-10-28   Monday"):
+    for line in ("2030-05-01  Wednesday", "2030-08-16  Friday", "2030-10-28  Monday"):
         assert line in result.stdout
+
+
+def test_on_a_terminal_tables_are_drawn_by_rich():
+    import os
+    import pty
+    import subprocess
+
+    from conftest import SCRIPT
+
+    leader, follower = pty.openpty()
+    done = subprocess.run(
+        [str(SCRIPT), "calendar", "2030"],
+        stdout=follower,
+        stderr=subprocess.PIPE,
+        env={**os.environ, "COLUMNS": "120"},
+        timeout=60,
+    )
+    os.close(follower)
+    screen = os.read(leader, 65536).decode()
+    os.close(leader)
+    assert done.returncode == 0, done.stderr
+    assert "─" in screen and "Wednesday" in screen  # rich's rule under the header
 
 
 def test_calendar_json_has_exactly_the_documented_keys(transition):

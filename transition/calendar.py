@@ -16,10 +16,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
-from typing import Literal
+from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
-import holidays
 from dateutil.relativedelta import FR, MO, relativedelta
 from dateutil.relativedelta import weekday as Weekday
 from dateutil.rrule import DAILY, rrule
@@ -284,7 +283,10 @@ def toronto_today(now: datetime | None = None) -> date:
 
 
 @lru_cache(maxsize=256)
-def _ontario_holidays(year: int) -> holidays.HolidayBase:
+def _ontario_holidays(year: int) -> Any:
+    # Imported here: most commands never ask for a business day.
+    import holidays
+
     return holidays.country_holidays("CA", subdiv="ON", years=year)
 
 

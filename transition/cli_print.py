@@ -3,8 +3,6 @@
 Jinja2, WeasyPrint and icalendar are imported inside these commands only.
 """
 
-from __future__ import annotations
-
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -26,6 +24,7 @@ AllOption = Annotated[bool, typer.Option("--all", help="Every member with steps.
 export_app = typer.Typer(
     help="Export the whole database (JSON or CSV), or due dates as a calendar (ics).",
     invoke_without_command=True,
+    rich_markup_mode=None,
 )
 
 
@@ -103,10 +102,16 @@ def render_command(
     today: TodayOption = None,
 ) -> None:
     """Print a checklist, reminder sheet, council overview or sign-off sheet to HTML or PDF."""
-    from transition.render import build_documents, write_documents
+    from transition.render import build_documents, render_each, write_documents
     from transition.render import output_format as pick_format
 
     fmt = pick_format(output_format, output)
+    if all_members and not combined:
+        if member:
+            raise UsageError("give a MEMBER or --all, not both")
+        for path in render_each(db, today, election, kind, fmt, output):
+            typer.echo(str(path))
+        return
     with tracking(db, today) as tracker:
         chosen = tracker.election(election)
         documents = build_documents(

@@ -4,8 +4,6 @@ Each command opens the tracker, makes one call, and prints the result; the
 rules for what may be recorded live in `transition.tracker`.
 """
 
-from __future__ import annotations
-
 from datetime import date
 from typing import Annotated
 
@@ -24,9 +22,15 @@ from transition.options import (
 )
 from transition.output import emit
 
-election_app = typer.Typer(help="Add and show elections.", no_args_is_help=True)
-member_app = typer.Typer(help="Members of council and their candidacy.", no_args_is_help=True)
-account_app = typer.Typer(help="Members' social media accounts.", no_args_is_help=True)
+election_app = typer.Typer(
+    help="Add and show elections.", no_args_is_help=True, rich_markup_mode=None
+)
+member_app = typer.Typer(
+    help="Members of council and their candidacy.", no_args_is_help=True, rich_markup_mode=None
+)
+account_app = typer.Typer(
+    help="Members' social media accounts.", no_args_is_help=True, rich_markup_mode=None
+)
 
 MemberArgument = Annotated[
     str, typer.Argument(help="The member's name (any case, or a unique part).")

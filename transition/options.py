@@ -5,8 +5,6 @@ reads or writes the database takes `--db` and `--election`. Defining each
 once keeps their names, help and environment variables the same everywhere.
 """
 
-from __future__ import annotations
-
 import getpass
 import os
 from collections.abc import Iterator
@@ -103,7 +101,7 @@ def current_actor(by: str | None = None) -> str:
 @contextmanager
 def tracking(
     db: str | None, today: date | None, *, write: bool = False, by: str | None = None
-) -> Iterator[Tracker]:
+) -> Iterator["Tracker"]:
     """A tracker on the database, inside one transaction (committed on success).
 
     A writing command takes the write lock when it begins, so concurrent

@@ -2,7 +2,9 @@
 
 One helper for all listings keeps the two forms in step: a command builds the
 JSON-ready payload once and says how to draw it for a person; `--json` prints
-the payload itself.
+the payload itself. On a terminal, tables are drawn by rich; piped into a
+file or another program they are plain aligned columns, one line a row,
+which greps well and spares every scripted call rich's start-up time.
 """
 
 from __future__ import annotations
@@ -12,15 +14,16 @@ import os
 import sys
 import tempfile
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from rich.console import Console
+from typing import Any, Protocol
 
 
-PIPED_WIDTH = 132
+class Console(Protocol):
+    """What a view draws on: rich's console, or the plain one below."""
+
+    def print(self, *objects: Any, markup: bool = ...) -> None: ...
 
 
 def human_date(day: date) -> str:
@@ -33,36 +36,86 @@ def iso(day: date | None) -> str | None:
 
 
 def emit(payload: Any, *, as_json: bool, human: Callable[[Console], None]) -> None:
-    """Print `payload` as JSON, or let `human` draw it on a rich console."""
+    """Print `payload` as JSON, or let `human` draw it for a person."""
     if as_json:
         sys.stdout.write(json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
-        return
-    from rich.console import Console
-
-    # Piped output (make, less, a file) has no terminal width to follow; rather
-    # than squeeze tables into 80 columns, allow a wide line unless COLUMNS says.
-    wide = None if sys.stdout.isatty() or "COLUMNS" in os.environ else PIPED_WIDTH
-    human(Console(highlight=False, width=wide))
+    elif sys.stdout.isatty():
+        human(RichConsole())
+    else:
+        human(PlainConsole())
 
 
-def table(title: str | None, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> Any:
-    """A plain rich table, the one look every listing shares."""
-    from rich import box
-    from rich.table import Table
-    from rich.text import Text
+@dataclass(frozen=True)
+class Grid:
+    """A table as data; each console draws it its own way."""
 
-    # Cells are Text, never markup: a handle like "[red]" prints as typed.
-    grid = Table(
-        title=Text(title) if title else None,
-        title_justify="left",
-        box=box.SIMPLE_HEAD,
-        show_edge=False,
+    title: str | None
+    columns: Sequence[str]
+    rows: Sequence[Sequence[Any]]
+
+
+def table(title: str | None, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> Grid:
+    return Grid(
+        title, columns, [["" if cell is None else str(cell) for cell in row] for row in rows]
     )
-    for column in columns:
-        grid.add_column(column, overflow="fold")
-    for row in rows:
-        grid.add_row(*(Text("" if cell is None else str(cell)) for cell in row))
-    return grid
+
+
+class RichConsole:
+    """A terminal: rich draws the tables, wrapping them to the window."""
+
+    def __init__(self) -> None:
+        from rich.console import Console as Rich
+
+        self.rich = Rich(highlight=False)
+
+    def print(self, *objects: Any, markup: bool = False) -> None:
+        self.rich.print(
+            *(self._draw(o) if isinstance(o, Grid) else o for o in objects), markup=markup
+        )
+
+    @staticmethod
+    def _draw(grid: Grid) -> Any:
+        from rich import box
+        from rich.table import Table
+        from rich.text import Text
+
+        # Cells are Text, never markup: a handle like "[red]" prints as typed.
+        drawn = Table(
+            title=Text(grid.title) if grid.title else None,
+            title_justify="left",
+            box=box.SIMPLE_HEAD,
+            show_edge=False,
+        )
+        for column in grid.columns:
+            drawn.add_column(column, overflow="fold")
+        for row in grid.rows:
+            drawn.add_row(*(Text(cell) for cell in row))
+        return drawn
+
+
+class PlainConsole:
+    """A pipe or a file: aligned columns, one line a row, no wrapping."""
+
+    def print(self, *objects: Any, markup: bool = False) -> None:
+        lines = []
+        for thing in objects:
+            lines.append(self._draw(thing) if isinstance(thing, Grid) else str(thing))
+        sys.stdout.write(" ".join(lines) + "\n")
+
+    @staticmethod
+    def _draw(grid: Grid) -> str:
+        rows = [list(grid.columns)] + [
+            [" / ".join(cell.splitlines()) for cell in row] for row in grid.rows
+        ]
+        widths = [max(len(row[n]) for row in rows) for n in range(len(grid.columns))]
+        lines = [grid.title] if grid.title else []
+        for row in rows:
+            lines.append(
+                "  ".join(
+                    cell.ljust(width) for cell, width in zip(row, widths, strict=True)
+                ).rstrip()
+            )
+        return "\n".join(lines)
 
 
 def save(path: Path, data: str | bytes) -> None:

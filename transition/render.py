@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -124,6 +126,8 @@ def build_documents(
         raise UsageError(f"what to render must be one of {', '.join(KINDS)}, not {kind!r}")
     if member_name and all_members:
         raise UsageError("give a MEMBER or --all, not both")
+    if all_members and not combined and kind in PER_MEMBER:
+        raise UsageError("with --all, give --combined for one file (or use render_each)")
     if combined and not (kind in PER_MEMBER and all_members):
         raise UsageError("--combined goes with --all for checklist or signoff")
     if kind == "overview":
@@ -147,17 +151,93 @@ def build_documents(
     members = documents.members_with_steps(tracker, election)
     if not members:
         raise TransitionError(f"no member has steps in the {election.name} election yet")
-    if combined:
-        sections = [section(tracker, election, member) for member in members]
-        return [Document(output, render_html(kind, sections=sections))]
-    if output.exists() and not output.is_dir():
+    # One file for everyone; one file each goes through render_each.
+    sections = [section(tracker, election, member) for member in members]
+    return [Document(output, render_html(kind, sections=sections))]
+
+
+#: Members per task when many files are rendered: small enough for a smooth
+#: progress bar, large enough that a task outweighs its hand-off.
+CHUNK = 10
+
+
+def render_each(
+    db: str | None,
+    today: date | None,
+    election_name: str | None,
+    kind: str,
+    fmt: str,
+    folder: Path,
+) -> list[Path]:
+    """One file per member with steps, rendered on every core, with a progress
+    bar on a terminal. Each worker reads the database on its own connection."""
+    import os
+    import sys
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+    from multiprocessing import get_context
+
+    from transition.documents import members_with_steps
+    from transition.options import tracking
+
+    if kind not in PER_MEMBER:
+        raise UsageError(f"--all makes one file per member for checklist or signoff, not {kind}")
+    if folder.exists() and not folder.is_dir():
         raise UsageError(
-            f"with --all, -o names a folder for one file per member; {output} is a file"
+            f"with --all, -o names a folder for one file per member; {folder} is a file"
         )
-    return [
-        Document(
-            output / f"{kind}-{slug(member.name)}.{fmt}",
-            render_html(kind, sections=[section(tracker, election, member)]),
-        )
-        for member in members
+    with tracking(db, today) as tracker:
+        election = tracker.election(election_name)
+        members = [member.id for member in members_with_steps(tracker, election)]
+        today = tracker.today
+    if not members:
+        raise TransitionError(f"no member has steps in the {election.name} election yet")
+    jobs = [
+        (db, today, election.name, kind, fmt, folder, members[i : i + CHUNK])
+        for i in range(0, len(members), CHUNK)
     ]
+    workers = min(os.cpu_count() or 1, len(jobs))
+    written: list[Path] = []
+    with _progress(len(members), sys.stdout.isatty()) as advance:
+        if workers == 1:
+            for job in jobs:
+                written += _render_chunk(job)
+                advance(len(job[-1]))
+        else:
+            if fmt == "pdf":
+                import weasyprint  # noqa: F401  (loaded once, shared by the forked workers)
+            with ProcessPoolExecutor(workers, mp_context=get_context("fork")) as pool:
+                for future in as_completed(pool.submit(_render_chunk, job) for job in jobs):
+                    paths = future.result()
+                    written += paths
+                    advance(len(paths))
+    return sorted(written)
+
+
+def _render_chunk(job: tuple[Any, ...]) -> list[Path]:
+    from transition import documents
+    from transition.models import Member
+    from transition.options import tracking
+
+    db, today, election_name, kind, fmt, folder, member_ids = job
+    section = documents.checklist_section if kind == "checklist" else documents.signoff_section
+    with tracking(db, today) as tracker:
+        election = tracker.election(election_name)
+        pages = []
+        for member_id in member_ids:
+            member = tracker.session.get(Member, member_id)
+            html = render_html(kind, sections=[section(tracker, election, member)])
+            pages.append(Document(folder / f"{kind}-{slug(member.name)}.{fmt}", html))
+    return write_documents(pages, fmt)
+
+
+@contextmanager
+def _progress(total: int, visible: bool) -> Iterator[Any]:
+    """A progress bar on a terminal; silence anywhere else."""
+    if not visible:
+        yield lambda n: None
+        return
+    from rich.progress import Progress
+
+    with Progress(transient=True) as progress:
+        task = progress.add_task("rendering", total=total)
+        yield lambda n: progress.advance(task, n)

@@ -6,14 +6,11 @@ and draws the same facts as a table, so the two never drift apart.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from transition.calendar import Election
-from transition.output import iso, table
+from transition.output import Console, iso, table
 from transition.rules import Profile
-
-if TYPE_CHECKING:
-    from rich.console import Console
 
 PROJECTED = "projected under current law"
 

@@ -1,0 +1,388 @@
+"""`make bench`: time every everyday command at council and province scale.
+
+Builds two databases through the project's own import path: the sample
+Toronto council (26 members) and a province-scale one (3,000 members, about
+45,000 items, a mix of done, open and overdue). Times whole processes: a
+warm-up, then several runs each, reporting the median with min and max. The
+baselines `python -c "import sqlmodel"` and `python -c "import typer"` run
+interleaved with the commands, and each command is reported as a ratio to
+them: on a shared machine ratios hold where absolute times do not. Prints a
+table, checks the budgets, and writes everything as JSON to compare runs.
+
+Usage: python scripts/bench.py [--runs N] [--out FILE] [--skip-province-render]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+from transition.options import tracking
+from transition.reports import checklist_rows
+from transition.sample import SAMPLE_TODAY, build
+
+PYTHON = sys.executable
+SCRIPT = str(Path(PYTHON).with_name("transition"))
+BASELINES = {
+    "import typer": [PYTHON, "-c", "import typer"],
+    "import sqlmodel": [PYTHON, "-c", "import sqlmodel"],
+    "import weasyprint": [PYTHON, "-c", "import weasyprint"],
+}
+PROVINCE_MEMBERS = 3000
+PROVINCE_TODAY = date(2030, 6, 10)
+
+
+def province(folder: Path) -> Path:
+    """3,000 members through the CSV import, then a realistic mix of progress."""
+    folder.mkdir(parents=True, exist_ok=True)
+    database = folder / "province.db"
+    members, accounts = [], []
+    for n in range(1, PROVINCE_MEMBERS + 1):
+        running = "no" if n % 20 == 0 else "undecided" if n % 33 == 0 else "yes"
+        option = "separate" if n % 10 == 3 else "single"
+        row = {"name": f"Member {n:04d}", "ward": n, "running": running, "option": option}
+        if n % 4 == 0:
+            row.update(filing_date=(date(2030, 5, 1) + timedelta(days=7 * (n % 5))).isoformat())
+            row["filing"] = "actual"
+        elif n % 4 == 1:
+            row.update(filing_date="2030-07-15", filing="planned")
+        members.append(row)
+        count = 2 + n % 2 if option == "single" else 1
+        for a in range(count):
+            role = "single" if option == "single" else "campaign"
+            accounts.append(
+                {
+                    "member": row["name"],
+                    "platform": ("X", "Facebook", "Instagram")[a],
+                    "handle": f"@m{n}a{a}",
+                    "role": role,
+                    "email": f"m{n}@toronto.ca" if role == "single" else f"m{n}@example.org",
+                }
+            )
+    _write_csv(folder / "members.csv", members)
+    _write_csv(folder / "accounts.csv", accounts)
+    at = ["--db", str(database), "--today", PROVINCE_TODAY.isoformat()]
+    for args in (
+        ["election", "add", "--year", "2030"],
+        ["import", "members", str(folder / "members.csv")],
+        ["import", "accounts", str(folder / "accounts.csv")],
+    ):
+        subprocess.run([SCRIPT, *args, *at], check=True, stdout=subprocess.DEVNULL)
+    with tracking(str(database), PROVINCE_TODAY, write=True, by="Bench Staff") as tracker:
+        rows = checklist_rows(tracker, tracker.election("2030"))
+        done = [
+            r["id"]
+            for n, r in enumerate(rows)
+            if n % 5 in (0, 1, 2) and (r["due"] or "9") <= "2030-06-10"
+        ]
+        tracker.mark_done(done, note=None, evidence=None)
+    return database
+
+
+def _write_csv(path: Path, rows: list[dict[str, object]]) -> None:
+    columns = list(dict.fromkeys(key for row in rows for key in row))
+    with path.open("w", newline="") as file:
+        writer = csv.DictWriter(file, fieldnames=columns)
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def timed(command: list[str]) -> float:
+    started = time.perf_counter()
+    subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - started
+
+
+class Bench:
+    def __init__(self, runs: int):
+        self.runs = runs
+        self.samples: dict[str, list[float]] = {name: [] for name in BASELINES}
+        self.results: list[dict[str, object]] = []
+
+    def baselines(self) -> None:
+        for name, command in BASELINES.items():
+            self.samples[name].append(timed(command))
+
+    def measure(
+        self,
+        label: str,
+        command: list[str],
+        *,
+        runs: int | None = None,
+        after: list[str] | None = None,
+    ) -> None:
+        """Warm up once, then time `runs` runs, with the baselines run between them."""
+        timed(command)
+        if after:
+            timed(after)
+        times = []
+        for _ in range(runs or self.runs):
+            self.baselines()
+            times.append(timed(command))
+            if after:
+                timed(after)
+        self.results.append(
+            {
+                "what": label,
+                "median": statistics.median(times),
+                "min": min(times),
+                "max": max(times),
+                "runs": len(times),
+            }
+        )
+        print(f"  {label}: {statistics.median(times) * 1000:.0f} ms", flush=True)
+
+    def once(self, label: str, command: list[str]) -> dict[str, object]:
+        seconds = timed(command)
+        self.results.append(
+            {"what": label, "median": seconds, "min": seconds, "max": seconds, "runs": 1}
+        )
+        print(f"  {label}: {seconds:.1f} s", flush=True)
+        return self.results[-1]
+
+    def baseline(self, name: str) -> float:
+        return statistics.median(self.samples[name])
+
+    def ratio(self, label: str, baseline: str) -> float:
+        row = next(r for r in self.results if r["what"] == label)
+        return float(row["median"]) / self.baseline(baseline)
+
+
+def taskwarrior_row(bench: Bench, folder: Path, items: int) -> str | None:
+    """Taskwarrior answering "due within 14 days" over as many tasks, if installed."""
+    task = shutil.which("task")
+    if task is None:
+        return None
+    data = folder / "taskwarrior"
+    data.mkdir()
+    rc = folder / "taskrc"
+    rc.write_text(f"data.location={data}\nconfirmation=off\nverbose=nothing\n")
+    env = {**os.environ, "TASKRC": str(rc), "TASKDATA": str(data)}
+    start = date(2030, 5, 1)
+    tasks = [
+        {
+            "description": f"step {n}",
+            "status": "pending",
+            "entry": "20300401T000000Z",
+            "due": (start + timedelta(days=n % 100)).strftime("%Y%m%dT000000Z"),
+            "uuid": _uuid(n),
+        }
+        for n in range(items)
+    ]
+    (folder / "tasks.json").write_text(json.dumps(tasks))
+    subprocess.run(
+        [task, "import", str(folder / "tasks.json")], env=env, check=True, capture_output=True
+    )
+    command = [task, f"due.before:{(PROVINCE_TODAY + timedelta(days=14)).isoformat()}", "list"]
+    label = f"taskwarrior: due within 14 days ({items} tasks)"
+    old = dict(os.environ)
+    os.environ.update(env)
+    try:
+        bench.measure(label, command)
+    finally:
+        os.environ.clear()
+        os.environ.update(old)
+    return label
+
+
+def _uuid(n: int) -> str:
+    return f"00000000-0000-4000-8000-{n:012d}"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--out", type=Path, default=Path("bench-results.json"))
+    parser.add_argument("--skip-province-render", action="store_true")
+    options = parser.parse_args()
+    bench = Bench(options.runs)
+    with tempfile.TemporaryDirectory(prefix="transition-bench-") as scratch:
+        folder = Path(scratch)
+        print("building the council and the province databases ...", flush=True)
+        council = build(folder / "council")
+        started = time.perf_counter()
+        big = province(folder / "province")
+        print(f"  province built in {time.perf_counter() - started:.0f} s", flush=True)
+        with tracking(str(big), PROVINCE_TODAY) as tracker:
+            big_items = len(checklist_rows(tracker, tracker.election("2030")))
+        c = ["--db", str(council), "--today", SAMPLE_TODAY.isoformat()]
+        p = ["--db", str(big), "--today", PROVINCE_TODAY.isoformat()]
+        council_item = _first_open(council, SAMPLE_TODAY, "Ward 13 Councillor")
+        province_item = _first_open(big, PROVINCE_TODAY, "Member 1234")
+
+        print("timing (median of runs):", flush=True)
+        bench.measure("transition --help", [SCRIPT, "--help"])
+        bench.measure("calendar 2030", [SCRIPT, "calendar", "2030"])
+        bench.measure("rules", [SCRIPT, "rules"])
+        for scale, at, member, item in (
+            ("council", c, "Ward 13 Councillor", council_item),
+            ("province", p, "Member 1234", province_item),
+        ):
+            bench.measure(f"{scale}: checklist MEMBER", [SCRIPT, "checklist", member, *at])
+            bench.measure(f"{scale}: status", [SCRIPT, "status", *at])
+            bench.measure(f"{scale}: status --json", [SCRIPT, "status", "--json", *at])
+            bench.measure(
+                f"{scale}: status --due-within 14", [SCRIPT, "status", "--due-within", "14", *at]
+            )
+            bench.measure(
+                f"{scale}: done ID",
+                [SCRIPT, "done", str(item), *at],
+                after=[SCRIPT, "reopen", str(item), *at],
+            )
+            timed([SCRIPT, "done", str(item), *at])  # reopen needs a done step
+            bench.measure(
+                f"{scale}: reopen ID",
+                [SCRIPT, "reopen", str(item), *at],
+                after=[SCRIPT, "done", str(item), *at],
+            )
+            bench.measure(f"{scale}: log MEMBER", [SCRIPT, "log", member, *at])
+        out = folder / "out"
+        bench.measure(
+            "council: render one checklist PDF",
+            [SCRIPT, "render", "checklist", "Ward 13 Councillor", "-o", str(out / "one.pdf"), *c],
+            runs=3,
+        )
+        bench.measure(
+            "council: render 26 checklists, one PDF",
+            [SCRIPT, "render", "checklist", "--all", "--combined", "-o", str(out / "all.pdf"), *c],
+            runs=3,
+        )
+        bench.measure(
+            "council: render 26 checklists, 26 PDFs",
+            [
+                SCRIPT,
+                "render",
+                "checklist",
+                "--all",
+                "--format",
+                "pdf",
+                "-o",
+                str(out / "each"),
+                *c,
+            ],
+            runs=3,
+        )
+        bench.measure(
+            "council: export ics --all",
+            [SCRIPT, "export", "ics", "--all", "-o", str(out / "c.ics"), *c],
+        )
+        bench.measure(
+            "province: export ics --all",
+            [SCRIPT, "export", "ics", "--all", "-o", str(out / "p.ics"), *p],
+            runs=3,
+        )
+        tw = taskwarrior_row(bench, folder, big_items)
+        if tw is None:
+            print(
+                "  taskwarrior: not installed (apt-get install taskwarrior); that row is skipped",
+                flush=True,
+            )
+        if not options.skip_province_render:
+            bench.once(
+                "province: render checklist --all (3,000 PDFs)",
+                [
+                    SCRIPT,
+                    "render",
+                    "checklist",
+                    "--all",
+                    "--format",
+                    "pdf",
+                    "-o",
+                    str(out / "province"),
+                    *p,
+                ],
+            )
+
+    report(bench, big_items, tw, options.out)
+    return 0
+
+
+def _first_open(database: Path, today: date, member: str) -> int:
+    with tracking(str(database), today) as tracker:
+        rows = checklist_rows(tracker, tracker.election("2030"), tracker.member(member))
+    return next(r["id"] for r in rows if r["status"] == "open")
+
+
+BUDGETS = [
+    ("transition --help", "import typer", 2.5),
+    ("calendar 2030", "import typer", 2.5),
+    ("rules", "import typer", 2.5),
+    *[
+        (f"council: {c}", "import sqlmodel", 1.2)
+        for c in ("checklist MEMBER", "status", "done ID", "reopen ID", "log MEMBER")
+    ],
+    *[
+        (f"province: {c}", "import sqlmodel", 1.4)
+        for c in ("checklist MEMBER", "status", "done ID", "reopen ID", "log MEMBER")
+    ],
+    ("council: render one checklist PDF", "import weasyprint", 2.5),
+    ("council: render 26 checklists, one PDF", "import weasyprint", 4.0),
+    ("council: render 26 checklists, 26 PDFs", "import weasyprint", 4.0),
+]
+
+
+def report(bench: Bench, items: int, taskwarrior: str | None, out: Path) -> None:
+    print()
+    print(f"{'what':52} {'median':>9} {'min':>9} {'max':>9}  ratio")
+    for name in BASELINES:
+        median = bench.baseline(name)
+        label = f"baseline: python -c '{name}'"
+        print(f"{label:52} {median * 1000:8.0f}ms")
+    budgets = {label: (base, limit) for label, base, limit in BUDGETS}
+    for row in bench.results:
+        label = str(row["what"])
+        base = budgets.get(label, (None, None))[0] or (
+            "import weasyprint" if "render" in label else "import sqlmodel"
+        )
+        ratio = float(row["median"]) / bench.baseline(base)
+        print(
+            f"{label:52} {float(row['median']) * 1000:8.0f}ms {float(row['min']) * 1000:8.0f}ms "
+            f"{float(row['max']) * 1000:8.0f}ms  {ratio:4.2f} x {base}"
+        )
+        row["ratio"], row["baseline"] = ratio, base
+    print()
+    verdicts = []
+    for label, base, limit in BUDGETS:
+        ratio = bench.ratio(label, base)
+        verdicts.append({"what": label, "ratio": ratio, "budget": limit, "ok": ratio <= limit})
+        print(
+            f"{'ok  ' if ratio <= limit else 'OVER'} {label}: {ratio:.2f} x {base} (budget {limit})"
+        )
+    if taskwarrior:
+        ours = next(r for r in bench.results if r["what"] == "province: status --due-within 14")[
+            "median"
+        ]
+        theirs = next(r for r in bench.results if r["what"] == taskwarrior)["median"]
+        verdicts.append(
+            {"what": "province: status --due-within 14 vs taskwarrior", "ok": ours < theirs}
+        )
+        print(
+            f"{'ok  ' if ours < theirs else 'OVER'} status --due-within 14 on {items} items: {ours * 1000:.0f} ms vs taskwarrior {theirs * 1000:.0f} ms"
+        )
+    out.write_text(
+        json.dumps(
+            {
+                "machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]},
+                "province_items": items,
+                "baselines": {name: bench.baseline(name) for name in BASELINES},
+                "results": bench.results,
+                "budgets": verdicts,
+            },
+            indent=2,
+        )
+    )
+    print(f"\nwrote {out}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
