@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: demo test lint format snapshot migration soak clean
+.PHONY: demo test lint format snapshot migration soak bench clean
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,11 @@ lint: $(INSTALLED)
 format: $(INSTALLED)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+# Every everyday command timed at council and province scale, against the
+# import baselines; writes bench-results.json to compare runs.
+bench: $(INSTALLED)
+	$(BIN)/python scripts/bench.py
 
 # The reliability trials, run long: one line of figures per promise.
 soak: $(INSTALLED)

@@ -245,7 +245,7 @@ def main() -> int:
                 [SCRIPT, "reopen", str(item), *at],
                 after=[SCRIPT, "done", str(item), *at],
             )
-            bench.measure(f"{scale}: log MEMBER", [SCRIPT, "log", member, *at])
+            bench.measure(f"{scale}: log MEMBER", [SCRIPT, "log", member, *at[:2]])
         out = folder / "out"
         bench.measure(
             "council: render one checklist PDF",
