@@ -359,15 +359,15 @@ def report(bench: Bench, items: int, taskwarrior: str | None, out: Path) -> None
             f"{'ok  ' if ratio <= limit else 'OVER'} {label}: {ratio:.2f} x {base} (budget {limit})"
         )
     if taskwarrior:
-        ours = next(r for r in bench.results if r["what"] == "province: status --due-within 14")[
-            "median"
-        ]
-        theirs = next(r for r in bench.results if r["what"] == taskwarrior)["median"]
+        medians = {r["what"]: r["median"] for r in bench.results}
+        ours, theirs = medians["province: status --due-within 14"], medians[taskwarrior]
         verdicts.append(
             {"what": "province: status --due-within 14 vs taskwarrior", "ok": ours < theirs}
         )
+        verdict = "ok  " if ours < theirs else "OVER"
         print(
-            f"{'ok  ' if ours < theirs else 'OVER'} status --due-within 14 on {items} items: {ours * 1000:.0f} ms vs taskwarrior {theirs * 1000:.0f} ms"
+            f"{verdict} status --due-within 14 on {items} items: "
+            f"{ours * 1000:.0f} ms vs taskwarrior {theirs * 1000:.0f} ms"
         )
     out.write_text(
         json.dumps(
