@@ -156,8 +156,8 @@ def build_documents(
     return [Document(output, render_html(kind, sections=sections))]
 
 
-#: Members per task when many files are rendered: small enough for a smooth
-#: progress bar, large enough that a task outweighs its hand-off.
+#: At most this many members per task when many files are rendered: small
+#: enough for a smooth progress bar, large enough to outweigh the hand-off.
 CHUNK = 10
 
 
@@ -191,11 +191,14 @@ def render_each(
         today = tracker.today
     if not members:
         raise TransitionError(f"no member has steps in the {election.name} election yet")
+    cores = os.cpu_count() or 1
+    # Several tasks per core, so that no core idles while another finishes.
+    size = max(1, min(CHUNK, -(-len(members) // (cores * 4))))
     jobs = [
-        (db, today, election.name, kind, fmt, folder, members[i : i + CHUNK])
-        for i in range(0, len(members), CHUNK)
+        (db, today, election.name, kind, fmt, folder, members[i : i + size])
+        for i in range(0, len(members), size)
     ]
-    workers = min(os.cpu_count() or 1, len(jobs))
+    workers = min(cores, len(jobs))
     written: list[Path] = []
     with _progress(len(members), sys.stdout.isatty()) as advance:
         if workers == 1:

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
+from sqlalchemy import text
 from sqlmodel import SQLModel, col, func, select
 
 from transition.calendar import TORONTO
@@ -201,39 +202,60 @@ def checklist_entries(
     return rows
 
 
+#: One row per member of the election: the candidacy, counts of the current
+#: items by state, and the open item due first. SQLite returns, beside min(),
+#: the other columns of the row that holds the minimum: that is the next step.
+STATUS_SQL = """
+SELECT m.name, m.ward, m.office, c.running, c.option, c.filing_date, c.filing_actual,
+       count(CASE WHEN i.status = 'done' THEN 1 END),
+       count(CASE WHEN i.status = 'open' THEN 1 END),
+       count(CASE WHEN i.status = 'open' AND i.latest < :today THEN 1 END),
+       count(CASE WHEN i.status = 'waived' THEN 1 END),
+       min(CASE WHEN i.status = 'open'
+                THEN coalesce(i.due, i.latest) || printf(' %012d', i.id) END) AS next_key,
+       i.step_id, i.due
+FROM candidacy AS c
+JOIN member AS m ON m.id = c.member_id
+LEFT JOIN checklist_item AS i ON i.candidacy_id = c.id AND i.superseded_at IS NULL
+WHERE c.election_id = :election
+GROUP BY c.id
+"""
+
+
 def status_rows(
     tracker: Tracker, election: Election, overdue_only: bool, due_within: int | None
 ) -> list[dict[str, Any]]:
-    """The council at a glance: one row per member (two queries, whatever its size)."""
-    items: dict[int, list[dict[str, Any]]] = {}
-    for extra, row in checklist_entries(tracker, election, None, include_superseded=False):
-        items.setdefault(extra["member_id"], []).append(row)
+    """The council at a glance: one row per member, counted by SQLite in one query."""
+    params = {"today": tracker.today.isoformat(), "election": election.id}
+    result = tracker.session.connection().execute(text(STATUS_SQL), params)
     horizon = date.fromordinal(tracker.today.toordinal() + (due_within or 0)).isoformat()
     rows = []
-    for member, candidacy in candidacies(tracker, election):
-        mine = items.get(member.id, [])
-        open_items = [i for i in mine if i["status"] == "open"]
-        upcoming = min(open_items, key=lambda i: (i["due"] or i["latest"], i["id"]), default=None)
-        row = {
-            "member": member.name,
-            "ward": member.ward,
-            "running": candidacy.running,
-            "option": candidacy.option,
-            "filing_date": iso(candidacy.filing_date),
-            "filing": _filing_kind(candidacy),
-            "done": sum(i["status"] == "done" for i in mine),
-            "open": len(open_items),
-            "overdue": sum(i["overdue"] for i in mine),
-            "waived": sum(i["status"] == "waived" for i in mine),
-            "next_due": (upcoming["due"] or upcoming["latest"]) if upcoming else None,
-            "next_on_filing": bool(upcoming) and upcoming["due"] is None,
-            "next_step": upcoming["step"] if upcoming else None,
-        }
-        if overdue_only and not row["overdue"]:
+    for (
+        name, ward, _office, running, option, filing_date, filing_actual,
+        done, open_count, overdue, waived, next_key, step_id, due,
+    ) in sorted(result, key=lambda r: seat_order(r[2], r[1], r[0])):  # fmt: skip
+        next_due = next_key.split()[0] if next_key else None
+        if overdue_only and not overdue:
             continue
-        if due_within is not None and not (row["next_due"] and row["next_due"] <= horizon):
+        if due_within is not None and not (next_due and next_due <= horizon):
             continue
-        rows.append(row)
+        rows.append(
+            {
+                "member": name,
+                "ward": ward,
+                "running": running,
+                "option": option,
+                "filing_date": filing_date,
+                "filing": None if filing_date is None else "actual" if filing_actual else "planned",
+                "done": done,
+                "open": open_count,
+                "overdue": overdue,
+                "waived": waived,
+                "next_due": next_due,
+                "next_on_filing": bool(next_key) and due is None,
+                "next_step": step_id if next_key else None,
+            }
+        )
     return rows
 
 
