@@ -18,7 +18,7 @@ from sqlmodel import col, func, select
 from transition.documents import header
 from transition.models import Election, Event, Member
 from transition.render import slug
-from transition.reports import checklist_rows
+from transition.reports import checklist_entries
 from transition.tracker import Tracker
 
 ALARMS = (timedelta(days=14), timedelta(days=1))
@@ -47,24 +47,25 @@ def calendar_feed(tracker: Tracker, election: Election, members: list[Member]) -
         )
     profile = tracker.profile(election)
     explanations = {step.id: step.explanation for step in profile.steps}
-    for member in members:
-        for row in checklist_rows(tracker, election, member):
-            if row["status"] != "open" or not row["due"]:
-                continue
-            on = f" ({row['account']})" if row["account"] else ""
-            feed.add_component(
-                _event(
-                    uid=f"item-{row['id']}@{domain}",
-                    summary=f"{member.name}: {row['title']}{on}",
-                    day=date.fromisoformat(row["due"]),
-                    description=(
-                        f"{explanations.get(row['step'], '')} (bulletin para {row['paragraph']}; "
-                        f"step {row['step']}). Mark it done with: transition done {row['id']}"
-                    ),
-                    stamp=stamp,
-                    sequence=_times_moved(tracker, row["id"]),
-                )
+    wanted = {member.id for member in members}
+    moves = _times_moved(tracker)
+    for extra, row in checklist_entries(tracker, election, None, include_superseded=False):
+        if extra["member_id"] not in wanted or row["status"] != "open" or not row["due"]:
+            continue
+        on = f" ({row['account']})" if row["account"] else ""
+        feed.add_component(
+            _event(
+                uid=f"item-{row['id']}@{domain}",
+                summary=f"{row['member']}: {row['title']}{on}",
+                day=date.fromisoformat(row["due"]),
+                description=(
+                    f"{explanations.get(row['step'], '')} (bulletin para {row['paragraph']}; "
+                    f"step {row['step']}). Mark it done with: transition done {row['id']}"
+                ),
+                stamp=stamp,
+                sequence=moves.get(f"item {row['id']}", 0),
             )
+        )
     return feed.to_ical()
 
 
@@ -94,9 +95,11 @@ def _event(
     return event
 
 
-def _times_moved(tracker: Tracker, item_id: int) -> int:
-    """How often the step's date moved: its SEQUENCE, so calendars take the newest."""
-    query = select(func.count(col(Event.id))).where(
-        Event.subject == f"item {item_id}", Event.action == "item.moved"
+def _times_moved(tracker: Tracker) -> dict[str, int]:
+    """How often each step's date moved: its SEQUENCE, so calendars take the newest."""
+    query = (
+        select(Event.subject, func.count(col(Event.id)))
+        .where(Event.action == "item.moved")
+        .group_by(Event.subject)
     )
-    return tracker.session.exec(query).one()
+    return dict(tracker.session.exec(query).all())
