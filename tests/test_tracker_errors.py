@@ -86,6 +86,8 @@ MISTAKES = [
     (["status", "--today", "tomorrow"], 2, "write dates as YYYY-MM-DD"),
     (["status", "--due-within", "-1"], 2, "--due-within"),
     (["export", "--format", "xml"], 2, "--format must be json or csv"),
+    (["checklist", "\ud826x"], 2, "argument 2 is not valid UTF-8 text"),
+    (["member", "show", "Jane\udcff"], 2, "argument 3 is not valid UTF-8 text"),
     (["import", "members", "missing.csv"], 1, "cannot read missing.csv"),
 ]
 
@@ -126,3 +128,13 @@ def test_mistakes_through_the_console_script(council, args, status, message):
     result = run_transition(*args)
     assert (result.returncode, result.stdout) == (status, "")
     assert result.stderr.count("\n") == 1 and message in result.stderr
+
+
+def test_bytes_that_are_not_utf8_are_refused_by_the_console_script(council):
+    import subprocess
+
+    from conftest import SCRIPT
+
+    done = subprocess.run([str(SCRIPT), "checklist", b"Jane\xff"], capture_output=True, text=True)
+    assert done.returncode == 2
+    assert done.stderr.count("\n") == 1 and "not valid UTF-8 text" in done.stderr

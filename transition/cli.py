@@ -365,8 +365,10 @@ def import_accounts_command(
 def main(argv: list[str] | None = None) -> None:
     """The console script: run the app and turn every user error into one line."""
     command = typer.main.get_command(app)
+    args = sys.argv[1:] if argv is None else list(argv)
     try:
-        status = command.main(args=argv, prog_name="transition", standalone_mode=False)
+        _check_text(args)
+        status = command.main(args=args, prog_name="transition", standalone_mode=False)
     except typer.TyperException as error:
         # click's usage errors (exit 2) and other refusals, as one line.
         ctx = getattr(error, "ctx", None)
@@ -381,6 +383,16 @@ def main(argv: list[str] | None = None) -> None:
         sys.stderr.close()
         sys.exit(1)
     sys.exit(status if isinstance(status, int) else 0)
+
+
+def _check_text(args: list[str]) -> None:
+    """Bytes that are not UTF-8 reach Python as lone surrogates, which no
+    database, file or terminal can take: refuse them before anything runs."""
+    for position, arg in enumerate(args, start=1):
+        try:
+            arg.encode("utf-8")
+        except UnicodeEncodeError:
+            raise UsageError(f"argument {position} is not valid UTF-8 text; retype it") from None
 
 
 def _fail(message: str, status: int) -> None:
