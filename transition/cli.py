@@ -39,13 +39,6 @@ app = typer.Typer(
 )
 
 
-app.add_typer(election_app, name="election")
-app.add_typer(member_app, name="member")
-app.add_typer(account_app, name="account")
-app.add_typer(export_app, name="export")
-app.command("render")(render_command)
-
-
 @app.callback(invoke_without_command=True)
 def root(ctx: typer.Context) -> None:
     """Election-period social media transitions for Ontario council offices."""
@@ -360,6 +353,13 @@ def import_accounts_command(
     with tracking(db, today, write=True, by=by) as tracker:
         message = import_accounts(tracker, file)
     typer.echo(message)
+
+
+app.add_typer(election_app, name="election")
+app.add_typer(member_app, name="member")
+app.add_typer(account_app, name="account")
+app.command("render")(render_command)
+app.add_typer(export_app, name="export")
 
 
 def main(argv: list[str] | None = None) -> None:
