@@ -253,7 +253,24 @@ def member_file(
         typer.echo(f"{member.name} {kind} on {filing_date.isoformat()} ({chosen.name})")
 
 
-ConnectionFlag = Annotated[bool | None, typer.Option(show_default=False)]
+UrlOption = Annotated[str | None, typer.Option("--url", help="The account's address.")]
+EmailOption = Annotated[str | None, typer.Option("--email", help="The registration email.")]
+PhoneOption = Annotated[str | None, typer.Option("--phone", help="The registration phone number.")]
+
+
+def _connection(flag: str, meaning: str) -> object:
+    """One of the bulletin's five connections as an on/off flag (unset: unchanged)."""
+    return Annotated[
+        bool | None, typer.Option(f"--{flag}/--no-{flag}", help=meaning, show_default=False)
+    ]
+
+
+IdentifiesMemberFlag = _connection(
+    "identifies-member", "It names the member as a member of Council."
+)
+PublicisedFlag = _connection("publicised", "It is publicised on City or office-funded material.")
+UsesLogoFlag = _connection("uses-logo", "It uses the City logo.")
+CityResourcesFlag = _connection("city-resources", "It is run with City devices, staff or budget.")
 
 
 @account_app.command("add")
@@ -265,23 +282,13 @@ def account_add(
         str, typer.Option("--handle", help="The account's handle, such as @CllrDoe.")
     ],
     role: Annotated[str, typer.Option("--role", help="council, campaign or single (Option 2).")],
-    url: Annotated[str | None, typer.Option("--url", help="The account's address.")] = None,
-    email: Annotated[str | None, typer.Option("--email", help="The registration email.")] = None,
-    phone: Annotated[
-        str | None, typer.Option("--phone", help="The registration phone number.")
-    ] = None,
-    identifies_member: Annotated[
-        bool,
-        typer.Option("--identifies-member", help="It names the member as a member of Council."),
-    ] = False,
-    publicised: Annotated[
-        bool,
-        typer.Option("--publicised", help="It is publicised on City or office-funded material."),
-    ] = False,
-    uses_logo: Annotated[bool, typer.Option("--uses-logo", help="It uses the City logo.")] = False,
-    city_resources: Annotated[
-        bool, typer.Option("--city-resources", help="It is run with City devices, staff or budget.")
-    ] = False,
+    url: UrlOption = None,
+    email: EmailOption = None,
+    phone: PhoneOption = None,
+    identifies_member: IdentifiesMemberFlag = None,
+    publicised: PublicisedFlag = None,
+    uses_logo: UsesLogoFlag = None,
+    city_resources: CityResourcesFlag = None,
     by: ByOption = None,
     db: DbOption = None,
     today: TodayOption = None,
@@ -309,17 +316,13 @@ def account_set(
     account_id: Annotated[int, typer.Argument(help="The account id, as `account list` shows.")],
     *,
     role: Annotated[str | None, typer.Option("--role", help="council, campaign or single.")] = None,
-    url: Annotated[str | None, typer.Option("--url")] = None,
-    email: Annotated[str | None, typer.Option("--email")] = None,
-    phone: Annotated[str | None, typer.Option("--phone")] = None,
-    identifies_member: Annotated[
-        bool | None, typer.Option("--identifies-member/--no-identifies-member")
-    ] = None,
-    publicised: Annotated[bool | None, typer.Option("--publicised/--no-publicised")] = None,
-    uses_logo: Annotated[bool | None, typer.Option("--uses-logo/--no-uses-logo")] = None,
-    city_resources: Annotated[
-        bool | None, typer.Option("--city-resources/--no-city-resources")
-    ] = None,
+    url: UrlOption = None,
+    email: EmailOption = None,
+    phone: PhoneOption = None,
+    identifies_member: IdentifiesMemberFlag = None,
+    publicised: PublicisedFlag = None,
+    uses_logo: UsesLogoFlag = None,
+    city_resources: CityResourcesFlag = None,
     by: ByOption = None,
     db: DbOption = None,
     today: TodayOption = None,
