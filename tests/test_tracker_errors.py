@@ -138,3 +138,14 @@ def test_bytes_that_are_not_utf8_are_refused_by_the_console_script(council):
     done = subprocess.run([str(SCRIPT), "checklist", b"Jane\xff"], capture_output=True, text=True)
     assert done.returncode == 2
     assert done.stderr.count("\n") == 1 and "not valid UTF-8 text" in done.stderr
+
+
+@pytest.mark.parametrize("today", ["0001-01-01", "9999-12-31"])
+def test_the_ends_of_the_calendar_are_not_a_crash(council, today, tmp_path):
+    for args in (
+        ["status", "--due-within", "3660"],
+        ["render", "reminders", "--within", "3660", "-o", str(tmp_path / "r.html")],
+        ["checklist", "jane"],
+    ):
+        result = T(*args, "--today", today)
+        assert result.returncode == 0, result.stderr

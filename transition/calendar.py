@@ -277,6 +277,11 @@ def regular_elections(first: int, last: int) -> list[Election]:
     return [regular_election(year) for year in range(start, last + 1, TERM_YEARS)]
 
 
+def days_after(day: date, days: int) -> date:
+    """`day` plus `days`, held at the last date the calendar has."""
+    return date.fromordinal(min(day.toordinal() + days, date.max.toordinal()))
+
+
 def toronto_today(now: datetime | None = None) -> date:
     """Today's date in Toronto; `now` (timezone-aware) fixes the instant."""
     return (now or datetime.now(TORONTO)).astimezone(TORONTO).date()

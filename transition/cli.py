@@ -244,7 +244,11 @@ def status_command(
     due_within: Annotated[
         int | None,
         typer.Option(
-            "--due-within", min=0, help="Only members with a step due within DAYS.", metavar="DAYS"
+            "--due-within",
+            min=0,
+            max=3660,
+            help="Only members with a step due within DAYS.",
+            metavar="DAYS",
         ),
     ] = None,
     db: DbOption = None,

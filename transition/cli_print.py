@@ -88,7 +88,11 @@ def render_command(
     within: Annotated[
         int,
         typer.Option(
-            "--within", min=0, metavar="DAYS", help="Reminders: look this many days ahead."
+            "--within",
+            min=0,
+            max=3660,
+            metavar="DAYS",
+            help="Reminders: look this many days ahead.",
         ),
     ] = 14,
     output_format: Annotated[

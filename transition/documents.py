@@ -11,7 +11,7 @@ from collections import defaultdict
 from datetime import UTC, date, datetime
 from typing import Any
 
-from transition.calendar import TORONTO
+from transition.calendar import TORONTO, days_after
 from transition.models import Election, Member
 from transition.reports import candidacies, checklist_entries, checklist_rows
 from transition.tracker import Tracker
@@ -130,7 +130,7 @@ def reminders_document(
     tracker: Tracker, election: Election, member: Member | None, within: int
 ) -> dict[str, Any]:
     """What falls due within `within` days, and what is overdue, in date order."""
-    horizon = date.fromordinal(tracker.today.toordinal() + within)
+    horizon = days_after(tracker.today, within)
     rows = []
     for row in checklist_rows(tracker, election, member):
         if row["status"] != "open":

@@ -11,13 +11,13 @@ import csv
 import io
 import json
 from collections.abc import Sequence
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import text
 from sqlmodel import SQLModel, col, func, select
 
-from transition.calendar import TORONTO
+from transition.calendar import TORONTO, days_after
 from transition.models import Account, Candidacy, ChecklistItem, Election, Event, Member
 from transition.output import iso
 from transition.planner import CONNECTIONS, assess
@@ -228,7 +228,7 @@ def status_rows(
     """The council at a glance: one row per member, counted by SQLite in one query."""
     params = {"today": tracker.today.isoformat(), "election": election.id}
     result = tracker.session.connection().execute(text(STATUS_SQL), params)
-    horizon = date.fromordinal(tracker.today.toordinal() + (due_within or 0)).isoformat()
+    horizon = days_after(tracker.today, due_within or 0).isoformat()
     rows = []
     for (
         name, ward, _office, running, option, filing_date, filing_actual,
