@@ -453,7 +453,7 @@ def damaged_files(
 def _read_only(folder: Path, figures: Figures, attempts: tuple[tuple[str, ...], ...]) -> str:
     mount = Mount.make(folder / "read-only", "2m")
     if mount is None:
-        return "read-only database: cannot mount a file system here"
+        return _read_only_by_permissions(folder, figures, attempts)
     try:
         _sample_database(mount.path / "transition.db")
         if not mount.read_only():
@@ -463,6 +463,28 @@ def _read_only(folder: Path, figures: Figures, attempts: tuple[tuple[str, ...], 
         return ""
     finally:
         mount.remove()
+
+
+def _read_only_by_permissions(
+    folder: Path, figures: Figures, attempts: tuple[tuple[str, ...], ...]
+) -> str:
+    """Without a mount of its own, a user who is not root can still be refused
+    writing by the file's and folder's modes."""
+    if os.geteuid() == 0:
+        return "read-only database: cannot mount a file system here, and root ignores modes"
+    place = folder / "read-only-modes"
+    place.mkdir(exist_ok=True)
+    database = place / "transition.db"
+    _sample_database(database)
+    database.chmod(0o444)
+    place.chmod(0o555)
+    try:
+        for args in attempts:
+            _attempt(figures, database, args)
+    finally:
+        place.chmod(0o755)
+        database.chmod(0o600)
+    return ""
 
 
 def _full_disk(folder: Path, figures: Figures) -> str:
