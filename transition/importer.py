@@ -18,7 +18,8 @@ from typing import Any
 
 from transition.errors import TransitionError
 from transition.models import Election
-from transition.tracker import CONNECTION_FLAGS, Tracker
+from transition.tracker import Tracker
+from transition.validate import CONNECTION_FLAGS
 
 MEMBER_COLUMNS = ("name", "ward", "office", "running", "option", "filing_date", "filing")
 MEMBER_REQUIRED = ("name",)

@@ -10,7 +10,6 @@ applying are marked superseded, never deleted.
 
 from __future__ import annotations
 
-import difflib
 import json
 import tomllib
 from collections.abc import Iterable, Sequence
@@ -25,13 +24,20 @@ from transition import calendar, planner
 from transition.errors import TransitionError
 from transition.models import Account, Candidacy, ChecklistItem, Election, Event, Member
 from transition.rules import Profile, load_profile, parse_profile, read_profile
+from transition.validate import (
+    ACCOUNT_TEXT,
+    CONNECTION_FLAGS,
+    OFFICES,
+    RUNNING,
+    account_fields,
+    check_seat,
+    choice,
+    clean_text,
+    match_name,
+    optional_text,
+)
 
 OPTIONS = {"separate": planner.SEPARATE, "single": planner.SINGLE}
-RUNNING = ("yes", "no", "undecided")
-ROLES = ("council", "campaign", "single")
-OFFICES = ("councillor", "mayor")
-CONNECTION_FLAGS = ("identifies_member", "publicised", "uses_logo", "city_resources")
-MAX_TEXT = 2000
 
 
 @dataclass
@@ -47,7 +53,7 @@ class Tracker:
         """`name`, else the only election, else the next one on or after today."""
         elections = self.session.exec(select(Election).order_by(col(Election.id))).all()
         if name is not None:
-            return _match_name(name, elections, "election", "transition election list")
+            return match_name(name, elections, "election", "transition election list")
         if not elections:
             raise TransitionError(
                 "there is no election yet; add one with `transition election add --year YEAR`"
@@ -62,7 +68,7 @@ class Tracker:
         return min(upcoming, key=lambda e: self.calendar(e).voting_day)
 
     def member(self, name: str) -> Member:
-        return self.find_member(name) or _match_name(
+        return self.find_member(name) or match_name(
             name, self.members_by_name(), "member", "transition member list"
         )
 
@@ -135,7 +141,7 @@ class Tracker:
     def add_by_election(
         self, name: str, opens: date, nomination_day: date, voting_day: date, profile: Path | None
     ) -> Election:
-        name = _clean(name, "by-election name")
+        name = clean_text(name, "by-election name")
         if name.isdigit():
             raise TransitionError(
                 f"{name!r} looks like a year; give the by-election a name such as 'Ward 9 2025'"
@@ -200,12 +206,12 @@ class Tracker:
     # -- members and candidacies -----------------------------------------
 
     def add_member(self, name: str, ward: str | None, office: str) -> Member:
-        name = _clean(name, "member name")
+        name = clean_text(name, "member name")
         if self._find(Member, name):
             raise TransitionError(f"there is already a member named {name!r}")
-        office = _choice(office, OFFICES, "office")
-        ward = _clean(ward, "ward") if ward is not None else None
-        _check_seat(office, ward)
+        office = choice(office, OFFICES, "office")
+        ward = clean_text(ward, "ward") if ward is not None else None
+        check_seat(office, ward)
         member = Member(name=name, ward=ward, office=office, created_at=_now())
         self.session.add(member)
         self.session.flush()
@@ -216,9 +222,9 @@ class Tracker:
         return member
 
     def update_member(self, member: Member, ward: str | None, office: str) -> Member:
-        office = _choice(office, OFFICES, "office")
-        ward = _clean(ward, "ward") if ward else None
-        _check_seat(office, ward)
+        office = choice(office, OFFICES, "office")
+        ward = clean_text(ward, "ward") if ward else None
+        check_seat(office, ward)
         before = _fields(member, "ward", "office")
         member.ward, member.office = ward, office
         after = _fields(member, "ward", "office")
@@ -243,9 +249,9 @@ class Tracker:
         candidacy = self.candidacy(member, election)
         before = _fields(candidacy, "running", "option")
         if running is not None:
-            candidacy.running = _choice(running, RUNNING, "--running")
+            candidacy.running = choice(running, RUNNING, "--running")
         if option is not None:
-            candidacy.option = _choice(option, tuple(OPTIONS), "--option")
+            candidacy.option = choice(option, tuple(OPTIONS), "--option")
         after = _fields(candidacy, "running", "option")
         if before != after:
             changes = ", ".join(f"{k} {v}" for k, v in after.items() if before[k] != v)
@@ -295,7 +301,7 @@ class Tracker:
     # -- accounts ---------------------------------------------------------
 
     def add_account(self, member: Member, **fields: Any) -> Account:
-        account = Account(member_id=member.id, created_at=_now(), **_account_fields(fields))
+        account = Account(member_id=member.id, created_at=_now(), **account_fields(fields))
         for other in self.accounts_of(member):
             if (other.platform.casefold(), other.handle.casefold()) == (
                 account.platform.casefold(),
@@ -318,12 +324,12 @@ class Tracker:
         return account
 
     def update_account(self, account: Account, **fields: Any) -> Account:
-        current = _fields(account, *_ACCOUNT_TEXT, *CONNECTION_FLAGS)
-        merged = _account_fields({**current, **{k: v for k, v in fields.items() if v is not None}})
+        current = _fields(account, *ACCOUNT_TEXT, *CONNECTION_FLAGS)
+        merged = account_fields({**current, **{k: v for k, v in fields.items() if v is not None}})
         before = current
         for name, value in merged.items():
             setattr(account, name, value)
-        after = _fields(account, *_ACCOUNT_TEXT, *CONNECTION_FLAGS)
+        after = _fields(account, *ACCOUNT_TEXT, *CONNECTION_FLAGS)
         if before != after:
             member = self.session.get(Member, account.member_id)
             self._record(
@@ -365,8 +371,8 @@ class Tracker:
                 status="done",
                 done_on=self.today,
                 done_by=self.actor,
-                note=_optional(note, "note", item.note),
-                evidence=_optional(evidence, "evidence", item.evidence),
+                note=optional_text(note, "note", item.note),
+                evidence=optional_text(evidence, "evidence", item.evidence),
             )
             messages.append(f"item {item.id} done: {self._title(item)}")
         return messages
@@ -384,7 +390,7 @@ class Tracker:
                 status="open",
                 done_on=None,
                 done_by=None,
-                note=_optional(note, "note", item.note),
+                note=optional_text(note, "note", item.note),
             )
             messages.append(f"item {item.id} reopened: {self._title(item)}")
         return messages
@@ -398,8 +404,8 @@ class Tracker:
         messages = []
         for item in self._items(item_ids):
             values = {
-                "note": _optional(note, "note", item.note),
-                "evidence": _optional(evidence, "evidence", item.evidence),
+                "note": optional_text(note, "note", item.note),
+                "evidence": optional_text(evidence, "evidence", item.evidence),
             }
             if values == {"note": item.note, "evidence": item.evidence}:
                 messages.append(f"item {item.id} already says that; nothing changed")
@@ -418,7 +424,7 @@ class Tracker:
     def waive(self, item_id: int, reason: str) -> str:
         item = self.item(item_id)
         self._check_applies(item)
-        reason = _clean(reason, "reason")
+        reason = clean_text(reason, "reason")
         if item.status == "waived":
             return f"item {item.id} is already waived ({item.note}); nothing changed"
         self._change(
@@ -586,87 +592,6 @@ def planner_account(account: Account) -> planner.Account:
         city_resources=account.city_resources,
         key=account.id,
     )
-
-
-_ACCOUNT_TEXT = ("platform", "handle", "url", "role", "email", "phone")
-
-
-def _account_fields(fields: dict[str, Any]) -> dict[str, Any]:
-    """Checked and tidied account fields, ready for the table."""
-    values = {
-        "platform": _clean(fields.get("platform"), "platform"),
-        "handle": _clean(fields.get("handle"), "handle"),
-        "role": _choice(fields.get("role") or "", ROLES, "--role"),
-    }
-    for name in ("url", "email", "phone"):
-        value = fields.get(name)
-        values[name] = _clean(value, name) if value not in (None, "") else None
-    email = values["email"]
-    if email and ("@" not in email or email.startswith("@") or email.endswith("@")):
-        raise TransitionError(f"{email!r} is not an email address")
-    for flag in CONNECTION_FLAGS:
-        values[flag] = bool(fields.get(flag, False))
-    return values
-
-
-def _match_name(name: str, rows: Sequence[Any], kind: str, listing: str) -> Any:
-    """Exact (any case), else a unique part of a name; otherwise suggest."""
-    wanted = " ".join(name.split()).casefold()
-    for row in rows:
-        if row.name.casefold() == wanted:
-            return row
-    partial = [row for row in rows if wanted and wanted in row.name.casefold()]
-    if len(partial) == 1:
-        return partial[0]
-    if partial:
-        names = ", ".join(repr(row.name) for row in partial[:5])
-        more = f" and {len(partial) - 5} more" if len(partial) > 5 else ""
-        raise TransitionError(
-            f"{name!r} matches {len(partial)} {kind}s ({names}{more}); give more of the name"
-        )
-    close = difflib.get_close_matches(name, [row.name for row in rows], n=3, cutoff=0.6)
-    hint = (
-        f"did you mean {' or '.join(repr(c) for c in close)}?"
-        if close
-        else f"`{listing}` shows them"
-    )
-    raise TransitionError(f"there is no {kind} {name!r}; {hint}")
-
-
-def _check_seat(office: str, ward: str | None) -> None:
-    if office == "councillor" and not ward:
-        raise TransitionError("a councillor needs a ward: give --ward (or --office mayor)")
-    if office == "mayor" and ward:
-        raise TransitionError("the mayor has no ward: give either --ward or --office mayor")
-
-
-def _choice(value: str, allowed: Sequence[str], what: str) -> str:
-    cleaned = (value or "").strip().lower()
-    if cleaned not in allowed:
-        raise TransitionError(f"{what} must be one of {', '.join(allowed)}, not {value!r}")
-    return cleaned
-
-
-def _clean(value: Any, what: str) -> str:
-    """Text as typed, trimmed; refused if empty, too long, or holding control characters."""
-    text = str(value if value is not None else "").strip()
-    if not text:
-        raise TransitionError(f"the {what} is empty; give some text")
-    if len(text) > MAX_TEXT:
-        raise TransitionError(
-            f"the {what} is {len(text)} characters long; keep it under {MAX_TEXT}"
-        )
-    if any(ord(c) < 32 or 127 <= ord(c) < 160 for c in text):
-        raise TransitionError(f"the {what} contains control characters; type it on one line")
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        raise TransitionError(f"the {what} is not valid text (bad bytes); retype it") from None
-    return text
-
-
-def _optional(value: str | None, what: str, current: str | None) -> str | None:
-    return current if value is None else _clean(value, what)
 
 
 def _fields(row: Any, *names: str) -> dict[str, Any]:
