@@ -67,6 +67,7 @@ def checklist_section(tracker: Tracker, election: Election, member: Member) -> d
     profile = tracker.profile(election)
     explanations = {step.id: step.explanation for step in profile.steps}
     groups: dict[tuple[int, date], list[dict[str, Any]]] = defaultdict(list)
+    explained: set[str] = set()
     for row in checklist_rows(tracker, election, member):
         # Dated steps first, in date order; then those waiting on the filing date.
         key = (
@@ -74,7 +75,10 @@ def checklist_section(tracker: Tracker, election: Election, member: Member) -> d
             if row["due"]
             else (1, date.fromisoformat(row["latest"]))
         )
-        groups[key].append({**row, "explanation": explanations.get(row["step"], "")})
+        # Explain a step once; its rows for further accounts point back to it.
+        explanation = None if row["step"] in explained else explanations.get(row["step"], "")
+        explained.add(row["step"])
+        groups[key].append({**row, "explanation": explanation})
     summary = member_summary(tracker, election, member)
     return {
         "header": header(tracker, election, member),
