@@ -127,7 +127,7 @@ def build_documents(
     if member_name and all_members:
         raise UsageError("give a MEMBER or --all, not both")
     if all_members and not combined and kind in PER_MEMBER:
-        raise UsageError("with --all, give --combined for one file (or use render_each)")
+        raise UsageError("with --all, -o names a folder: one file per member (or give --combined)")
     if combined and not (kind in PER_MEMBER and all_members):
         raise UsageError("--combined goes with --all for checklist or signoff")
     if kind == "overview":
