@@ -63,11 +63,11 @@ def member_summary(tracker: Tracker, election: Election, member: Member) -> dict
 
 
 def checklist_section(tracker: Tracker, election: Election, member: Member) -> dict[str, Any]:
-    """One member's checklist: steps grouped by the day they fall due."""
+    """One member's checklist: the days steps fall due, each step explained once
+    with a line to tick for every account it applies to."""
     profile = tracker.profile(election)
     explanations = {step.id: step.explanation for step in profile.steps}
-    groups: dict[tuple[int, date], list[dict[str, Any]]] = defaultdict(list)
-    explained: set[str] = set()
+    days: dict[tuple[int, date], dict[str, list[dict[str, Any]]]] = defaultdict(dict)
     for row in checklist_rows(tracker, election, member):
         # Dated steps first, in date order; then those waiting on the filing date.
         key = (
@@ -75,10 +75,7 @@ def checklist_section(tracker: Tracker, election: Election, member: Member) -> d
             if row["due"]
             else (1, date.fromisoformat(row["latest"]))
         )
-        # Explain a step once; its rows for further accounts point back to it.
-        explanation = None if row["step"] in explained else explanations.get(row["step"], "")
-        explained.add(row["step"])
-        groups[key].append({**row, "explanation": explanation})
+        days[key].setdefault(row["step"], []).append(row)
     summary = member_summary(tracker, election, member)
     return {
         "header": header(tracker, election, member),
@@ -88,10 +85,20 @@ def checklist_section(tracker: Tracker, election: Election, member: Member) -> d
             {
                 "on_filing": on_filing,
                 "day": day,
-                "overdue": any(item["overdue"] for item in items),
-                "items": items,
+                "overdue": any(row["overdue"] for rows in steps.values() for row in rows),
+                "steps": [
+                    {
+                        "id": step,
+                        "title": rows[0]["title"],
+                        "paragraph": rows[0]["paragraph"],
+                        "explanation": explanations.get(step, ""),
+                        "overdue": any(row["overdue"] for row in rows),
+                        "items": rows,
+                    }
+                    for step, rows in steps.items()
+                ],
             }
-            for (on_filing, day), items in sorted(groups.items())
+            for (on_filing, day), steps in sorted(days.items())
         ],
         "reminders": profile.reminders,
     }
