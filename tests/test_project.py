@@ -48,6 +48,14 @@ def test_date_commands_do_not_import_the_database_or_pdf_libraries(args):
     assert not _packages_imported_by(args) & HEAVY
 
 
+def test_a_second_calendar_reads_ontario_holidays_from_the_cache():
+    """The first filing day needs Ontario's holidays; the `holidays` package is
+    asked once, and later runs read its answer from the cache folder."""
+    assert "holidays" in _packages_imported_by(["calendar", "2030"])
+    assert "holidays" not in _packages_imported_by(["calendar", "2030"])
+    assert "holidays" in _packages_imported_by(["calendar", "2034"])
+
+
 def _packages_imported_by(args: list[str]) -> set[str]:
     done = subprocess.run(
         [str(SCRIPT), *args],

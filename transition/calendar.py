@@ -13,10 +13,11 @@ dateutil and holidays, and takes "today" as an argument.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
-from typing import Any, Literal
+from typing import Literal
 from zoneinfo import ZoneInfo
 
 from dateutil.relativedelta import FR, MO, relativedelta
@@ -287,12 +288,31 @@ def toronto_today(now: datetime | None = None) -> date:
     return (now or datetime.now(TORONTO)).astimezone(TORONTO).date()
 
 
-@lru_cache(maxsize=256)
-def _ontario_holidays(year: int) -> Any:
+def compute_ontario_holidays(year: int) -> dict[date, str]:
+    """Ontario's public holidays in `year`, by date, as the `holidays` package
+    names them (two on one day are joined with "; ")."""
     # Imported here: most commands never ask for a business day.
     import holidays
 
-    return holidays.country_holidays("CA", subdiv="ON", years=year)
+    return dict(holidays.country_holidays("CA", subdiv="ON", years=year))
+
+
+HolidayLookup = Callable[[int], Mapping[date, str]]
+_holiday_lookup: HolidayLookup = compute_ontario_holidays
+
+
+def use_holiday_lookup(lookup: HolidayLookup) -> None:
+    """Where business-day questions get Ontario's holidays from. The default
+    asks `holidays` in every process; the command line swaps in a lookup that
+    keeps the answers on disk (transition.holiday_cache), which must agree."""
+    global _holiday_lookup
+    _holiday_lookup = lookup
+    _ontario_holidays.cache_clear()
+
+
+@lru_cache(maxsize=256)
+def _ontario_holidays(year: int) -> Mapping[date, str]:
+    return _holiday_lookup(year)
 
 
 def is_business_day(day: date) -> bool:

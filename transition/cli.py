@@ -13,6 +13,8 @@ from typing import Annotated
 
 import typer
 
+from transition import holiday_cache
+from transition.calendar import use_holiday_lookup
 from transition.cli_print import export_app, render_command
 from transition.cli_records import account_app, election_app, member_app
 from transition.errors import TransitionError, UsageError
@@ -369,6 +371,8 @@ app.add_typer(export_app, name="export")
 def main(argv: list[str] | None = None) -> None:
     """The console script: run the app and turn every user error into one line."""
     command = typer.main.get_command(app)
+    # Business days read Ontario's holidays from disk rather than rebuild them.
+    use_holiday_lookup(holiday_cache.ontario_holidays)
     args = sys.argv[1:] if argv is None else list(argv)
     try:
         _check_text(args)
