@@ -47,7 +47,10 @@ format: $(INSTALLED)
 
 # Every everyday command timed at council and province scale, against the
 # import baselines; writes bench-results.json to compare runs.
+# Bytecode first, as an installed wheel has it (pip compiles on install), even
+# where PYTHONDONTWRITEBYTECODE keeps Python from writing it for a checkout.
 bench: $(INSTALLED)
+	$(BIN)/python -m compileall -q transition
 	$(BIN)/python scripts/bench.py
 
 # The reliability trials, run long: one line of figures per promise.

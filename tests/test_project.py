@@ -78,6 +78,30 @@ def test_database_commands_load_neither_printing_nor_migrations(db_path):
     assert not imported & PRINTING
 
 
+@pytest.mark.parametrize(
+    ("args", "collecting"),
+    [(["status", "--json"], True), (["calendar", "2030", "--json"], False)],
+)
+def test_start_up_runs_without_the_garbage_collector_and_work_runs_with_it(
+    db_path, args, collecting
+):
+    """The console script loads its libraries with collection off; a command
+    that opens the database turns it back on (so long renders and imports
+    collect) after freezing what start-up built."""
+    subprocess.run([str(SCRIPT), "election", "add", "--year", "2030"], check=True)
+    probe = (
+        "import atexit, gc, sys\n"
+        "state = lambda: print(gc.isenabled(), gc.get_freeze_count() > 0, file=sys.stderr)\n"
+        "atexit.register(state)\n"
+        f"sys.argv = ['transition', *{args!r}]\n"
+        "from transition.startup import main\n"
+        "main()\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.split() == [str(collecting), str(collecting)]
+
+
 def test_every_command_has_help_and_a_place_in_the_readme():
     import typer
 

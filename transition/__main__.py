@@ -1,5 +1,5 @@
 """`python -m transition` runs the command line."""
 
-from transition.cli import main
+from transition.startup import main
 
 main()

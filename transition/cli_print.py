@@ -110,6 +110,9 @@ def render_command(
     from transition.render import output_format as pick_format
 
     fmt = pick_format(output_format, output)
+    if fmt == "pdf":
+        # Loaded now, with the rest of start-up (see transition.startup).
+        import weasyprint  # noqa: F401
     if all_members and not combined:
         if member:
             raise UsageError("give a MEMBER or --all, not both")

@@ -113,8 +113,10 @@ def tracking(
     from sqlmodel import Session
 
     from transition.database import database_error, database_path, open_database, writer
+    from transition.startup import settle
     from transition.tracker import Tracker
 
+    settle()
     path = database_path(db)
     default = db is None and not os.environ.get("TRANSITION_DB")
     try:

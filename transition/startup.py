@@ -1,0 +1,36 @@
+"""The console script's start-up, with the cyclic garbage collector held off.
+
+Most of a command's time goes on importing its libraries (typer, SQLModel,
+WeasyPrint): hundreds of thousands of objects that live as long as the
+process, which the collector would scan again and again for nothing, about a
+tenth of a database command's run. So the console script starts with
+collection off, and `settle()` turns it back on as a command begins its work,
+freezing what start-up built so that later collections skip it. Long work
+(rendering thousands of pages, importing thousands of rows) runs after
+`settle()` and collects as usual; a command that never settles is a short one.
+"""
+
+from __future__ import annotations
+
+import gc
+
+_starting = False
+
+
+def main() -> None:
+    """The `transition` console script."""
+    global _starting
+    _starting = True
+    gc.disable()
+    from transition.cli import main as run
+
+    run()
+
+
+def settle() -> None:
+    """The command has loaded its libraries: collect garbage from here on."""
+    global _starting
+    if _starting:
+        _starting = False
+        gc.freeze()
+        gc.enable()
