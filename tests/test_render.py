@@ -130,6 +130,31 @@ def test_every_member_in_one_combined_pdf_or_one_file_each(council, tmp_path):
     assert (tmp_path / "each" / "checklist-ward-13-councillor.html").exists()
 
 
+def test_one_pdf_per_member_from_workers_on_every_core(council, tmp_path):
+    """The console script shares the members among forked workers, which
+    inherit fonts and templates warmed up before the fork."""
+    folder = tmp_path / "each"
+    written = ok(
+        run_transition(
+            "render", "checklist", "--all", "--format", "pdf", "-o", str(folder), *at(council)
+        )
+    ).split()
+    members = [
+        m["member"]
+        for m in as_json(T("status", "--json", *at(council)))
+        if m["done"] + m["open"] + m["waived"]
+    ]
+    assert sorted(Path(p).name for p in written) == sorted(p.name for p in folder.iterdir())
+    assert len(written) == len(members)
+    for member in members:
+        reader, text = pdf_text(folder / f"checklist-{member.lower().replace(' ', '-')}.pdf")
+        pages = len(reader.pages)
+        assert f"Social media transition checklist: {member}" in text
+        assert f"page {pages} of {pages}" in text
+        others = [m for m in members if m != member and f": {m} " in text]
+        assert others == []
+
+
 def test_overview_fits_one_landscape_page_for_the_council(council, tmp_path):
     out = tmp_path / "overview.pdf"
     ok(T("render", "overview", "-o", str(out), *at(council)))

@@ -221,14 +221,22 @@ def render_each(
                 written += _render_chunk(job)
                 advance(len(job[-1]))
         else:
-            if fmt == "pdf":
-                import weasyprint  # noqa: F401  (loaded once, shared by the forked workers)
+            _warm_up(kind, fmt)
             with ProcessPoolExecutor(workers, mp_context=get_context("fork")) as pool:
                 for future in as_completed(pool.submit(_render_chunk, job) for job in jobs):
                     paths = future.result()
                     written += paths
                     advance(len(paths))
     return sorted(written)
+
+
+def _warm_up(kind: str, fmt: str) -> None:
+    """Compile the template and print a scrap of it before forking, so that
+    each worker starts with the fonts found and WeasyPrint's first-use set-up
+    done rather than doing both itself."""
+    environment().get_template(f"{kind}.html.j2")
+    if fmt == "pdf":
+        html_to_pdf('<p>transition: <strong>ready</strong> <span class="iso">2030</span></p>')
 
 
 def _render_chunk(job: tuple[Any, ...]) -> list[Path]:
