@@ -264,6 +264,25 @@ def test_a_failed_write_keeps_the_last_good_file(jane, tmp_path, monkeypatch):
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".checklist")) == []
 
 
+def test_without_pango_a_pdf_is_refused_in_one_line_and_html_still_works(jane, tmp_path):
+    """WeasyPrint needs Pango, which pip cannot install; a machine without it
+    gets a line saying so and what to do, and can still print HTML."""
+    fake = tmp_path / "no-pango"
+    (fake / "weasyprint").mkdir(parents=True)
+    (fake / "weasyprint" / "__init__.py").write_text(
+        "raise OSError(\"cannot load library 'libpango-1.0-0'\")\n"
+    )
+    without = {"PYTHONPATH": str(fake)}
+    result = run_transition(
+        "render", "checklist", "jane", "-o", str(tmp_path / "c.pdf"), env=without
+    )
+    assert result.returncode == 1
+    assert result.stderr.count("\n") == 1
+    assert "cannot print PDFs" in result.stderr and "--format html" in result.stderr
+    assert not (tmp_path / "c.pdf").exists()
+    ok(run_transition("render", "checklist", "jane", "-o", str(tmp_path / "c.html"), env=without))
+
+
 @pytest.mark.parametrize(
     ("args", "status", "message"),
     [

@@ -106,13 +106,12 @@ def render_command(
     today: TodayOption = None,
 ) -> None:
     """Print a checklist, reminder sheet, council overview or sign-off sheet to HTML or PDF."""
-    from transition.render import build_documents, render_each, write_documents
+    from transition.render import build_documents, load_weasyprint, render_each, write_documents
     from transition.render import output_format as pick_format
 
     fmt = pick_format(output_format, output)
     if fmt == "pdf":
-        # Loaded now, with the rest of start-up (see transition.startup).
-        import weasyprint  # noqa: F401
+        load_weasyprint()  # now, with the rest of start-up (see transition.startup)
     if all_members and not combined:
         if member:
             raise UsageError("give a MEMBER or --all, not both")

@@ -77,12 +77,23 @@ def render_html(template: str, **context: Any) -> str:
     return environment().get_template(f"{template}.html.j2").render(**context)
 
 
-def html_to_pdf(html: str) -> bytes:
-    from weasyprint import HTML
+def load_weasyprint() -> Any:
+    """WeasyPrint, or a message saying why PDFs cannot be printed here: it
+    needs Pango, a system library that pip does not install."""
+    try:
+        import weasyprint
+    except (ImportError, OSError) as error:
+        raise TransitionError(
+            f"cannot print PDFs: WeasyPrint could not load ({error}); install Pango "
+            "(Debian and Ubuntu: apt-get install libpango-1.0-0 libpangoft2-1.0-0), "
+            "or render with --format html"
+        ) from None
+    return weasyprint
 
-    return HTML(string=html, base_url=str(resource_dir("templates"))).write_pdf(
-        font_config=_font_configuration()
-    )
+
+def html_to_pdf(html: str) -> bytes:
+    document = load_weasyprint().HTML(string=html, base_url=str(resource_dir("templates")))
+    return document.write_pdf(font_config=_font_configuration())
 
 
 @lru_cache(maxsize=1)
