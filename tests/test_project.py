@@ -14,7 +14,7 @@ from conftest import SCRIPT
 
 ROOT = Path(__file__).resolve().parent.parent
 HEAVY = {"sqlalchemy", "sqlmodel", "weasyprint", "alembic", "jinja2", "icalendar"}
-PRINTING = {"weasyprint", "jinja2", "icalendar", "alembic"}
+PRINTING = {"weasyprint", "jinja2", "icalendar", "alembic", "pypdf"}
 PURE_CORE = ["transition.calendar", "transition.rules", "transition.planner"]
 EDGE = {"typer", "click", "rich", "jinja2", *HEAVY}
 
@@ -80,15 +80,21 @@ def test_database_commands_load_neither_printing_nor_migrations(db_path):
 
 @pytest.mark.parametrize(
     ("args", "collecting"),
-    [(["status", "--json"], True), (["calendar", "2030", "--json"], False)],
+    [
+        (["status", "--json"], True),
+        (["render", "overview", "-o", "{tmp}/overview.pdf"], True),
+        (["calendar", "2030", "--json"], False),
+    ],
 )
 def test_start_up_runs_without_the_garbage_collector_and_work_runs_with_it(
-    db_path, args, collecting
+    db_path, tmp_path, args, collecting
 ):
     """The console script loads its libraries with collection off; a command
-    that opens the database turns it back on (so long renders and imports
-    collect) after freezing what start-up built."""
+    that opens the database, or prints (reading the database in a child),
+    turns it back on (so long renders and imports collect) after freezing what
+    start-up built."""
     subprocess.run([str(SCRIPT), "election", "add", "--year", "2030"], check=True)
+    args = [arg.format(tmp=tmp_path) for arg in args]
     probe = (
         "import atexit, gc, sys\n"
         "state = lambda: print(gc.isenabled(), gc.get_freeze_count() > 0, file=sys.stderr)\n"

@@ -5,13 +5,19 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import subprocess
+import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 from conftest import as_json, invoke_transition, ok, run_transition
+from hypothesis import given
+from hypothesis import strategies as st
 from pypdf import PdfReader
 
+from transition.render import slug
 from transition.sample import SAMPLE_TODAY, build
 
 T = invoke_transition
@@ -92,7 +98,12 @@ def test_checklist_html_structure(council, tmp_path):
     assert page.classes["due-group"] == len({i["due"] or i["latest"] for i in items})
 
 
-def test_every_member_in_one_combined_pdf_or_one_file_each(council, tmp_path):
+def test_one_html_file_per_member_or_one_for_everyone(council, tmp_path):
+    members = [
+        m
+        for m in as_json(T("status", "--json", *at(council)))
+        if m["done"] + m["open"] + m["waived"]
+    ]
     ok(
         T(
             "render",
@@ -100,19 +111,12 @@ def test_every_member_in_one_combined_pdf_or_one_file_each(council, tmp_path):
             "--all",
             "--combined",
             "-o",
-            str(tmp_path / "all.pdf"),
+            str(tmp_path / "all.html"),
             *at(council),
         )
     )
-    reader, text = pdf_text(tmp_path / "all.pdf")
-    members = [
-        m
-        for m in as_json(T("status", "--json", *at(council)))
-        if m["done"] + m["open"] + m["waived"]
-    ]
-    for member in members:
-        assert member["member"] in text
-    assert len(reader.pages) >= len(members), "each member's checklist starts a page"
+    combined = Structure((tmp_path / "all.html").read_text())
+    assert combined.classes["member"] == len(members) and combined.tags["html"] == 1
     written = ok(
         T(
             "render",
@@ -130,15 +134,66 @@ def test_every_member_in_one_combined_pdf_or_one_file_each(council, tmp_path):
     assert (tmp_path / "each" / "checklist-ward-13-councillor.html").exists()
 
 
-def test_one_pdf_per_member_from_workers_on_every_core(council, tmp_path):
-    """The console script shares the members among forked workers, which
-    inherit fonts and templates warmed up before the fork."""
-    folder = tmp_path / "each"
+def page_texts(path: Path) -> list[str]:
+    """Each page's text, without the minute it was generated."""
+    return [
+        re.sub(r"generated \d{4}-\d\d-\d\d \d\d:\d\d \w+", "generated", page.extract_text())
+        for page in PdfReader(path).pages
+    ]
+
+
+@pytest.mark.parametrize("forking", [True, False], ids=["on every core", "in one process"])
+def test_a_combined_pdf_reads_page_for_page_as_the_separate_ones(
+    council, each_pdf, tmp_path, monkeypatch, forking
+):
+    """Shared among workers and joined, or printed in one process, the combined
+    file is each member's own checklist in turn, numbering its own pages."""
+    from transition import printer
+
+    if not forking:
+        monkeypatch.setattr(printer, "_may_fork", lambda: False)
+    ok(
+        T(
+            "render",
+            "checklist",
+            "--all",
+            "-o",
+            str(tmp_path / "all.pdf"),
+            "--combined",
+            *at(council),
+        )
+    )
+    folder = each_pdf[0]
+    members = [m["name"] for m in as_json(T("member", "list", "--json", *at(council)))]
+    separate = [
+        page
+        for name in members
+        if (folder / f"checklist-{slug(name)}.pdf").exists()
+        for page in page_texts(folder / f"checklist-{slug(name)}.pdf")
+    ]
+    combined = page_texts(tmp_path / "all.pdf")
+    assert combined == separate
+    assert PdfReader(tmp_path / "all.pdf").metadata.title == "Social media transition checklist"
+    assert len(combined) > len({page.split("\n")[0] for page in combined}), "one takes two pages"
+    assert sum("page 1 of 1" in page for page in combined) < len(combined)
+
+
+@pytest.fixture(scope="module")
+def each_pdf(council, tmp_path_factory) -> tuple[Path, list[str]]:
+    """Every member's checklist PDF from the console script, and what it said it wrote."""
+    folder = tmp_path_factory.mktemp("each")
     written = ok(
         run_transition(
             "render", "checklist", "--all", "--format", "pdf", "-o", str(folder), *at(council)
         )
     ).split()
+    return folder, written
+
+
+def test_one_pdf_per_member_from_workers_on_every_core(council, each_pdf):
+    """The console script shares the members among forked workers, which
+    inherit WeasyPrint with its fonts found before the fork."""
+    folder, written = each_pdf
     members = [
         m["member"]
         for m in as_json(T("status", "--json", *at(council)))
@@ -262,6 +317,71 @@ def test_a_failed_write_keeps_the_last_good_file(jane, tmp_path, monkeypatch):
     assert "cannot write" in result.stderr and "No space left on device" in result.stderr
     assert out.read_text() == good
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".checklist")) == []
+
+
+@pytest.mark.parametrize("kind", ["checklist", "overview"])
+def test_the_printer_prints_what_weasyprint_prints_of_the_same_html(council, tmp_path, kind):
+    """The printer parses each document's stylesheet once and hands it to
+    WeasyPrint apart from the page; the pages come out as WeasyPrint prints the
+    HTML file itself."""
+    import weasyprint
+
+    from transition.database import resource_dir
+    from transition.printer import pdf_bytes
+
+    html = tmp_path / f"{kind}.html"
+    who = ["ward 1 councillor"] if kind == "checklist" else []
+    ok(T("render", kind, *who, "-o", str(html), *at(council)))
+    plain = weasyprint.HTML(string=html.read_text(), base_url=str(resource_dir("templates")))
+    (tmp_path / "plain.pdf").write_bytes(plain.write_pdf())
+    (tmp_path / "ours.pdf").write_bytes(pdf_bytes([html.read_text()]))
+    ours, theirs = PdfReader(tmp_path / "ours.pdf"), PdfReader(tmp_path / "plain.pdf")
+    assert [p.mediabox for p in ours.pages] == [p.mediabox for p in theirs.pages]
+    assert page_texts(tmp_path / "ours.pdf") == page_texts(tmp_path / "plain.pdf")
+    assert len(ours.pages) == (2 if kind == "checklist" else 1)
+
+
+@given(
+    lengths=st.lists(st.integers(1, 400), min_size=1, max_size=260),
+    workers=st.integers(1, 8),
+)
+def test_a_combined_document_splits_into_consecutive_parts_of_like_length(lengths, workers):
+    from transition.printer import PART_SIZE, _split
+
+    htmls = tuple("x" * n for n in lengths)
+    parts = _split(htmls, workers)
+    assert sum(parts, ()) == htmls
+    assert all(parts)
+    assert len(parts) == min(len(htmls), max(workers, -(-len(htmls) // PART_SIZE)))
+    if len(parts) > 1:
+        # No part runs past its fair share by more than one member's page.
+        fair = sum(lengths) / len(parts)
+        assert all(sum(map(len, part)) < fair + 2 * max(lengths) for part in parts)
+
+
+def test_a_pdf_of_an_unknown_member_is_refused_by_the_reading_process(council, tmp_path):
+    """The console script reads the database in a child process while it loads
+    WeasyPrint; the child's refusal is the command's, in one line."""
+    out = tmp_path / "nobody.pdf"
+    result = run_transition("render", "checklist", "nobody", "-o", str(out), *at(council))
+    assert result.returncode == 1
+    assert result.stderr.count("\n") == 1 and "there is no member 'nobody'" in result.stderr
+    assert not out.exists()
+
+
+def test_a_reading_process_that_dies_is_one_line_and_writes_nothing(tmp_path):
+    probe = (
+        "import os\n"
+        "from transition.errors import TransitionError\n"
+        "from transition.printer import read_while_loading\n"
+        "try:\n"
+        "    read_while_loading(lambda request: os._exit(3), None)\n"
+        "except TransitionError as error:\n"
+        "    print(error)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "ended without an answer (exit status 3)" in done.stdout
 
 
 def test_without_pango_a_pdf_is_refused_in_one_line_and_html_still_works(jane, tmp_path):

@@ -1,6 +1,6 @@
 """The commands that write files: printed documents, calendar feeds, exports.
 
-Jinja2, WeasyPrint and icalendar are imported inside these commands only.
+Jinja2, WeasyPrint, pypdf and icalendar are imported inside these commands only.
 """
 
 import sys
@@ -106,32 +106,28 @@ def render_command(
     today: TodayOption = None,
 ) -> None:
     """Print a checklist, reminder sheet, council overview or sign-off sheet to HTML or PDF."""
-    from transition.render import build_documents, load_weasyprint, render_each, write_documents
-    from transition.render import output_format as pick_format
+    from transition import render
 
-    fmt = pick_format(output_format, output)
-    if fmt == "pdf":
-        load_weasyprint()  # now, with the rest of start-up (see transition.startup)
-    if all_members and not combined:
-        if member:
-            raise UsageError("give a MEMBER or --all, not both")
-        for path in render_each(db, today, election, kind, fmt, output):
-            typer.echo(str(path))
-        return
-    with tracking(db, today) as tracker:
-        chosen = tracker.election(election)
-        documents = build_documents(
-            tracker,
-            chosen,
-            kind,
-            member,
-            all_members=all_members,
-            combined=combined,
-            within=within,
-            output=output,
-            fmt=fmt,
-        )
-    for path in write_documents(documents, fmt):
+    request = render.Request(
+        kind=kind,
+        member=member,
+        all_members=all_members,
+        combined=combined,
+        within=within,
+        output=output,
+        fmt=render.output_format(output_format, output),
+        db=db,
+        election=election,
+        today=today,
+    )
+    if request.fmt == "html":
+        written = render.write_html(render.read_documents(request))
+    else:
+        from transition import printer
+
+        documents = printer.read_while_loading(render.read_documents, request)
+        written = printer.write_pdfs(documents, progress=sys.stdout.isatty())
+    for path in written:
         typer.echo(str(path))
 
 

@@ -1,0 +1,287 @@
+"""The printer: documents' HTML to PDF files, on every core.
+
+A PDF render spends its time importing WeasyPrint (and, to read the database,
+SQLModel), then laying out pages at about 70 ms a page. So where it may fork,
+the command reads the database in a forked child while it loads WeasyPrint
+itself, the two imports overlapping on two cores; then it forks one worker a
+core, each inheriting WeasyPrint with its fonts found, to lay out and write
+the pages. A combined PDF is laid out in parts, one a core (or one for
+about fifty members), and the parts are joined with pypdf.
+
+Each member's document is laid out on its own and numbers its own pages, so
+a combined file reads page for page like the separate ones, however it was
+shared among the cores.
+
+A process forks only when it runs no thread besides its own (a fork copies
+locks that other threads hold, which can hang the child), on a system whose
+libraries expect forks (not macOS), with more than one core. Anywhere else
+the same work runs in this process, one document after another.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import sys
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from functools import lru_cache
+from io import BytesIO
+from pathlib import Path
+from typing import Any, NamedTuple, TypeVar
+
+from transition.database import resource_dir
+from transition.errors import TransitionError
+from transition.output import save
+from transition.render import Document
+
+#: About this many members' documents in one part of a combined PDF: parts
+#: keep every core busy and a worker's memory bounded, and move the progress
+#: bar; each part carries its own copy of the fonts (about 25 KB).
+PART_SIZE = 50
+
+Request = TypeVar("Request")
+Read = TypeVar("Read")
+
+
+def load_weasyprint() -> Any:
+    """WeasyPrint, or a message saying why PDFs cannot be printed here: it
+    needs Pango, a system library that pip does not install."""
+    try:
+        import weasyprint
+    except (ImportError, OSError) as error:
+        raise TransitionError(
+            f"cannot print PDFs: WeasyPrint could not load ({error}); install Pango "
+            "(Debian and Ubuntu: apt-get install libpango-1.0-0 libpangoft2-1.0-0), "
+            "or render with --format html"
+        ) from None
+    return weasyprint
+
+
+@lru_cache(maxsize=1)
+def _font_configuration() -> Any:
+    """The fonts found for one PDF serve the next: many PDFs from one process
+    share them (about 20 ms a document)."""
+    from weasyprint.text.fonts import FontConfiguration
+
+    return FontConfiguration()
+
+
+def pdf_bytes(htmls: Sequence[str], title: str | None = None) -> bytes:
+    """One PDF of these HTML documents, one after another, each laid out on its
+    own (WeasyPrint's way to combine documents)."""
+    laid_out = [_lay_out(html) for html in htmls]
+    document = laid_out[0]
+    if len(laid_out) > 1:
+        document = document.copy([page for each in laid_out for page in each.pages])
+    if title:
+        document.metadata.title = title
+    return document.write_pdf()
+
+
+def _lay_out(html: str) -> Any:
+    """The document's pages. Its `<style>` is parsed once a process and shared
+    by every document that carries the same one (about 7 ms a page): given
+    apart as a user stylesheet, it cascades as it did inline, because our
+    documents have no other stylesheet and no `!important`."""
+    weasyprint = load_weasyprint()
+    before, opened, rest = html.partition("<style>")
+    style, closed, after = rest.partition("</style>")
+    stylesheets = [_stylesheet(style)] if opened and closed else []
+    if stylesheets:
+        html = before + after
+    document = weasyprint.HTML(string=html, base_url=str(resource_dir("templates")))
+    return document.render(font_config=_font_configuration(), stylesheets=stylesheets)
+
+
+@lru_cache(maxsize=8)
+def _stylesheet(css: str) -> Any:
+    return load_weasyprint().CSS(
+        string=css, base_url=str(resource_dir("templates")), font_config=_font_configuration()
+    )
+
+
+def get_ready() -> None:
+    """Load WeasyPrint and print a scrap, so that fonts are found and its
+    first-use set-up is done once, before any worker forks; from here on the
+    process collects garbage as usual (see `transition.startup`)."""
+    from transition.startup import settle
+
+    load_weasyprint()
+    pdf_bytes(['<p>transition: <strong>ready</strong> <span class="iso">2030</span></p>'])
+    settle()
+
+
+def read_while_loading(read: Callable[[Request], Read], request: Request) -> Read:
+    """`read(request)`, run in a forked child while this process gets ready to
+    print; the child's answer, or its error, comes back through a pipe."""
+    if not _may_fork():
+        get_ready()  # first, so that a machine without Pango hears it first
+        return read(request)
+    from multiprocessing import get_context
+
+    context = get_context("fork")
+    receiving, sending = context.Pipe(duplex=False)
+    reader = context.Process(target=_answer, args=(read, request, sending), daemon=True)
+    reader.start()
+    sending.close()
+    try:
+        get_ready()
+        try:
+            succeeded, answer = receiving.recv()
+        except EOFError:
+            reader.join()
+            raise TransitionError(
+                "the process reading the database ended without an answer "
+                f"(exit status {reader.exitcode}); nothing was written, try again"
+            ) from None
+    finally:
+        if reader.is_alive():
+            reader.terminate()
+        reader.join()
+        receiving.close()
+    if not succeeded:
+        raise answer
+    return answer
+
+
+def _answer(read: Callable[[Any], Any], request: Any, sending: Any) -> None:
+    """The reading child: send back what `read` returned, or the error it raised."""
+    try:
+        answer: tuple[bool, Any] = (True, read(request))
+    except Exception as error:
+        answer = (False, error)
+    sending.send(answer)
+    sending.close()
+
+
+class _Part(NamedTuple):
+    """A part of a document to print: which document, which part, its pages."""
+
+    number: int
+    part: int
+    htmls: tuple[str, ...]
+    title: str | None
+
+
+def write_pdfs(documents: Sequence[Document], *, progress: bool) -> list[Path]:
+    """Print each document to its file (replaced atomically), sharing the parts
+    among the cores, with a progress bar if asked and there is more than one."""
+    workers = _cores() if _may_fork() else 1
+    splits = [_split(document.htmls, workers) for document in documents]
+    # The longest first, so that short ones fill the cores' last gaps.
+    parts = sorted(
+        (
+            _Part(number, part, htmls, documents[number].title)
+            for number, pieces in enumerate(splits)
+            for part, htmls in enumerate(pieces)
+        ),
+        key=lambda part: -sum(map(len, part.htmls)),
+    )
+    done: list[dict[int, bytes]] = [{} for _ in documents]
+    members = sum(len(document.htmls) for document in documents)
+    visible = progress and len(parts) > 1
+    # Workers fork before the progress bar starts its thread.
+    with _printing(parts, workers) as printed, _progress(members, visible) as advance:
+        for part, pdf in printed:
+            done[part.number][part.part] = pdf
+            if len(done[part.number]) == len(splits[part.number]):
+                pieces = done[part.number]
+                save(documents[part.number].path, _join([pieces[n] for n in sorted(pieces)]))
+                done[part.number] = {}
+            advance(len(part.htmls))
+    return [document.path for document in documents]
+
+
+@contextmanager
+def _printing(parts: list[_Part], workers: int) -> Iterator[Iterator[tuple[_Part, bytes]]]:
+    """Each part with its PDF, as it is printed: here, or by a worker a core."""
+    if workers == 1 or len(parts) == 1:
+        yield ((part, _print(part)) for part in parts)
+        return
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+    from multiprocessing import get_context
+
+    pool = ProcessPoolExecutor(min(workers, len(parts)), mp_context=get_context("fork"))
+    try:
+        futures = {pool.submit(_print, part): part for part in parts}
+        yield ((futures[future], future.result()) for future in as_completed(futures))
+    finally:
+        pool.shutdown(cancel_futures=True)
+
+
+def _print(part: _Part) -> bytes:
+    """A part's PDF, with garbage collected once it is printed rather than
+    during layout, which builds a great many objects that all live until then
+    (scanning them again and again cost about 4 ms a page)."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return pdf_bytes(part.htmls, part.title)
+    finally:
+        gc.collect()
+        if collecting:
+            gc.enable()
+
+
+def _split(htmls: tuple[str, ...], workers: int) -> list[tuple[str, ...]]:
+    """Consecutive parts of a combined document, one a worker or one for
+    about every PART_SIZE members, of about equal length in HTML (a fair
+    guess at the time a part takes to lay out)."""
+    count = min(len(htmls), max(workers, -(-len(htmls) // PART_SIZE)))
+    total = sum(map(len, htmls))
+    parts: list[tuple[str, ...]] = []
+    start = done = 0
+    for end, html in enumerate(htmls, 1):
+        done += len(html)
+        filling = len(parts) + 1
+        left, to_fill = len(htmls) - end, count - filling
+        if to_fill and left >= to_fill and (done * count >= total * filling or left == to_fill):
+            parts.append(htmls[start:end])
+            start = end
+    parts.append(htmls[start:])
+    return parts
+
+
+def _join(pieces: list[bytes]) -> bytes:
+    """One PDF of parts printed apart, keeping the first part's title and
+    metadata and every part's bookmarks."""
+    if len(pieces) == 1:
+        return pieces[0]
+    from pypdf import PdfWriter
+
+    writer = PdfWriter(clone_from=BytesIO(pieces[0]))
+    for piece in pieces[1:]:
+        writer.append(BytesIO(piece))
+    joined = BytesIO()
+    writer.write(joined)
+    return joined.getvalue()
+
+
+def _cores() -> int:
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
+def _may_fork() -> bool:
+    return (
+        hasattr(os, "fork")
+        and sys.platform != "darwin"
+        and threading.active_count() == 1
+        and _cores() > 1
+    )
+
+
+@contextmanager
+def _progress(total: int, visible: bool) -> Iterator[Callable[[int], None]]:
+    """A progress bar on a terminal; silence anywhere else."""
+    if not visible:
+        yield lambda n: None
+        return
+    from rich.progress import Progress
+
+    with Progress(transient=True) as progress:
+        task = progress.add_task("rendering", total=total)
+        yield lambda n: progress.advance(task, n)
