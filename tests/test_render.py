@@ -12,7 +12,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from conftest import as_json, invoke_transition, ok, run_transition
+from conftest import SCRIPT, as_json, invoke_transition, ok, run_transition
 from hypothesis import given
 from hypothesis import strategies as st
 from pypdf import PdfReader
@@ -382,6 +382,81 @@ def test_a_reading_process_that_dies_is_one_line_and_writes_nothing(tmp_path):
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert "ended without an answer (exit status 3)" in done.stdout
+
+
+def test_a_printing_process_that_dies_is_one_line(tmp_path):
+    probe = (
+        "import os\n"
+        "from pathlib import Path\n"
+        "from transition import printer\n"
+        "from transition.errors import TransitionError\n"
+        "from transition.render import Document\n"
+        "printer.pdf_bytes = lambda htmls, title: os._exit(9) if 'die' in htmls[0] else b'%PDF'\n"
+        f"folder = Path({str(tmp_path)!r})\n"
+        "documents = [Document(folder / f'{n}.pdf', (text,)) for n, text in enumerate(\n"
+        "    ['live', 'die', 'live', 'live'])]\n"
+        "try:\n"
+        "    printer.write_pdfs(documents, progress=False)\n"
+        "except TransitionError as error:\n"
+        "    print(error)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "a printing process ended before its work was done" in done.stdout
+    assert not (tmp_path / "1.pdf").exists()
+
+
+def _running_in_group(group: int) -> list[int]:
+    """Processes of this process group that still run (not zombies), from /proc."""
+    running = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # ended while we looked
+        if int(fields[2]) == group and fields[0] not in "ZX":
+            running.append(int(stat.parent.name))
+    return running
+
+
+@pytest.mark.parametrize("moment", ["reading", "printing"])
+def test_ctrl_c_stops_a_render_at_once_and_quietly(council, tmp_path, moment):
+    """Ctrl-C reaches the command and its children, while the database is read
+    or while pages are printed: all stop, exit 130, say nothing, and leave no
+    half-written file."""
+    import signal
+    import time
+
+    folder = tmp_path / "each"
+    render = subprocess.Popen(
+        [
+            str(SCRIPT),
+            "render",
+            "checklist",
+            "--all",
+            "-o",
+            str(folder),
+            "--format",
+            "pdf",
+            *at(council),
+        ],
+        start_new_session=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    if moment == "reading":
+        time.sleep(0.25)  # the command is still loading WeasyPrint
+    while moment == "printing" and not list(folder.glob("*.pdf")) and render.poll() is None:
+        time.sleep(0.005)
+    os.killpg(render.pid, signal.SIGINT)
+    out, err = render.communicate(timeout=30)
+    assert (render.returncode, out, err) == (130, "", "")
+    time.sleep(0.2)
+    assert _running_in_group(render.pid) == [], "no child left behind"
+    written = list(folder.glob("*")) if folder.exists() else []
+    assert [p.name for p in written if p.name.startswith(".")] == []
+    assert len(written) < 24
 
 
 def test_without_pango_a_pdf_is_refused_in_one_line_and_html_still_works(jane, tmp_path):

@@ -6,7 +6,7 @@ the command reads the database in a forked child while it loads WeasyPrint
 itself, the two imports overlapping on two cores; then it forks one worker a
 core, each inheriting WeasyPrint with its fonts found, to lay out and write
 the pages. A combined PDF is laid out in parts, one a core (or one for
-about fifty members), and the parts are joined with pypdf.
+about 25 members), and the parts are joined with pypdf.
 
 Each member's document is laid out on its own and numbers its own pages, so
 a combined file reads page for page like the separate ones, however it was
@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import gc
 import os
+import signal
 import sys
 import threading
 from collections.abc import Callable, Iterator, Sequence
@@ -39,7 +40,7 @@ from transition.render import Document
 #: About this many members' documents in one part of a combined PDF: parts
 #: keep every core busy and a worker's memory bounded, and move the progress
 #: bar; each part carries its own copy of the fonts (about 25 KB).
-PART_SIZE = 50
+PART_SIZE = 25
 
 Request = TypeVar("Request")
 Read = TypeVar("Read")
@@ -148,6 +149,7 @@ def read_while_loading(read: Callable[[Request], Read], request: Request) -> Rea
 
 def _answer(read: Callable[[Any], Any], request: Any, sending: Any) -> None:
     """The reading child: send back what `read` returned, or the error it raised."""
+    _leave_interrupts_to_the_command()
     try:
         answer: tuple[bool, Any] = (True, read(request))
     except Exception as error:
@@ -201,14 +203,30 @@ def _printing(parts: list[_Part], workers: int) -> Iterator[Iterator[tuple[_Part
         yield ((part, _print(part)) for part in parts)
         return
     from concurrent.futures import ProcessPoolExecutor, as_completed
+    from concurrent.futures.process import BrokenProcessPool
     from multiprocessing import get_context
 
-    pool = ProcessPoolExecutor(min(workers, len(parts)), mp_context=get_context("fork"))
+    pool = ProcessPoolExecutor(
+        min(workers, len(parts)),
+        mp_context=get_context("fork"),
+        initializer=_leave_interrupts_to_the_command,
+    )
     try:
         futures = {pool.submit(_print, part): part for part in parts}
         yield ((futures[future], future.result()) for future in as_completed(futures))
+    except BrokenProcessPool:
+        raise TransitionError(
+            "a printing process ended before its work was done (out of memory?); "
+            "some files were not written (none is half-written): run the command again"
+        ) from None
     finally:
         pool.shutdown(cancel_futures=True)
+
+
+def _leave_interrupts_to_the_command() -> None:
+    """In a child: Ctrl-C ends it at once and says nothing; the command,
+    interrupted too, stops the rest and exits 130."""
+    signal.signal(signal.SIGINT, lambda number, frame: os._exit(128 + number))
 
 
 def _print(part: _Part) -> bytes:
