@@ -200,7 +200,13 @@ def write_pdfs(documents: Sequence[Document], *, progress: bool) -> list[Path]:
 def _printing(parts: list[_Part], workers: int) -> Iterator[Iterator[tuple[_Part, bytes]]]:
     """Each part with its PDF, as it is printed: here, or by a worker a core."""
     if workers == 1 or len(parts) == 1:
-        yield ((part, _print(part)) for part in parts)
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            yield ((part, _print(part)) for part in parts)
+        finally:
+            if collecting:
+                gc.enable()
         return
     from concurrent.futures import ProcessPoolExecutor, as_completed
     from concurrent.futures.process import BrokenProcessPool
@@ -209,7 +215,7 @@ def _printing(parts: list[_Part], workers: int) -> Iterator[Iterator[tuple[_Part
     pool = ProcessPoolExecutor(
         min(workers, len(parts)),
         mp_context=get_context("fork"),
-        initializer=_leave_interrupts_to_the_command,
+        initializer=_start_printing,
     )
     try:
         futures = {pool.submit(_print, part): part for part in parts}
@@ -229,18 +235,19 @@ def _leave_interrupts_to_the_command() -> None:
     signal.signal(signal.SIGINT, lambda number, frame: os._exit(128 + number))
 
 
-def _print(part: _Part) -> bytes:
-    """A part's PDF, with garbage collected once it is printed rather than
-    during layout, which builds a great many objects that all live until then
-    (scanning them again and again cost about 4 ms a page)."""
-    collecting = gc.isenabled()
+def _start_printing() -> None:
+    """A printing worker runs with the garbage collector off (see `_print`)."""
+    _leave_interrupts_to_the_command()
     gc.disable()
-    try:
-        return pdf_bytes(part.htmls, part.title)
-    finally:
-        gc.collect()
-        if collecting:
-            gc.enable()
+
+
+def _print(part: _Part) -> bytes:
+    """A part's PDF. Layout builds a great many objects that all live until the
+    part is printed, which the collector would scan again and again (about
+    4 ms a page); so printing runs with the collector off and collects once
+    before each part, clearing the last part's garbage."""
+    gc.collect()
+    return pdf_bytes(part.htmls, part.title)
 
 
 def _split(htmls: tuple[str, ...], workers: int) -> list[tuple[str, ...]]:
