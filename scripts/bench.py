@@ -250,12 +250,10 @@ def main() -> int:
         bench.measure(
             "council: render one checklist PDF",
             [SCRIPT, "render", "checklist", "Ward 13 Councillor", "-o", str(out / "one.pdf"), *c],
-            runs=3,
         )
         bench.measure(
             "council: render 26 checklists, one PDF",
             [SCRIPT, "render", "checklist", "--all", "--combined", "-o", str(out / "all.pdf"), *c],
-            runs=3,
         )
         bench.measure(
             "council: render 26 checklists, 26 PDFs",
@@ -270,7 +268,6 @@ def main() -> int:
                 str(out / "each"),
                 *c,
             ],
-            runs=3,
         )
         bench.measure(
             "council: export ics --all",

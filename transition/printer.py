@@ -1,7 +1,7 @@
 """The printer: documents' HTML to PDF files, on every core.
 
 A PDF render spends its time importing WeasyPrint (and, to read the database,
-SQLModel), then laying out pages at about 70 ms a page. So where it may fork,
+SQLModel), then laying out pages at about 80 ms a page. So where it may fork,
 the command reads the database in a forked child while it loads WeasyPrint
 itself, the two imports overlapping on two cores; then it forks one worker a
 core, each inheriting WeasyPrint with its fonts found, to lay out and write
