@@ -8,6 +8,7 @@ import os
 import re
 import subprocess
 import sys
+import textwrap
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -369,40 +370,38 @@ def test_a_pdf_of_an_unknown_member_is_refused_by_the_reading_process(council, t
     assert not out.exists()
 
 
-def test_a_reading_process_that_dies_is_one_line_and_writes_nothing(tmp_path):
+def _refusal(code: str) -> str:
+    """What `code` ends in, printed: it runs in a fresh Python that forks as on
+    a machine with two cores (a child that dies cannot take the tests down)."""
     probe = (
-        "import os\n"
+        "from transition import printer\n"
         "from transition.errors import TransitionError\n"
-        "from transition.printer import read_while_loading\n"
-        "try:\n"
-        "    read_while_loading(lambda request: os._exit(3), None)\n"
+        "printer._may_fork, printer._cores = (lambda: True), (lambda: 2)\n"
+        "try:\n" + textwrap.indent(code, "    ") + "\n"
         "except TransitionError as error:\n"
         "    print(error)\n"
     )
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
-    assert "ended without an answer (exit status 3)" in done.stdout
+    return done.stdout
+
+
+def test_a_reading_process_that_dies_is_one_line():
+    said = _refusal("import os\nprinter.read_while_loading(lambda request: os._exit(3), None)")
+    assert "ended without an answer (exit status 3)" in said
 
 
 def test_a_printing_process_that_dies_is_one_line(tmp_path):
-    probe = (
+    said = _refusal(
         "import os\n"
         "from pathlib import Path\n"
-        "from transition import printer\n"
-        "from transition.errors import TransitionError\n"
         "from transition.render import Document\n"
         "printer.pdf_bytes = lambda htmls, title: os._exit(9) if 'die' in htmls[0] else b'%PDF'\n"
-        f"folder = Path({str(tmp_path)!r})\n"
-        "documents = [Document(folder / f'{n}.pdf', (text,)) for n, text in enumerate(\n"
-        "    ['live', 'die', 'live', 'live'])]\n"
-        "try:\n"
-        "    printer.write_pdfs(documents, progress=False)\n"
-        "except TransitionError as error:\n"
-        "    print(error)\n"
+        f"documents = [Document(Path({str(tmp_path)!r}) / f'{{n}}.pdf', (text,))\n"
+        "    for n, text in enumerate(['live', 'die', 'live', 'live'])]\n"
+        "printer.write_pdfs(documents, progress=False)"
     )
-    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr
-    assert "a printing process ended before its work was done" in done.stdout
+    assert "a printing process ended before its work was done" in said
     assert not (tmp_path / "1.pdf").exists()
 
 
