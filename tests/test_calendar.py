@@ -12,8 +12,7 @@ from transition.calendar import (
     FIRST_REGULAR_ELECTION,
     TORONTO,
     by_election,
-    first_business_day_on_or_after,
-    is_business_day,
+    default_closures,
     next_regular_election,
     regular_election,
     regular_elections,
@@ -96,16 +95,104 @@ def test_next_regular_election(today, year):
     assert next_regular_election(D(today)).year == year
 
 
-def test_by_election_keeps_the_clerks_dates_and_derives_the_rest():
-    election = by_election(D("2017-01-01"), D("2017-02-03"), D("2017-03-06"), "Ward 42")
-    assert election.kind == "by-election"
-    assert election.name == "Ward 42"
-    assert election.publication_cutoff == D("2017-01-01")
-    assert election.first_filing_day == D("2017-01-03")  # Jan 1 Sunday, Jan 2 holiday in lieu
+# The weekdays of each regular nomination period when Toronto's clerk's office
+# was (or will be) closed: the City's designated holidays and alternate days.
+CLOSED_WEEKDAYS = [
+    (2010, ["01-01", "02-15", "04-02", "04-05", "05-24", "07-01", "08-02", "09-06"]),
+    (2014, ["01-01", "02-17", "04-18", "04-21", "05-19", "07-01", "08-04", "09-01"]),
+    (2018, ["05-21", "07-02"]),  # Canada Day a Sunday: Monday July 2
+    (2022, ["05-23", "07-01", "08-01"]),
+    (2026, ["05-18", "07-01", "08-03"]),
+    (2030, ["05-20", "07-01", "08-05"]),
+]
+
+
+@pytest.mark.parametrize(("year", "closed"), CLOSED_WEEKDAYS)
+def test_the_nomination_periods_closed_weekdays(year, closed):
+    days = [day for day, _ in regular_election(year).closed_days()]
+    assert days == [D(f"{year}-{month_day}") for month_day in closed]
+
+
+# Real by-elections: name, opens, nomination day, voting day, regime. Each
+# opened on a day the office was open and fits the statute's pattern.
+REAL_BY_ELECTIONS = [
+    ("Toronto mayor 2023", "2023-04-03", "2023-05-12", "2023-06-26", "mea-2020"),
+    ("Toronto Ward 20 2023", "2023-09-07", "2023-10-16", "2023-11-30", "mea-2020"),
+    ("Toronto Ward 15 2024", "2024-07-22", "2024-09-19", "2024-11-04", "mea-2020"),
+    ("Mississauga mayor 2024", "2024-03-06", "2024-04-26", "2024-06-10", "mea-2020"),
+    ("Hamilton Ward 8 2025", "2025-06-19", "2025-08-08", "2025-09-22", "mea-2020"),
+    ("Ottawa Rideau-Rockcliffe 2019", "2019-01-30", "2019-03-01", "2019-04-15", "mea-2016"),
+]
+
+
+@pytest.mark.parametrize(("name", "opens", "nomination", "voting", "regime"), REAL_BY_ELECTIONS)
+def test_real_by_elections(name, opens, nomination, voting, regime):
+    election = by_election(D(opens), D(nomination), D(voting), name)
+    assert (election.kind, election.name, election.regime.key) == ("by-election", name, regime)
+    assert election.publication_cutoff == election.first_filing_day == D(opens)
+    assert election.filing_window == (D(opens), D(nomination))
     assert election.term_begins is None
     assert election.projected is False
+    assert election.pattern_warnings() == []
+
+
+def test_by_election_keeps_the_clerks_dates_and_derives_the_rest():
+    election = by_election(D("2017-01-01"), D("2017-02-03"), D("2017-03-20"), "Ward 42")
+    assert election.publication_cutoff == D("2017-01-01")
+    assert election.first_filing_day == D("2017-01-03")  # Jan 1 Sunday, Jan 2 observed
     # a by-election fills a seat on the council elected in 2014
     assert election.regime.key == "mea-1996"
+
+
+@pytest.mark.parametrize(
+    ("opens", "first_filing"),
+    [
+        ("2030-08-05", "2030-08-06"),  # the Civic Holiday
+        ("2027-03-29", "2027-03-30"),  # Easter Monday
+        ("2026-11-11", "2026-11-12"),  # Remembrance Day, a Wednesday
+        ("2029-07-01", "2029-07-03"),  # Canada Day a Sunday: closed Monday July 2 too
+        ("2022-12-24", "2022-12-28"),  # Christmas a Sunday: Boxing Day, then Tuesday the 27th
+        ("2029-11-11", "2029-11-12"),  # Remembrance Day a Sunday: no alternate day
+    ],
+)
+def test_a_by_election_opening_on_a_closure_files_from_the_next_open_day(opens, first_filing):
+    voting = D(opens) + timedelta(days=100)
+    election = by_election(D(opens), D(opens) + timedelta(days=40), voting)
+    assert election.publication_cutoff == D(opens)
+    assert election.first_filing_day == D(first_filing)
+
+
+@pytest.mark.parametrize(
+    ("nomination", "voting", "warned"),
+    [
+        ("2024-09-19", "2024-11-04", False),  # the 45th day a Sunday: Monday
+        ("2024-09-19", "2024-11-03", True),
+        ("2025-08-28", "2025-10-14", False),  # Sunday, then Thanksgiving: Tuesday
+        ("2025-08-28", "2025-10-13", True),
+        ("2026-06-19", "2026-08-03", False),  # the Civic Holiday is no statutory holiday
+        ("2024-09-19", "2024-11-05", True),
+    ],
+)
+def test_voting_day_is_checked_against_the_statute(nomination, voting, warned):
+    election = by_election(D(nomination) - timedelta(days=30), D(nomination), D(voting))
+    warnings = election.pattern_warnings()
+    assert bool(warnings) is warned
+    if warned:
+        assert "MEA s. 65" in warnings[0] and "the clerk's dates are kept" in warnings[0]
+
+
+@pytest.mark.parametrize(
+    ("bylaw", "warned"),
+    [("2024-08-20", False), ("2024-07-21", False), ("2024-08-21", True), ("2024-06-01", True)],
+)
+def test_nomination_day_is_checked_against_the_bylaw(bylaw, warned):
+    election = by_election(D("2024-08-26"), D("2024-09-19"), D("2024-11-04"), bylaw_date=D(bylaw))
+    assert election.bylaw_date == D(bylaw)
+    assert any("by-law" in w for w in election.pattern_warnings()) is warned
+
+
+def test_a_regular_election_has_no_pattern_to_check():
+    assert regular_election(2030).pattern_warnings() == []
 
 
 @pytest.mark.parametrize(
@@ -114,7 +201,7 @@ def test_by_election_keeps_the_clerks_dates_and_derives_the_rest():
         ("2017-03-01", "2017-02-03", "2017-04-03", "must be on or before nomination day"),
         ("2017-01-03", "2017-03-06", "2017-03-06", "not before voting day"),
         ("2017-01-03", "2017-04-03", "2017-03-06", "not before voting day"),
-        ("2017-01-01", "2017-01-01", "2017-02-06", "no business day"),
+        ("2017-01-01", "2017-01-01", "2017-02-06", "open on no day"),
     ],
 )
 def test_by_election_dates_out_of_order_are_refused(opens, nomination, voting, message):
@@ -122,29 +209,14 @@ def test_by_election_dates_out_of_order_are_refused(opens, nomination, voting, m
         by_election(D(opens), D(nomination), D(voting))
 
 
-@pytest.mark.parametrize(
-    ("day", "first"),
-    [
-        ("2030-05-01", "2030-05-01"),  # a Wednesday
-        ("2022-05-01", "2022-05-02"),  # a Sunday
-        ("2010-01-01", "2010-01-04"),  # New Year's Day, then a weekend
-        ("2028-12-24", "2028-12-27"),  # Sunday, Christmas Monday, Boxing Day Tuesday
-        ("2030-04-19", "2030-04-22"),  # Good Friday
-    ],
-)
-def test_first_business_day_on_or_after(day, first):
-    assert first_business_day_on_or_after(D(day)) == D(first)
-
-
-def test_filing_date_must_be_a_business_day_inside_the_window():
+def test_a_filing_date_outside_the_window_is_refused_and_on_a_closure_warned():
     election = regular_election(2030)
-    election.check_filing_date(D("2030-05-06"))
+    assert election.check_filing_date(D("2030-05-06")) is None
     with pytest.raises(TransitionError, match="outside the filing window"):
         election.check_filing_date(D("2030-08-19"))
-    with pytest.raises(TransitionError, match="Saturday"):
-        election.check_filing_date(D("2030-05-04"))
-    with pytest.raises(TransitionError, match="Victoria Day"):
-        election.check_filing_date(D("2030-05-20"))
+    assert "Saturday" in election.check_filing_date(D("2030-05-04"))
+    assert "Victoria Day (Monday)" in election.check_filing_date(D("2030-05-20"))
+    assert "Civic Holiday (Monday)" in election.check_filing_date(D("2030-08-05"))
 
 
 @pytest.mark.parametrize(
@@ -183,7 +255,8 @@ def test_every_election_to_2100_keeps_the_calendar_invariants(year):
         < election.voting_day
         < election.term_begins
     )
-    assert is_business_day(election.first_filing_day)
+    assert election.closures.is_open(election.first_filing_day)
+    assert election.first_filing_day <= election.nomination_period_opens + timedelta(days=7)
     assert election.regime.governs(year)
 
 
@@ -198,8 +271,23 @@ def test_next_election_is_the_first_voting_day_on_or_after_today(today):
     )
 
 
-@given(st.dates(min_value=date(2000, 1, 1), max_value=date(2100, 12, 31)))
-def test_first_business_day_is_the_nearest_business_day(day):
-    first = first_business_day_on_or_after(day)
-    assert first >= day and is_business_day(first)
-    assert not any(is_business_day(day + timedelta(n)) for n in range((first - day).days))
+@given(st.dates(min_value=date(2010, 1, 1), max_value=date(2100, 12, 31)))
+def test_the_first_open_day_is_the_nearest_and_within_a_week(day):
+    closures = default_closures()
+    first = closures.first_open_on_or_after(day)
+    assert day <= first <= day + timedelta(days=7)
+    assert first.weekday() < 5 and closures.holiday(first) is None
+    assert not any(closures.is_open(day + timedelta(n)) for n in range((first - day).days))
+
+
+@given(
+    st.dates(min_value=date(2010, 1, 1), max_value=date(2100, 12, 31)),
+    st.integers(min_value=1, max_value=60),
+    st.integers(min_value=1, max_value=90),
+)
+def test_a_by_elections_first_filing_day_is_open_and_within_a_week(opens, period, campaign):
+    nomination = opens + timedelta(days=period + 7)
+    election = by_election(opens, nomination, nomination + timedelta(days=campaign))
+    first = election.first_filing_day
+    assert election.closures.is_open(first)
+    assert opens <= first <= opens + timedelta(days=7)

@@ -17,6 +17,10 @@ CALENDAR_KEYS = {
     "voting_day",
     "term_begins",
     "publication_cutoff",
+    "bylaw_date",
+    "closed_days",
+    "overrides",
+    "warnings",
 }
 
 
@@ -67,6 +71,14 @@ def test_calendar_json_has_exactly_the_documented_keys(transition):
         "voting_day": "2030-10-28",
         "term_begins": "2030-11-15",
         "publication_cutoff": "2030-05-01",
+        "bylaw_date": None,
+        "closed_days": [
+            {"date": "2030-05-20", "name": "Victoria Day"},
+            {"date": "2030-07-01", "name": "Canada Day"},
+            {"date": "2030-08-05", "name": "Civic Holiday"},
+        ],
+        "overrides": [],
+        "warnings": [],
     }
 
 

@@ -63,13 +63,15 @@ def test_city_email_domain(email, city):
 def test_every_problem_is_reported_with_step_and_field():
     data = toronto_data()
     data["steps"][0]["anchor"] = "election-day"
+    data["closures"]["holidays"][0]["weekend"] = "friday"
     del data["steps"][1]["title"]
     data["steps"][2]["id"] = data["steps"][3]["id"]
     data["steps"][4]["offset_days"] = "soon"
     with pytest.raises(ProfileError) as raised:
         parse_profile(data, "broken.toml")
     message = str(raised.value)
-    assert "broken.toml has 4 problems" in message
+    assert "broken.toml has 5 problems" in message
+    assert "closure holiday \"New Year's Day\" weekend: unknown 'friday'" in message
     assert "step 'stop-handle-publications' anchor: unknown 'election-day'" in message
     assert "step 'remove-city-identity' title: missing" in message
     assert "step 'unlink-city-websites' id: used more than once" in message
@@ -79,7 +81,10 @@ def test_every_problem_is_reported_with_step_and_field():
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        (lambda d: d.pop("schema"), "schema: expected 1"),
+        (lambda d: d.pop("schema"), "schema: expected 2"),
+        (lambda d: d.pop("closures"), "[closures]: missing"),
+        (lambda d: d["steps"][0].update(anchor="02-29"), "a day of the election year as MM-DD"),
+        (lambda d: d["steps"][0].update(anchor="13-01"), "unknown '13-01'"),
         (lambda d: d["profile"].pop("city_email_domains"), "city_email_domains"),
         (lambda d: d.pop("profile"), "[profile]: missing table"),
         (lambda d: d.update(steps=[]), "at least one [[steps]]"),

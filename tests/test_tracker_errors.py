@@ -40,7 +40,6 @@ MISTAKES = [
         1,
         "outside the filing window",
     ),
-    (["member", "file", "jane", "--date", "2030-05-04", "--planned"], 1, "Saturday"),
     (["member", "file", "jane", "--date", "2030-05-06", "--today", "2030-04-01"], 1, "as planned"),
     (["member", "add", "JANE DOE", "--ward", "8"], 1, "already a member named"),
     (["member", "add", "New Person"], 1, "a councillor needs a ward"),

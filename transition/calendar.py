@@ -8,22 +8,22 @@ cutoff, filing window) lives here too, so that every part of the tool reads
 the same dates.
 
 This module is part of the pure core: it imports only the standard library,
-dateutil and holidays, and takes "today" as an argument.
+dateutil and holidays, and takes "today" and the office's closure calendar
+(`transition.closures`) as arguments.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from functools import lru_cache
-from typing import Literal
+from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 from dateutil.relativedelta import FR, MO, relativedelta
 from dateutil.relativedelta import weekday as Weekday
-from dateutil.rrule import DAILY, rrule
 
+from transition.closures import LEGISLATION_ACT, ClosureCalendar
 from transition.errors import TransitionError
 
 #: Every date in the tool is a date in Toronto, whatever the machine's zone.
@@ -135,6 +135,25 @@ REGIMES: tuple[Regime, ...] = (
 
 ElectionKind = Literal["regular", "by-election"]
 
+#: By-elections (MEA s. 65): nomination day is 30 to 60 days after the by-law
+#: that calls the by-election, and voting day the 45th day after nomination
+#: day, moved past a day that is a holiday (Legislation Act, 2006, s. 89, and
+#: Sunday is one by s. 87). These check the clerk's dates; they never refuse them.
+BYLAW_TO_NOMINATION_DAYS = (30, 60)
+NOMINATION_TO_VOTING_DAYS = 45
+
+
+@dataclass(frozen=True)
+class OfficeOverride:
+    """Dates the Legislature changed for one office during an election, such as
+    Toronto councillors' nomination day in 2018 (Better Local Government Act)."""
+
+    office: str
+    nomination_day: date
+    #: None keeps the statutory opening.
+    opens: date | None
+    source: str
+
 
 @dataclass(frozen=True)
 class Election:
@@ -151,6 +170,14 @@ class Election:
     #: True when the dates rest on the law as it stands today, not on an
     #: election already held.
     projected: bool
+    #: The days the clerk's office is closed (the profile's closure calendar).
+    closures: ClosureCalendar = field(compare=False, repr=False)
+    #: A by-election's by-law date, where the clerk gave it.
+    bylaw_date: date | None = None
+    #: Every office whose dates the law changed in this election.
+    overrides: tuple[OfficeOverride, ...] = ()
+    #: The override these dates follow, in one office's view (`for_office`).
+    applied: OfficeOverride | None = None
 
     @property
     def year(self) -> int:
@@ -170,28 +197,116 @@ class Election:
         """The first day nomination papers can actually be filed.
 
         Papers are filed in person at the clerk's office, so this is the first
-        business day on or after the statutory opening.
+        day on or after the statutory opening when that office is open.
         """
-        return first_business_day_on_or_after(self.nomination_period_opens)
+        return self.closures.first_open_on_or_after(self.nomination_period_opens)
 
     @property
     def filing_window(self) -> tuple[date, date]:
         """The first and last days a member can file nomination papers."""
         return self.first_filing_day, self.nomination_day
 
-    def check_filing_date(self, filing_date: date) -> None:
-        """Refuse a filing date on which the clerk could not take papers."""
+    def closed_days(self) -> list[tuple[date, str]]:
+        """The weekdays of the nomination period when the office is closed."""
+        days = self.closures.closed_between(self.nomination_period_opens, self.nomination_day)
+        return [(day, name) for day, name in days if day.weekday() < 5]
+
+    def for_office(self, office: str) -> Election:
+        """The dates that hold for members of `office`: the law's, or an override's."""
+        override = next((o for o in self.overrides if o.office == office), None)
+        if override is None:
+            return self
+        return replace(
+            self,
+            nomination_period_opens=override.opens or self.nomination_period_opens,
+            nomination_day=override.nomination_day,
+            applied=override,
+        )
+
+    def check_filing_date(self, filing_date: date) -> str | None:
+        """Refuse a filing date outside the window; on a day the office is
+        closed, accept it (the clerk may have opened specially) with a warning."""
         first, last = self.filing_window
         if not first <= filing_date <= last:
             raise TransitionError(
                 f"{filing_date.isoformat()} is outside the filing window of the {self.name} "
                 f"({first.isoformat()} to {last.isoformat()}); give a date inside it"
             )
-        if not is_business_day(filing_date):
-            raise TransitionError(
-                f"{filing_date.isoformat()} is a {describe_closure(filing_date)}, when the "
-                "clerk takes no nomination papers; give a business day"
+        if self.closures.is_open(filing_date):
+            return None
+        return (
+            f"{filing_date.isoformat()} is {self.closures.describe(filing_date)}, when the "
+            "clerk's office is closed; recorded as given (check it if the office did not "
+            "open specially)"
+        )
+
+    def payload(self) -> dict[str, Any]:
+        """The key dates as JSON-ready data: what `--json` prints of an election."""
+        return {
+            "kind": self.kind,
+            "year": self.year,
+            "regime": self.regime.key,
+            "projected": self.projected,
+            "nomination_period_opens": _iso(self.nomination_period_opens),
+            "first_filing_day": _iso(self.first_filing_day),
+            "nomination_day": _iso(self.nomination_day),
+            "voting_day": _iso(self.voting_day),
+            "term_begins": _iso(self.term_begins),
+            "publication_cutoff": _iso(self.publication_cutoff),
+            "bylaw_date": _iso(self.bylaw_date),
+            "closed_days": [
+                {"date": day.isoformat(), "name": name} for day, name in self.closed_days()
+            ],
+            "overrides": [self._override_payload(o) for o in self.overrides],
+            "warnings": self.pattern_warnings(),
+        }
+
+    def _override_payload(self, override: OfficeOverride) -> dict[str, Any]:
+        dates = self.for_office(override.office)
+        return {
+            "office": override.office,
+            "nomination_period_opens": _iso(dates.nomination_period_opens),
+            "first_filing_day": _iso(dates.first_filing_day),
+            "nomination_day": _iso(dates.nomination_day),
+            "source": override.source,
+        }
+
+    def pattern_warnings(self) -> list[str]:
+        """Where a by-election's dates do not fit the statute's pattern (MEA
+        s. 65). A warning, never a refusal: the clerk's dates are the record."""
+        if self.kind != "by-election":
+            return []
+        warnings = []
+        statutory = ClosureCalendar(LEGISLATION_ACT, self.closures.source)
+        expected = days_after(self.nomination_day, NOMINATION_TO_VOTING_DAYS)
+        while expected < date.max and (expected.weekday() == 6 or statutory.holiday(expected)):
+            expected = days_after(expected, 1)
+        if expected != self.voting_day:
+            warnings.append(
+                f"voting day {self.voting_day.isoformat()} does not follow the statute: "
+                f"{NOMINATION_TO_VOTING_DAYS} days after nomination day, moved past a Sunday "
+                f"or holiday, is {expected.isoformat()} (MEA s. 65; Legislation Act, 2006, "
+                "ss. 87-89); the clerk's dates are kept"
             )
+        if self.bylaw_date is not None:
+            low, high = BYLAW_TO_NOMINATION_DAYS
+            gap = (self.nomination_day - self.bylaw_date).days
+            if not low <= gap <= high:
+                warnings.append(
+                    f"nomination day {self.nomination_day.isoformat()} is {gap} days after the "
+                    f"by-law of {self.bylaw_date.isoformat()}; the statute sets it {low} to "
+                    f"{high} days after (MEA s. 65); the clerk's dates are kept"
+                )
+            if self.bylaw_date > self.nomination_period_opens:
+                warnings.append(
+                    f"the by-law of {self.bylaw_date.isoformat()} comes after the nomination "
+                    f"period opens ({self.nomination_period_opens.isoformat()}); check the dates"
+                )
+        return warnings
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None
 
 
 def regime_for_year(year: int) -> Regime:
@@ -206,8 +321,9 @@ def is_regular_election_year(year: int) -> bool:
     return year >= FIRST_REGULAR_ELECTION and (year - FIRST_REGULAR_ELECTION) % TERM_YEARS == 0
 
 
-def regular_election(year: int) -> Election:
-    """The regular election of `year`, computed from its regime's formula."""
+def regular_election(year: int, closures: ClosureCalendar | None = None) -> Election:
+    """The regular election of `year`, computed from its regime's formula;
+    filing days follow `closures` (default: the built-in profile's)."""
     if year > date.max.year:
         raise TransitionError(f"{year} is beyond the calendar; give a year up to {date.max.year}")
     if not is_regular_election_year(year):
@@ -222,21 +338,28 @@ def regular_election(year: int) -> Election:
         voting_day=regime.voting_day.in_year(year),
         term_begins=regime.term_begins.in_year(year),
         projected=year > NEWEST_HELD_ELECTION,
+        closures=closures or default_closures(),
     )
 
 
-def next_regular_election(today: date) -> Election:
+def next_regular_election(today: date, closures: ClosureCalendar | None = None) -> Election:
     """The first regular election whose voting day is on or after `today`."""
     year = max(today.year, FIRST_REGULAR_ELECTION)
     year += -(year - FIRST_REGULAR_ELECTION) % TERM_YEARS
-    election = regular_election(year)
+    election = regular_election(year, closures)
     if election.voting_day < today:
-        election = regular_election(year + TERM_YEARS)
+        election = regular_election(year + TERM_YEARS, closures)
     return election
 
 
 def by_election(
-    opens: date, nomination_day: date, voting_day: date, name: str | None = None
+    opens: date,
+    nomination_day: date,
+    voting_day: date,
+    name: str | None = None,
+    *,
+    closures: ClosureCalendar | None = None,
+    bylaw_date: date | None = None,
 ) -> Election:
     """A by-election from the three dates the clerk sets.
 
@@ -254,10 +377,12 @@ def by_election(
             f"nomination day {nomination_day.isoformat()} is not before voting day "
             f"{voting_day.isoformat()}; nominations must close before the vote"
         )
-    if first_business_day_on_or_after(opens) > nomination_day:
+    closures = closures or default_closures()
+    if closures.first_open_on_or_after(opens) > nomination_day:
         raise TransitionError(
-            f"there is no business day from {opens.isoformat()} to {nomination_day.isoformat()} "
-            "on which to file nomination papers; check the clerk's dates"
+            f"the clerk's office is open on no day from {opens.isoformat()} to "
+            f"{nomination_day.isoformat()}, so no nomination papers could be filed; "
+            "check the clerk's dates"
         )
     return Election(
         kind="by-election",
@@ -268,67 +393,36 @@ def by_election(
         voting_day=voting_day,
         term_begins=None,
         projected=False,
+        closures=closures,
+        bylaw_date=bylaw_date,
     )
 
 
-def regular_elections(first: int, last: int) -> list[Election]:
+def regular_elections(
+    first: int, last: int, closures: ClosureCalendar | None = None
+) -> list[Election]:
     """Every regular election from year `first` to year `last`, inclusive."""
     start = max(first, FIRST_REGULAR_ELECTION)
     start += -(start - FIRST_REGULAR_ELECTION) % TERM_YEARS
-    return [regular_election(year) for year in range(start, last + 1, TERM_YEARS)]
+    return [regular_election(year, closures) for year in range(start, last + 1, TERM_YEARS)]
+
+
+@lru_cache(maxsize=1)
+def default_closures() -> ClosureCalendar:
+    """The built-in profile's closure calendar, asking `holidays` directly."""
+    from transition.rules import load_profile
+
+    return ClosureCalendar(load_profile().closures)
 
 
 def days_after(day: date, days: int) -> date:
-    """`day` plus `days`, held at the last date the calendar has."""
-    return date.fromordinal(min(day.toordinal() + days, date.max.toordinal()))
+    """`day` plus `days` (or minus), held within the dates the calendar has."""
+    return date.fromordinal(max(1, min(day.toordinal() + days, date.max.toordinal())))
 
 
 def toronto_today(now: datetime | None = None) -> date:
     """Today's date in Toronto; `now` (timezone-aware) fixes the instant."""
     return (now or datetime.now(TORONTO)).astimezone(TORONTO).date()
-
-
-def compute_ontario_holidays(year: int) -> dict[date, str]:
-    """Ontario's public holidays in `year`, by date, as the `holidays` package
-    names them (two on one day are joined with "; ")."""
-    # Imported here: most commands never ask for a business day.
-    import holidays
-
-    return dict(holidays.country_holidays("CA", subdiv="ON", years=year))
-
-
-HolidayLookup = Callable[[int], Mapping[date, str]]
-_holiday_lookup: HolidayLookup = compute_ontario_holidays
-
-
-def use_holiday_lookup(lookup: HolidayLookup) -> None:
-    """Where business-day questions get Ontario's holidays from. The default
-    asks `holidays` in every process; the command line swaps in a lookup that
-    keeps the answers on disk (transition.holiday_cache), which must agree."""
-    global _holiday_lookup
-    _holiday_lookup = lookup
-    _ontario_holidays.cache_clear()
-
-
-@lru_cache(maxsize=256)
-def _ontario_holidays(year: int) -> Mapping[date, str]:
-    return _holiday_lookup(year)
-
-
-def is_business_day(day: date) -> bool:
-    """Not a Saturday, Sunday or Ontario public holiday."""
-    return day.weekday() < 5 and day not in _ontario_holidays(day.year)
-
-
-def first_business_day_on_or_after(day: date) -> date:
-    weekdays = rrule(DAILY, dtstart=day, byweekday=range(5))
-    return next(d.date() for d in weekdays if d.date() not in _ontario_holidays(d.year))
-
-
-def describe_closure(day: date) -> str:
-    """Why the clerk's office is closed on `day`: "Saturday" or a holiday name."""
-    name = _ontario_holidays(day.year).get(day)
-    return f"{name} ({day:%A})" if name else f"{day:%A}"
 
 
 def _term_elected_in(day: date) -> int:

@@ -28,7 +28,8 @@ STATUS_AFTER = {
 
 
 def problems(tracker: Tracker) -> tuple[list[str], dict[str, int]]:
-    """Every problem found, and how many of each thing were checked."""
+    """Every problem found, and how many of each thing were checked. What is
+    doubtful but may be right is in `doubts`."""
     session = tracker.session
     found: list[str] = []
     connection = session.connection()
@@ -104,4 +105,22 @@ def _replay(item: ChecklistItem, events: list[Event]) -> list[str]:
     if superseded != (item.superseded_at is not None):
         state = "superseded" if item.superseded_at else "current"
         found.append(f"item {item.id} is {state}, but its audit trail says otherwise")
+    return found
+
+
+def doubts(tracker: Tracker) -> list[str]:
+    """What was recorded as given but deserves a second look: a filing date on
+    a day the clerk's office was closed (it may have opened specially), or
+    outside a filing window the law has since moved."""
+    from transition.reports import candidacies, filing_warnings
+
+    found = []
+    for election in tracker.session.exec(select(Election).order_by(col(Election.id))).all():
+        try:
+            dates = tracker.calendar(election)
+        except TransitionError:
+            continue  # its profile cannot be read: `problems` says so
+        for member, candidacy in candidacies(tracker, election):
+            for warning in filing_warnings(dates, member.office, candidacy.filing_date):
+                found.append(f"{member.name} in {election.name}: {warning}")
     return found

@@ -13,8 +13,6 @@ from typing import Annotated
 
 import typer
 
-from transition import holiday_cache
-from transition.calendar import use_holiday_lookup
 from transition.cli_print import export_app, render_command
 from transition.cli_records import account_app, election_app, member_app
 from transition.errors import TransitionError, UsageError
@@ -28,6 +26,7 @@ from transition.options import (
     TodayOption,
     today_or_now,
     tracking,
+    warn,
 )
 from transition.output import emit
 
@@ -72,12 +71,23 @@ def calendar_command(
     voting_day: Annotated[
         date | None, typer.Option(**DATE, help="By-election: voting day.")
     ] = None,
+    bylaw_date: Annotated[
+        date | None,
+        typer.Option(
+            "--bylaw-date", **DATE, help="By-election: the by-law calling it (checks the dates)."
+        ),
+    ] = None,
     name: Annotated[str | None, typer.Option(help="By-election: a name to show.")] = None,
+    profile: ProfileOption = None,
     today: TodayOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Show an election's key dates: nominations, publication cutoff, voting, term."""
+    """Show an election's key dates: nominations, publication cutoff, voting, term,
+    and the days the clerk's office is closed while nominations are open."""
     from transition import calendar
+    from transition.closures import ClosureCalendar
+    from transition.holiday_cache import cached_holidays
+    from transition.rules import load_profile
 
     modes = [
         mode
@@ -92,8 +102,10 @@ def calendar_command(
         raise UsageError(
             "give one of YEAR, --next or --by-election (see 'transition calendar --help')"
         )
-    if not by_election and (opens or nomination_day or voting_day or name):
-        raise UsageError("--opens, --nomination-day, --voting-day and --name go with --by-election")
+    if not by_election and (opens or nomination_day or voting_day or name or bylaw_date):
+        raise UsageError(
+            "--opens, --nomination-day, --voting-day, --bylaw-date and --name go with --by-election"
+        )
     if by_election:
         missing = [
             flag
@@ -108,11 +120,21 @@ def calendar_command(
             raise UsageError(
                 f"--by-election needs {', '.join(missing)} (the clerk's dates, YYYY-MM-DD)"
             )
-        election = calendar.by_election(opens, nomination_day, voting_day, name)  # type: ignore[arg-type]
+    closures = ClosureCalendar(load_profile(profile).closures, cached_holidays)
+    if by_election:
+        election = calendar.by_election(
+            opens,  # type: ignore[arg-type]
+            nomination_day,  # type: ignore[arg-type]
+            voting_day,  # type: ignore[arg-type]
+            name,
+            closures=closures,
+            bylaw_date=bylaw_date,
+        )
+        warn(*election.pattern_warnings())
     elif next_:
-        election = calendar.next_regular_election(today_or_now(today))
+        election = calendar.next_regular_election(today_or_now(today), closures)
     else:
-        election = calendar.regular_election(year)  # type: ignore[arg-type]
+        election = calendar.regular_election(year, closures)  # type: ignore[arg-type]
 
     from transition.views import calendar_payload, show_calendar
 
@@ -124,10 +146,20 @@ def calendar_command(
 @app.command("rules")
 def rules_command(*, profile: ProfileOption = None, as_json: JsonOption = False) -> None:
     """List the profile's dated steps and standing reminders, with their sources."""
+    from transition.calendar import next_regular_election, toronto_today
+    from transition.closures import ClosureCalendar
+    from transition.holiday_cache import cached_holidays
     from transition.rules import load_profile
     from transition.views import profile_payload, show_profile
 
     loaded = load_profile(profile)
+    year = next_regular_election(toronto_today()).year
+    unknown = ClosureCalendar(loaded.closures, cached_holidays).unknown_names(year)
+    if unknown:
+        raise TransitionError(
+            f"profile {profile or loaded.id}: its closures name holidays the holidays package "
+            f"does not have in {year}: {', '.join(unknown)}; check their names and categories"
+        )
     emit(profile_payload(loaded), as_json=as_json, human=lambda out: show_profile(out, loaded))
 
 
@@ -291,13 +323,17 @@ def log_command(
 @app.command("check")
 def check_command(*, db: DbOption = None, as_json: JsonOption = False) -> None:
     """Check the database: SQLite's integrity, and that the records and audit trail agree."""
-    from transition.checks import problems
+    from transition.checks import doubts, problems
 
     with tracking(db, None) as tracker:
         found, checked = problems(tracker)
+        doubtful = doubts(tracker)
     counts = ", ".join(f"{n} {what}" for what, n in checked.items())
-    report = "\n".join(found) or f"ok: checked {counts}"
-    payload = {"ok": not found, "problems": found, "checked": checked}
+    report = "\n".join([*found, *(f"warning: {d}" for d in doubtful)])
+    report = report or f"ok: checked {counts}"
+    if doubtful and not found:
+        report += f"\nok otherwise: checked {counts}"
+    payload = {"ok": not found, "problems": found, "warnings": doubtful, "checked": checked}
     emit(payload, as_json=as_json, human=lambda out: out.print(report, markup=False))
     if found:
         raise TransitionError(f"check found {len(found)} problem(s) in {counts}; see above")
@@ -371,8 +407,6 @@ app.add_typer(export_app, name="export")
 def main(argv: list[str] | None = None) -> None:
     """The console script: run the app and turn every user error into one line."""
     command = typer.main.get_command(app)
-    # Business days read Ontario's holidays from disk rather than rebuild them.
-    use_holiday_lookup(holiday_cache.ontario_holidays)
     args = sys.argv[1:] if argv is None else list(argv)
     try:
         _check_text(args)

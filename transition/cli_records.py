@@ -19,6 +19,7 @@ from transition.options import (
     ProfileOption,
     TodayOption,
     tracking,
+    warn,
 )
 from transition.output import emit
 
@@ -35,7 +36,12 @@ account_app = typer.Typer(
 MemberArgument = Annotated[
     str, typer.Argument(help="The member's name (any case, or a unique part).")
 ]
-OptionalDate = Annotated[date | None, typer.Option(**DATE, show_default=False)]
+BylawOption = Annotated[
+    date | None,
+    typer.Option(
+        "--bylaw-date", **DATE, help="By-election: the by-law calling it (checks the dates)."
+    ),
+]
 
 
 @election_app.command("add")
@@ -55,6 +61,7 @@ def election_add(
     voting_day: Annotated[
         date | None, typer.Option(**DATE, help="By-election: voting day.")
     ] = None,
+    bylaw_date: BylawOption = None,
     profile: ProfileOption = None,
     by: ByOption = None,
     db: DbOption = None,
@@ -75,11 +82,20 @@ def election_add(
         missing = [flag for flag, value in clerk_dates.items() if value is None]
         if missing:
             raise UsageError(f"--by-election needs {', '.join(missing)}")
-    elif any(value is not None for value in clerk_dates.values()):
-        raise UsageError("--name, --opens, --nomination-day and --voting-day go with --by-election")
+    elif any(value is not None for value in (*clerk_dates.values(), bylaw_date)):
+        raise UsageError(
+            "--name, --opens, --nomination-day, --voting-day and --bylaw-date go with --by-election"
+        )
     with tracking(db, today, write=True, by=by) as tracker:
         if by_election:
-            added = tracker.add_by_election(name, opens, nomination_day, voting_day, profile)  # type: ignore[arg-type]
+            added = tracker.add_by_election(
+                name,  # type: ignore[arg-type]
+                opens,  # type: ignore[arg-type]
+                nomination_day,  # type: ignore[arg-type]
+                voting_day,  # type: ignore[arg-type]
+                profile,
+                bylaw_date,
+            )
         else:
             added = tracker.add_regular_election(year, profile)  # type: ignore[arg-type]
         label = tracker.calendar(added).name
@@ -116,26 +132,64 @@ def election_show(
         chosen = tracker.election(name or election)
         row = election_row(tracker, chosen)
         dates = tracker.calendar(chosen)
+    warn(*row["warnings"])
     emit(row, as_json=as_json, human=lambda out: show_calendar(out, dates))
 
 
 @election_app.command("set")
 def election_set(
-    name: Annotated[str, typer.Argument(help="The by-election.")],
+    name: Annotated[str, typer.Argument(help="The election.")],
     *,
     opens: Annotated[date | None, typer.Option(**DATE, help="Nominations open.")] = None,
     nomination_day: Annotated[date | None, typer.Option(**DATE, help="Nomination day.")] = None,
-    voting_day: Annotated[date | None, typer.Option(**DATE, help="Voting day.")] = None,
+    voting_day: Annotated[
+        date | None, typer.Option(**DATE, help="By-election: voting day.")
+    ] = None,
+    bylaw_date: BylawOption = None,
+    office: Annotated[
+        str | None,
+        typer.Option(
+            "--office",
+            metavar="councillor|mayor",
+            help="Regular election: the office whose dates the law changed "
+            "(with --nomination-day, --source and optionally --opens).",
+        ),
+    ] = None,
+    source: Annotated[
+        str | None,
+        typer.Option("--source", help="With --office: the law or decision that changed the dates."),
+    ] = None,
+    statutory: Annotated[
+        bool,
+        typer.Option("--statutory", help="With --office: return the office to the law's dates."),
+    ] = False,
     by: ByOption = None,
     db: DbOption = None,
     today: TodayOption = None,
 ) -> None:
-    """Change a by-election's dates; open steps move with them."""
-    if opens is None and nomination_day is None and voting_day is None:
-        raise UsageError("give --opens, --nomination-day or --voting-day to change")
+    """Change a by-election's dates, or record dates the law changed for one office
+    in a regular election; open steps move with them."""
+    if office is not None:
+        if voting_day or bylaw_date:
+            raise UsageError("--office changes only --nomination-day and --opens")
+        if statutory == (nomination_day is not None):
+            raise UsageError("with --office, give --nomination-day and --source, or --statutory")
+        if statutory and (opens or source):
+            raise UsageError("--statutory takes no dates and no --source")
+        if nomination_day is not None and source is None:
+            raise UsageError("with --office, give --source: the law or decision that set the dates")
+        with tracking(db, today, write=True, by=by) as tracker:
+            chosen = tracker.election(name)
+            message = tracker.set_office_override(chosen, office, nomination_day, opens, source)
+        typer.echo(message)
+        return
+    if statutory or source:
+        raise UsageError("--source and --statutory go with --office")
+    if opens is None and nomination_day is None and voting_day is None and bylaw_date is None:
+        raise UsageError("give --opens, --nomination-day, --voting-day or --bylaw-date to change")
     with tracking(db, today, write=True, by=by) as tracker:
         chosen = tracker.election(name)
-        tracker.set_by_election_dates(chosen, opens, nomination_day, voting_day)
+        tracker.set_by_election_dates(chosen, opens, nomination_day, voting_day, bylaw_date)
     typer.echo(f"changed the dates of {chosen.name}")
 
 

@@ -11,6 +11,7 @@ from collections import defaultdict
 from datetime import UTC, date, datetime
 from typing import Any
 
+from transition import calendar
 from transition.calendar import TORONTO, days_after
 from transition.models import Election, Member
 from transition.reports import candidacies, checklist_entries, checklist_rows
@@ -37,6 +38,19 @@ def header(tracker: Tracker, election: Election, member: Member | None = None) -
     ]
     if dates.term_begins:
         key_dates.append(("Term of office begins", dates.term_begins))
+    # Last, so that the key dates above keep their places (and calendar UIDs).
+    for override in dates.overrides:
+        statutory = f"the statute's: {dates.nomination_day:%b} {dates.nomination_day.day}"
+        key_dates.append(
+            (
+                f"Nomination day for {override.office}s ({override.source}; {statutory})",
+                override.nomination_day,
+            )
+        )
+        if override.opens:
+            key_dates.append(
+                (f"Nominations open for {override.office}s ({override.source})", override.opens)
+            )
     return {
         "municipality": election.municipality,
         "election_title": dates.name,
@@ -46,7 +60,25 @@ def header(tracker: Tracker, election: Election, member: Member | None = None) -
         "as_of": tracker.today,
         "generated": datetime.now(UTC).astimezone(TORONTO).strftime("%Y-%m-%d %H:%M %Z"),
         "member_name": member.name if member else None,
+        "overrides": [override_sentence(dates, o) for o in dates.overrides],
     }
+
+
+def override_sentence(dates: calendar.Election, override: calendar.OfficeOverride) -> str:
+    """The dates the law changed for one office, beside the statute's, with the source."""
+    changed = [f"nomination day {_long(override.nomination_day)}"]
+    statutory = [f"{_long(dates.nomination_day)}"]
+    if override.opens:
+        changed.insert(0, f"nominations opened {_long(override.opens)}")
+        statutory.insert(0, _long(dates.nomination_period_opens))
+    return (
+        f"For {override.office}s, {' and '.join(changed)} (the statute's: "
+        f"{' and '.join(statutory)}), as set by {override.source}"
+    )
+
+
+def _long(day: date) -> str:
+    return f"{day:%A, %B} {day.day}, {day.year}"
 
 
 def member_summary(tracker: Tracker, election: Election, member: Member) -> dict[str, Any]:
@@ -80,7 +112,7 @@ def checklist_section(tracker: Tracker, election: Election, member: Member) -> d
     return {
         "header": header(tracker, election, member),
         "member": summary,
-        "timeline": timeline(tracker, election, summary["filing_date"]),
+        "timeline": timeline(tracker, election, summary["filing_date"], member.office),
         "groups": [
             {
                 "on_filing": on_filing,
@@ -104,9 +136,12 @@ def checklist_section(tracker: Tracker, election: Election, member: Member) -> d
     }
 
 
-def timeline(tracker: Tracker, election: Election, filing: date | None) -> dict[str, Any]:
-    """The election drawn as a strip: x positions (0 to 1) of its dates and of today."""
-    dates = tracker.calendar(election)
+def timeline(
+    tracker: Tracker, election: Election, filing: date | None, office: str
+) -> dict[str, Any]:
+    """The election drawn as a strip: x positions (0 to 1) of its dates and of
+    today, as they hold for the member's office."""
+    dates = tracker.calendar(election).for_office(office)
     start = dates.nomination_period_opens
     end = dates.voting_day
     span = max((end - start).days, 1)

@@ -1,10 +1,10 @@
-"""Ontario's public holidays, kept on disk between runs.
+"""Holiday dates from the `holidays` package, kept on disk between runs.
 
-A business day (the first day to file nomination papers, a filing date's
-check) needs Ontario's holidays, and the `holidays` package builds them only
-after importing its whole country registry: about 90 ms, more than half of a
+A closure calendar (the first day to file nomination papers, a filing date's
+check) needs holidays, and the `holidays` package builds them only after
+importing its whole country registry: about 90 ms, more than half of a
 `transition calendar`. A year's holidays never change for a given release of
-`holidays`, so the first run that needs a year saves them in the user's cache
+`holidays`, so the first run that needs them saves them in the user's cache
 folder, stamped with that release's files, and later runs read them back.
 A new release of `holidays` changes the stamp and the dates are asked for
 afresh. The cache only saves time: when it cannot be read or written, the
@@ -20,11 +20,11 @@ from datetime import date
 from importlib.util import find_spec
 from pathlib import Path
 
-from transition.calendar import compute_ontario_holidays
+from transition.closures import HolidayQuery, package_holidays
 
 #: Moves the cache folder (the tests point it at a temporary one).
 CACHE_ENV = "TRANSITION_CACHE_DIR"
-CACHE_NAME = "ontario-holidays.json"
+CACHE_NAME = "holidays.json"
 
 #: The files of `holidays` whose change means the stored dates may be stale.
 STAMPED_FILES = ("version.py", "countries/canada.py")
@@ -48,42 +48,44 @@ def release_stamp() -> str:
     root = Path(spec.origin).parent
     parts = [str(root)]
     for name in STAMPED_FILES:
-        stat = (root / name).stat()
-        parts.append(f"{name}:{stat.st_size}:{stat.st_mtime_ns}")
+        with suppress(FileNotFoundError):
+            stat = (root / name).stat()
+            parts.append(f"{name}:{stat.st_size}:{stat.st_mtime_ns}")
     return "|".join(parts)
 
 
-def ontario_holidays(year: int) -> dict[date, str]:
-    """Ontario's holidays in `year`: from the cache, else from `holidays` (and
-    then saved for the next run)."""
+def cached_holidays(query: HolidayQuery, year: int) -> dict[date, str]:
+    """The package's answer for `query` in `year`: from the cache, else from
+    `holidays` (and then saved for the next run). A `HolidaySource`."""
     path = cache_path()
     try:
         stamp = release_stamp()
     except OSError:
-        return compute_ontario_holidays(year)
-    years = _read(path, stamp)
-    stored = years.get(str(year))
+        return package_holidays(query, year)
+    answers = _read(path, stamp)
+    key = f"{query.key}/{year}"
+    stored = answers.get(key)
     if stored is not None:
         return {date.fromisoformat(day): name for day, name in stored}
-    holidays = compute_ontario_holidays(year)
-    years[str(year)] = sorted((day.isoformat(), name) for day, name in holidays.items())
-    _write(path, {"stamp": stamp, "years": years})
-    return holidays
+    found = package_holidays(query, year)
+    answers[key] = sorted((day.isoformat(), name) for day, name in found.items())
+    _write(path, {"stamp": stamp, "answers": answers})
+    return found
 
 
 def _read(path: Path, stamp: str) -> dict[str, list[list[str]]]:
-    """The stored years, or none if the file is missing, damaged or stale."""
+    """The stored answers, or none if the file is missing, damaged or stale."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         if data["stamp"] != stamp:
             return {}
-        years = data["years"]
-        for entries in years.values():
+        answers = data["answers"]
+        for entries in answers.values():
             for day, name in entries:
                 date.fromisoformat(day)
                 if not isinstance(name, str):
                     raise TypeError(name)
-        return dict(years)
+        return dict(answers)
     except (OSError, ValueError, TypeError, KeyError, AttributeError):
         return {}
 

@@ -29,11 +29,29 @@ class Election(SQLModel, table=True):
     opens: date | None = None
     nomination_day: date | None = None
     voting_day: date | None = None
+    #: A by-election's by-law date, where the clerk gave it (checks the dates).
+    bylaw_date: date | None = None
     municipality: str
     profile_id: str
     #: The profile's TOML as it was when the election was added, so the
     #: record keeps the rules it was kept under.
     profile_toml: str
+    created_at: datetime
+
+
+class OfficeOverride(SQLModel, table=True):
+    """Dates the law changed for one office in a regular election, with the source."""
+
+    __tablename__ = "office_override"
+    __table_args__ = (UniqueConstraint("election_id", "office"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    election_id: int = Field(foreign_key="election.id", index=True)
+    office: str  # "councillor" or "mayor"
+    #: None keeps the statutory opening.
+    opens: date | None = None
+    nomination_day: date
+    source: str
     created_at: datetime
 
 

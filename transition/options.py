@@ -113,6 +113,7 @@ def tracking(
     from sqlmodel import Session
 
     from transition.database import database_error, database_path, open_database, writer
+    from transition.holiday_cache import cached_holidays
     from transition.startup import settle
     from transition.tracker import Tracker
 
@@ -126,8 +127,16 @@ def tracking(
     try:
         bind = writer(engine) if write else engine
         with Session(bind, expire_on_commit=False) as session, session.begin():
-            yield Tracker(session, today_or_now(today), current_actor(by))
+            tracker = Tracker(session, today_or_now(today), current_actor(by), cached_holidays)
+            yield tracker
     except (DBAPIError, sqlite3.Error) as error:
         raise database_error(error, path) from None
     finally:
         engine.dispose()
+    warn(*tracker.warnings)
+
+
+def warn(*messages: str) -> None:
+    """What was done but deserves a second look: one line each, on standard error."""
+    for message in messages:
+        typer.echo(f"transition: warning: {' '.join(message.split())}", err=True)

@@ -11,10 +11,10 @@ feed it and show what it returns.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from typing import Literal
 
-from transition.calendar import Election
+from transition.calendar import Election, days_after
 from transition.rules import Profile, Step
 
 Running = Literal["yes", "no", "undecided"]
@@ -41,10 +41,6 @@ class Account:
     #: The store's identifier, carried through so results can be matched back.
     key: int | None = None
 
-    @property
-    def label(self) -> str:
-        return f"{self.platform} {self.handle}"
-
 
 @dataclass(frozen=True)
 class Member:
@@ -53,6 +49,8 @@ class Member:
     option: int | None = None
     filing_date: date | None = None
     accounts: tuple[Account, ...] = ()
+    #: "councillor" or "mayor": the law may change one office's dates only.
+    office: str = "councillor"
 
 
 @dataclass(frozen=True)
@@ -166,14 +164,18 @@ def plan(election: Election, member: Member, profile: Profile) -> Plan:
 
     A member who is not running has nothing to do. An undecided member is
     planned as if running, since the publication cutoff comes months before
-    the last day to decide.
+    the last day to decide. The dates are those of the member's office, where
+    the law changed them for it (`Election.for_office`).
     """
+    election = election.for_office(member.office)
     assessments = tuple(assess(account, profile) for account in member.accounts)
     if member.running == "no":
         return Plan(election, member, assessments, (), ("not running: no transition steps",))
-    if member.filing_date is not None:
-        election.check_filing_date(member.filing_date)
     notices = list(_notices(member, assessments))
+    if member.filing_date is not None:
+        closed = election.check_filing_date(member.filing_date)
+        if closed:
+            notices.append(f"filing date {closed}")
     if member.option not in (SEPARATE, SINGLE):
         return Plan(election, member, assessments, (), tuple(notices))
     steps = [
@@ -200,13 +202,26 @@ def _targets(step: Step, assessments: tuple[CautionAssessment, ...]) -> list[Acc
 def _planned(
     step: Step, account: Account | None, election: Election, filing: date | None
 ) -> PlannedStep:
-    offset = timedelta(days=step.offset_days)
-    if step.anchor == "publication-cutoff":
-        due = election.publication_cutoff + offset
+    if step.anchor == "filing-date":
+        latest = days_after(election.nomination_day, step.offset_days)
+        if filing is None:
+            return PlannedStep(step, account, None, latest)
+        due = days_after(filing, step.offset_days)
         return PlannedStep(step, account, due, due)
-    if filing is None:
-        return PlannedStep(step, account, None, election.nomination_day + offset)
-    return PlannedStep(step, account, filing + offset, filing + offset)
+    due = days_after(anchor_date(step, election), step.offset_days)
+    return PlannedStep(step, account, due, due)
+
+
+def anchor_date(step: Step, election: Election) -> date:
+    """The key date a step hangs on, other than the member's filing date."""
+    if step.anchor == "publication-cutoff":
+        return election.publication_cutoff
+    if step.anchor == "nomination-day":
+        return election.nomination_day
+    if step.anchor == "voting-day":
+        return election.voting_day
+    month, day = step.fixed_day or (1, 1)
+    return date(election.year, month, day)
 
 
 def _notices(member: Member, assessments: tuple[CautionAssessment, ...]) -> list[str]:

@@ -11,13 +11,15 @@ import csv
 import io
 import json
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import text
 from sqlmodel import SQLModel, col, func, select
 
+from transition import calendar
 from transition.calendar import TORONTO, days_after
+from transition.errors import TransitionError
 from transition.models import Account, Candidacy, ChecklistItem, Election, Event, Member
 from transition.output import iso
 from transition.planner import CONNECTIONS, assess
@@ -26,21 +28,11 @@ from transition.tracker import Tracker, planner_account
 
 
 def election_row(tracker: Tracker, election: Election) -> dict[str, Any]:
-    dates = tracker.calendar(election)
     return {
         "name": election.name,
-        "kind": election.kind,
-        "year": dates.year,
-        "regime": dates.regime.key,
-        "projected": dates.projected,
         "municipality": election.municipality,
         "profile": election.profile_id,
-        "nomination_period_opens": iso(dates.nomination_period_opens),
-        "first_filing_day": iso(dates.first_filing_day),
-        "nomination_day": iso(dates.nomination_day),
-        "voting_day": iso(dates.voting_day),
-        "term_begins": iso(dates.term_begins),
-        "publication_cutoff": iso(dates.publication_cutoff),
+        **tracker.calendar(election).payload(),
     }
 
 
@@ -153,6 +145,7 @@ def checklist_entries(
             Member.name,
             Member.ward,
             Member.office,
+            Candidacy.filing_date,
             Account.platform,
             Account.handle,
             Account.role,
@@ -168,11 +161,13 @@ def checklist_entries(
         query = query.where(col(ChecklistItem.superseded_at).is_(None))
     rows = []
     today = tracker.today
+    dates = tracker.calendar(election)
     for (
         item_id, step_id, status, due, latest, done_on, done_by, note, evidence, superseded,
-        member_id, name, ward, office, platform, handle, role,
+        member_id, name, ward, office, filing_date, platform, handle, role,
     ) in tracker.session.exec(query).all():  # fmt: skip
         step = steps.get(step_id)
+        on_filing = step is not None and step.anchor == "filing-date"
         extra = {"member_id": member_id, "order": seat_order(office, ward, name), "role": role}
         rows.append(
             (
@@ -193,6 +188,7 @@ def checklist_entries(
                     "note": note,
                     "evidence": evidence,
                     "superseded": superseded is not None,
+                    "warnings": filing_warnings(dates, office, filing_date) if on_filing else [],
                 },
             )
         )
@@ -200,6 +196,19 @@ def checklist_entries(
         key=lambda pair: (pair[0]["order"], pair[1]["due"] or pair[1]["latest"], pair[1]["id"])
     )
     return rows
+
+
+def filing_warnings(dates: calendar.Election, office: str, filing_date: date | None) -> list[str]:
+    """What is doubtful about a filing date that steps hang on: a day the
+    clerk's office was closed, or (after the law moved the window) a day
+    outside the filing window."""
+    if filing_date is None:
+        return []
+    try:
+        closed = dates.for_office(office).check_filing_date(filing_date)
+    except TransitionError as error:
+        return [f"filing date {error}"]
+    return [f"filing date {closed}"] if closed else []
 
 
 #: One row per member of the election: the candidacy, counts of the current

@@ -10,19 +10,25 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass
+from datetime import date
 from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
+from transition.closures import LEGISLATION_ACT, ClosureRules, parse_closures
 from transition.errors import TransitionError
 
-SCHEMA_VERSION = 1
+#: Schema 2 added the office's closure calendar ([closures]); a schema 1
+#: profile is still read, with the Legislation Act's holidays as its closures.
+SCHEMA_VERSION = 2
+SCHEMAS = (1, 2)
 DEFAULT_PROFILE = "toronto-2016.toml"
 
-Anchor = Literal["publication-cutoff", "filing-date"]
 AppliesTo = Literal["option2-city-account", "option1-campaign-account", "member"]
 
-ANCHORS: tuple[str, ...] = ("publication-cutoff", "filing-date")
+#: The key dates a step can hang on. A step may also hang on a fixed month and
+#: day of the election year ("08-01"), for local rules dated that way.
+ANCHORS: tuple[str, ...] = ("publication-cutoff", "filing-date", "nomination-day", "voting-day")
 APPLIES_TO: tuple[str, ...] = ("option2-city-account", "option1-campaign-account", "member")
 
 #: The option each account-level target belongs to (bulletin para 19a, 19b).
@@ -40,14 +46,16 @@ class Step:
     explanation: str
     paragraph: str
     applies_to: AppliesTo
-    anchor: Anchor
+    #: One of ANCHORS, or "MM-DD": that day of the election year.
+    anchor: str
     offset_days: int
     #: For a member-wide step, the option it belongs to; None for both.
     option: int | None
 
     @property
-    def per_account(self) -> bool:
-        return self.applies_to != "member"
+    def fixed_day(self) -> tuple[int, int] | None:
+        """(month, day) for a step anchored on a fixed day of the election year."""
+        return None if self.anchor in ANCHORS else _month_day(self.anchor)
 
     def applies_under(self, option: int) -> bool:
         wanted = OPTION_OF_TARGET.get(self.applies_to, self.option)
@@ -74,6 +82,10 @@ class Profile:
     city_email_domains: tuple[str, ...]
     steps: tuple[Step, ...]
     reminders: tuple[Reminder, ...]
+    #: The days the clerk's office is closed, when no papers can be filed.
+    closures: ClosureRules = LEGISLATION_ACT
+    #: False for a schema 1 profile, which names no closures of its own.
+    closures_given: bool = True
 
     def step(self, step_id: str) -> Step:
         for step in self.steps:
@@ -119,8 +131,9 @@ def read_profile(path: Path | str | None = None) -> tuple[str, Profile]:
 def parse_profile(data: dict[str, Any], label: str = "profile") -> Profile:
     """Build a Profile from parsed TOML, or raise ProfileError listing every problem."""
     problems: list[str] = []
-    if data.get("schema") != SCHEMA_VERSION:
-        problems.append(f"schema: expected {SCHEMA_VERSION}, found {data.get('schema')!r}")
+    schema = data.get("schema")
+    if schema not in SCHEMAS:
+        problems.append(f"schema: expected {SCHEMA_VERSION}, found {schema!r}")
     header = _table(data.get("profile"), "[profile]", problems)
     fields = _Fields(header, "[profile]", problems)
     domains = header.get("city_email_domains")
@@ -146,6 +159,14 @@ def parse_profile(data: dict[str, Any], label: str = "profile") -> Profile:
     )
     if not steps:
         problems.append("steps: a profile needs at least one [[steps]] entry")
+    closures = None
+    if "closures" in data:
+        closures = parse_closures(data["closures"], problems)
+    elif schema == SCHEMA_VERSION:
+        problems.append(
+            "[closures]: missing; name the days the clerk's office is closed "
+            "(copy the table from toronto-2016.toml)"
+        )
     ids = [item.id for item in (*steps, *reminders) if item.id]
     for duplicate in sorted({i for i in ids if ids.count(i) > 1}):
         problems.append(f"step {duplicate!r} id: used more than once; ids must be unique")
@@ -156,6 +177,8 @@ def parse_profile(data: dict[str, Any], label: str = "profile") -> Profile:
         city_email_domains=tuple(d.lower().lstrip("@") for d in domains),
         steps=steps,
         reminders=reminders,
+        closures=closures or LEGISLATION_ACT,
+        closures_given=closures is not None,
     )
 
 
@@ -176,7 +199,7 @@ def _parse_step(raw: Any, index: int, problems: list[str]) -> Step:
         explanation=fields.text("explanation"),
         paragraph=fields.text("paragraph"),
         applies_to=applies_to,  # type: ignore[arg-type]
-        anchor=fields.choice("anchor", ANCHORS),  # type: ignore[arg-type]
+        anchor=fields.anchor(),
         offset_days=fields.integer("offset_days"),
         option=option,
     )
@@ -229,12 +252,36 @@ class _Fields:
         self._problem(name, f"{found}; expected one of {', '.join(allowed)}")
         return allowed[0]
 
+    def anchor(self) -> str:
+        value = self.raw.get("anchor")
+        if value in ANCHORS or (isinstance(value, str) and _month_day(value)):
+            return value
+        found = "missing" if value is None else f"unknown {value!r}"
+        self._problem(
+            "anchor",
+            f"{found}; expected one of {', '.join(ANCHORS)}, or a day of the election "
+            "year as MM-DD (such as 08-01)",
+        )
+        return ANCHORS[0]
+
     def integer(self, name: str) -> int:
         value = self.raw.get(name, 0)
         if isinstance(value, int) and not isinstance(value, bool) and abs(value) <= 366:
             return value
         self._problem(name, "must be a whole number of days between -366 and 366")
         return 0
+
+
+def _month_day(text: str) -> tuple[int, int] | None:
+    """ "08-01" as (8, 1); None unless it is a day every year has."""
+    month, dash, day = text.partition("-")
+    if not (dash and len(month) == 2 and len(day) == 2 and (month + day).isdigit()):
+        return None
+    try:
+        date(2001, int(month), int(day))  # a common year: no February 29
+    except ValueError:
+        return None
+    return int(month), int(day)
 
 
 def _table(value: Any, where: str, problems: list[str]) -> dict[str, Any]:

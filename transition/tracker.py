@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import tomllib
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -21,8 +21,17 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from transition import calendar, planner
+from transition.closures import ClosureCalendar, HolidaySource, package_holidays
 from transition.errors import TransitionError
-from transition.models import Account, Candidacy, ChecklistItem, Election, Event, Member
+from transition.models import (
+    Account,
+    Candidacy,
+    ChecklistItem,
+    Election,
+    Event,
+    Member,
+    OfficeOverride,
+)
 from transition.rules import Profile, load_profile, parse_profile, read_profile
 from transition.validate import (
     ACCOUNT_TEXT,
@@ -45,7 +54,12 @@ class Tracker:
     session: Session
     today: date
     actor: str
+    #: Where holiday dates come from (the command line keeps them on disk).
+    holidays: HolidaySource = package_holidays
+    #: What the user should hear about what was recorded, though it was.
+    warnings: list[str] = field(default_factory=list)
     _profiles: dict[int, Profile] = field(default_factory=dict, repr=False)
+    _calendars: dict[int, calendar.Election] = field(default_factory=dict, repr=False)
 
     # -- finding things ---------------------------------------------------
 
@@ -114,11 +128,32 @@ class Tracker:
         return found
 
     def calendar(self, election: Election) -> calendar.Election:
-        if election.kind == "regular":
-            return calendar.regular_election(election.year)
-        return calendar.by_election(
-            election.opens, election.nomination_day, election.voting_day, election.name
+        """The election's dates, with its profile's closures and any office's override."""
+        if election.id not in self._calendars:
+            self._calendars[election.id] = self._dates(election)
+        return self._calendars[election.id]
+
+    def _dates(self, election: Election) -> calendar.Election:
+        closures = self.closures(self.profile(election))
+        if election.kind == "by-election":
+            return calendar.by_election(
+                election.opens,
+                election.nomination_day,
+                election.voting_day,
+                election.name,
+                closures=closures,
+                bylaw_date=election.bylaw_date,
+            )
+        dates = calendar.regular_election(election.year, closures)
+        query = select(OfficeOverride).where(OfficeOverride.election_id == election.id)
+        overrides = tuple(
+            calendar.OfficeOverride(o.office, o.nomination_day, o.opens, o.source)
+            for o in self.session.exec(query.order_by(col(OfficeOverride.office))).all()
         )
+        return replace(dates, overrides=overrides)
+
+    def closures(self, profile: Profile) -> ClosureCalendar:
+        return ClosureCalendar(profile.closures, self.holidays)
 
     def profile(self, election: Election) -> Profile:
         if election.id not in self._profiles:
@@ -135,26 +170,54 @@ class Tracker:
     # -- elections --------------------------------------------------------
 
     def add_regular_election(self, year: int, profile_path: Path | None) -> Election:
-        dates = calendar.regular_election(year)
-        return self._add_election(str(year), "regular", dates, profile_path)
+        profile_text, profile = self._read_profile(profile_path, year)
+        dates = calendar.regular_election(year, self.closures(profile))
+        return self._add_election(str(year), "regular", dates, profile_text, profile)
 
     def add_by_election(
-        self, name: str, opens: date, nomination_day: date, voting_day: date, profile: Path | None
+        self,
+        name: str,
+        opens: date,
+        nomination_day: date,
+        voting_day: date,
+        profile_path: Path | None,
+        bylaw_date: date | None = None,
     ) -> Election:
         name = clean_text(name, "by-election name")
         if name.isdigit():
             raise TransitionError(
                 f"{name!r} looks like a year; give the by-election a name such as 'Ward 9 2025'"
             )
-        dates = calendar.by_election(opens, nomination_day, voting_day, name)
-        return self._add_election(name, "by-election", dates, profile)
+        profile_text, profile = self._read_profile(profile_path, voting_day.year)
+        dates = calendar.by_election(
+            opens,
+            nomination_day,
+            voting_day,
+            name,
+            closures=self.closures(profile),
+            bylaw_date=bylaw_date,
+        )
+        self.warnings.extend(dates.pattern_warnings())
+        return self._add_election(name, "by-election", dates, profile_text, profile)
+
+    def _read_profile(self, path: Path | None, year: int) -> tuple[str, Profile]:
+        """The profile's text and rules, refused if its closures name a holiday
+        the `holidays` package does not know (a misspelt name closes nothing)."""
+        text, profile = read_profile(path)
+        unknown = self.closures(profile).unknown_names(year)
+        if unknown:
+            raise TransitionError(
+                f"the profile's closures name holidays the holidays package does not have in "
+                f"{year}: {', '.join(unknown)}; check their names and categories "
+                "(`transition rules --profile FILE` shows the profile)"
+            )
+        return text, profile
 
     def _add_election(
-        self, name: str, kind: str, dates: calendar.Election, profile_path: Path | None
+        self, name: str, kind: str, dates: calendar.Election, text: str, profile: Profile
     ) -> Election:
         if self._find(Election, name):
             raise TransitionError(f"there is already an election named {name!r}")
-        profile_text, profile = read_profile(profile_path)
         election = Election(
             name=name,
             kind=kind,
@@ -162,9 +225,10 @@ class Tracker:
             opens=None if kind == "regular" else dates.nomination_period_opens,
             nomination_day=None if kind == "regular" else dates.nomination_day,
             voting_day=None if kind == "regular" else dates.voting_day,
+            bylaw_date=dates.bylaw_date,
             municipality=profile.municipality,
             profile_id=profile.id,
-            profile_toml=profile_text,
+            profile_toml=text,
             created_at=_now(),
         )
         self.session.add(election)
@@ -180,19 +244,24 @@ class Tracker:
         opens: date | None,
         nomination_day: date | None,
         voting_day: date | None,
+        bylaw_date: date | None = None,
     ) -> None:
         if election.kind != "by-election":
             raise TransitionError(
-                f"the {election.name} election is a regular election; its dates follow the law"
+                f"the {election.name} election is a regular election; its dates follow the law "
+                "(where the law changed them for one office, give --office and --source)"
             )
-        before = _fields(election, "opens", "nomination_day", "voting_day")
+        fields = ("opens", "nomination_day", "voting_day", "bylaw_date")
+        before = _fields(election, *fields)
         election.opens = opens or election.opens
         election.nomination_day = nomination_day or election.nomination_day
         election.voting_day = voting_day or election.voting_day
-        self.calendar(election)  # validates the new dates
-        after = _fields(election, "opens", "nomination_day", "voting_day")
+        election.bylaw_date = bylaw_date or election.bylaw_date
+        after = _fields(election, *fields)
         if before == after:
             return
+        self._calendars.pop(election.id, None)
+        self.warnings.extend(self.calendar(election).pattern_warnings())  # validates them too
         self._record(
             "election.dates",
             f"election {election.id}",
@@ -202,6 +271,75 @@ class Tracker:
         )
         for candidacy in self._candidacies(election):
             self.sync(candidacy)
+
+    def set_office_override(
+        self,
+        election: Election,
+        office: str,
+        nomination_day: date | None,
+        opens: date | None,
+        source: str | None,
+    ) -> str:
+        """Record (or, with no dates, remove) the dates the law set for one office
+        in a regular election; members of that office follow them."""
+        office = choice(office, OFFICES, "--office")
+        if election.kind != "regular":
+            raise TransitionError(
+                f"{election.name} is a by-election: change its dates with --opens, "
+                "--nomination-day and --voting-day, not for one office"
+            )
+        query = select(OfficeOverride).where(
+            OfficeOverride.election_id == election.id, OfficeOverride.office == office
+        )
+        existing = self.session.exec(query).first()
+        before = _fields(existing, "opens", "nomination_day", "source") if existing else None
+        statutory = calendar.regular_election(election.year, self.calendar(election).closures)
+        if nomination_day is None:
+            if existing is None:
+                return f"the {office}'s dates in {election.name} already follow the law"
+            self.session.delete(existing)
+            after = None
+            what = f"returned the {office}'s dates in {election.name} to the law's"
+        else:
+            source = clean_text(source, "--source (the law or decision that changed the dates)")
+            opening = opens or statutory.nomination_period_opens
+            if not opening <= nomination_day < statutory.voting_day:
+                raise TransitionError(
+                    f"nomination day {nomination_day.isoformat()} must fall on or after the "
+                    f"opening ({opening.isoformat()}) and before voting day "
+                    f"({statutory.voting_day.isoformat()})"
+                )
+            override = existing or OfficeOverride(
+                election_id=election.id,
+                office=office,
+                nomination_day=nomination_day,
+                source=source,
+                created_at=_now(),
+            )
+            override.opens, override.nomination_day, override.source = opens, nomination_day, source
+            self.session.add(override)
+            after = _fields(override, "opens", "nomination_day", "source")
+            if after == before:
+                return f"the {office}'s dates in {election.name} already say that; nothing changed"
+            what = (
+                f"the {office}'s nomination day in {election.name} is "
+                f"{nomination_day.isoformat()} (statutory: "
+                f"{statutory.nomination_day.isoformat()}), by {source}"
+            )
+        self.session.flush()
+        self._calendars.pop(election.id, None)
+        self._record(
+            "election.override", f"election {election.id}", what, before=before, after=after
+        )
+        for candidacy in self._candidacies(election):
+            member = self.session.get(Member, candidacy.member_id)
+            if member.office != office:
+                continue
+            try:
+                self.sync(candidacy)
+            except TransitionError as error:
+                raise TransitionError(f"{member.name}'s filing date: {error}") from None
+        return what
 
     # -- members and candidacies -----------------------------------------
 
@@ -271,7 +409,11 @@ class Tracker:
     ) -> Candidacy:
         candidacy = self.candidacy(member, election)
         if filing_date is not None:
-            self.calendar(election).check_filing_date(filing_date)
+            closed = (
+                self.calendar(election).for_office(member.office).check_filing_date(filing_date)
+            )
+            if closed:
+                self.warnings.append(f"{member.name}'s filing date {closed}")
             if actual and filing_date > self.today:
                 raise TransitionError(
                     f"{filing_date.isoformat()} is after today ({self.today.isoformat()}); "
@@ -485,6 +627,7 @@ class Tracker:
                 option=OPTIONS.get(candidacy.option or ""),
                 filing_date=candidacy.filing_date,
                 accounts=tuple(planner_account(a) for a in self.accounts_of(member)),
+                office=member.office,
             ),
             self.profile(election),
         )

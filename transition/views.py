@@ -6,56 +6,68 @@ and draws the same facts as a table, so the two never drift apart.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from transition.calendar import Election
-from transition.output import Console, iso, table
+from transition.output import Console, table
 from transition.rules import Profile
 
 PROJECTED = "projected under current law"
 
 
 def calendar_payload(election: Election) -> dict[str, Any]:
-    return {
-        "kind": election.kind,
-        "year": election.year,
-        "regime": election.regime.key,
-        "projected": election.projected,
-        "nomination_period_opens": iso(election.nomination_period_opens),
-        "first_filing_day": iso(election.first_filing_day),
-        "nomination_day": iso(election.nomination_day),
-        "voting_day": iso(election.voting_day),
-        "term_begins": iso(election.term_begins),
-        "publication_cutoff": iso(election.publication_cutoff),
-    }
+    return election.payload()
 
 
 def calendar_rows(election: Election) -> list[tuple[str, Any, str]]:
-    """The key dates in order: what, when, and the rule that gives the date."""
+    """The key dates in order: what, when, and the rule that gives the date.
+    Where the law changed one office's dates, the change follows the
+    statutory date it replaces, with its source."""
     regime = election.regime
     regular = election.kind == "regular"
     clerk = "set by the clerk"
-    rows = [
+    rows = []
+    if election.bylaw_date:
+        rows.append(("By-law calling the by-election", election.bylaw_date, "passed by council"))
+    rows.append(
         (
             "Nomination period opens",
             election.nomination_period_opens,
             regime.nomination_period_opens.describe() if regular else clerk,
-        ),
+        )
+    )
+    rows.extend(_override_rows(election, "opens"))
+    rows += [
         ("Publication cutoff", election.publication_cutoff, "the opening itself, para 19b"),
         (
             "First filing day",
             election.first_filing_day,
-            "first business day on or after the opening",
+            "first day on or after the opening that the clerk's office is open",
         ),
         (
             "Nomination day (closes 2 p.m.)",
             election.nomination_day,
             regime.nomination_day.describe() if regular else clerk,
         ),
-        ("Voting day", election.voting_day, regime.voting_day.describe() if regular else clerk),
     ]
+    rows.extend(_override_rows(election, "nomination_day"))
+    rows.append(
+        ("Voting day", election.voting_day, regime.voting_day.describe() if regular else clerk)
+    )
     if election.term_begins:
         rows.append(("Term of office begins", election.term_begins, regime.term_begins.describe()))
+    return rows
+
+
+def _override_rows(election: Election, which: str) -> list[tuple[str, Any, str]]:
+    rows = []
+    for override in election.overrides:
+        day = override.opens if which == "opens" else override.nomination_day
+        if day is None:
+            continue
+        what = "Nomination period opens" if which == "opens" else "Nomination day"
+        rows.append((f"  {what}, {override.office}s only", day, override.source))
     return rows
 
 
@@ -71,6 +83,12 @@ def show_calendar(out: Console, election: Election) -> None:
         (what, day.isoformat(), f"{day:%A}", rule) for what, day, rule in calendar_rows(election)
     ]
     out.print(table(election_heading(election), ("", "Date", "Weekday", "Rule"), rows))
+    closed = [(day.isoformat(), f"{day:%A}", name) for day, name in election.closed_days()]
+    title = "The clerk's office is also closed on these weekdays while nominations are open"
+    if closed:
+        out.print(table(title, ("Date", "Weekday", "Closure"), closed))
+    else:
+        out.print("The clerk's office is open every weekday while nominations are open.")
 
 
 def profile_payload(profile: Profile) -> dict[str, Any]:
@@ -103,7 +121,40 @@ def profile_payload(profile: Profile) -> dict[str, Any]:
             }
             for reminder in profile.reminders
         ],
+        "closures": closures_payload(profile),
     }
+
+
+def closures_payload(profile: Profile) -> dict[str, Any]:
+    """The days the clerk's office is closed, as the profile defines them."""
+    rules = profile.closures
+    return {
+        "given": profile.closures_given,
+        "source": rules.source,
+        "country": rules.country,
+        "subdivision": rules.subdivision,
+        "language": rules.language,
+        "categories": list(rules.categories),
+        "weekend": rules.weekend,
+        "holidays": [
+            {"name": h.name, "category": h.category, "weekend": h.weekend} for h in rules.holidays
+        ],
+        "days": [
+            {
+                "name": d.name,
+                "date": (f"{d.year:04d}-" if d.year else "") + f"{d.month:02d}-{d.day:02d}",
+                "weekend": d.weekend,
+            }
+            for d in rules.days
+        ],
+    }
+
+
+WEEKEND_LABELS = {
+    "next-weekday": "on a weekend: also the next weekday not already closed",
+    "after-sunday": "on a Sunday: also the next weekday not already closed",
+    "none": "on a weekend: no alternate day",
+}
 
 
 APPLIES_TO_LABELS = {
@@ -114,8 +165,13 @@ APPLIES_TO_LABELS = {
 
 
 def when_due(anchor: str, offset_days: int) -> str:
-    """A step's anchor in words: "filing date", "publication cutoff + 3 days"."""
-    base = anchor.replace("-", " ")
+    """A step's anchor in words: "filing date", "publication cutoff + 3 days",
+    "August 1 of the election year"."""
+    if anchor[:2].isdigit():
+        day = date(2001, int(anchor[:2]), int(anchor[3:]))
+        base = f"{day:%B} {day.day} of the election year"
+    else:
+        base = anchor.replace("-", " ")
     if offset_days == 0:
         return base
     return f"{base} {'+' if offset_days > 0 else '-'} {abs(offset_days)} days"
@@ -144,6 +200,34 @@ def show_profile(out: Console, profile: Profile) -> None:
     out.print()
     reminders = [(f"{r.id}\n{r.title}", r.paragraph) for r in profile.reminders]
     out.print(table("Standing reminders (undated, always)", ("Reminder", "Para"), reminders))
+    out.print()
+    show_closures(out, profile)
+
+
+def show_closures(out: Console, profile: Profile) -> None:
+    rules = profile.closures
+    where = "-".join(part for part in (rules.country, rules.subdivision) if part)
+    heading = "When the clerk's office is closed (besides Saturdays and Sundays)"
+    if not profile.closures_given:
+        heading += ": the profile names none, so the Legislation Act's holidays"
+    rows = [
+        (f"{h.name}", f"holidays {where}, {h.category}", WEEKEND_LABELS[h.weekend])
+        for h in rules.holidays
+    ]
+    rows += [
+        (f"every holiday in {category}", f"holidays {where}", WEEKEND_LABELS[rules.weekend])
+        for category in rules.categories
+    ]
+    for day in closures_payload(profile)["days"]:
+        rows.append(
+            (
+                day["name"],
+                f"{'every year, ' if len(day['date']) == 5 else ''}{day['date']}",
+                WEEKEND_LABELS[day["weekend"]],
+            )
+        )
+    out.print(table(heading, ("Closure", "Date from", "Weekend rule"), rows))
+    out.print(f"Source: {rules.source}", markup=False)
 
 
 # -- the tracker's listings -----------------------------------------------
@@ -177,12 +261,15 @@ def show_checklist(out: Console, heading: str, rows: list[dict[str, Any]]) -> No
                 *((row["member"],) if several else ()),
                 f"{row['title']} (para {row['paragraph']})",
                 row["account"] or "(member)",
-                due_label(row),
+                due_label(row) + (" (see note)" if row["warnings"] else ""),
                 status_label(row),
                 done,
             )
         )
     out.print(table(heading, columns, body))
+    notes = dict.fromkeys(f"{row['member']}: {w}" for row in rows for w in row["warnings"])
+    for note in notes:
+        out.print(f"Note: {note}", markup=False)
 
 
 def show_status(out: Console, heading: str, rows: list[dict[str, Any]]) -> None:

@@ -1,0 +1,172 @@
+"""The clerk's office calendar: Toronto's designated holidays, the Legislation
+Act's observed days, a profile's own closures, and steps on any key date."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from transition.calendar import by_election, default_closures, regular_election
+from transition.closures import LEGISLATION_ACT, ClosureCalendar
+from transition.planner import Member, plan
+from transition.rules import ProfileError, load_profile, parse_profile
+
+D = date.fromisoformat
+EVERY_ANCHOR = Path(__file__).parent / "profiles" / "every-anchor.toml"
+
+# Days in Toronto and what closes the City's offices (None: open, or only a
+# weekend). Each rule of the City's twelve designated holidays, with a date
+# that exercises it.
+TORONTO_DAYS = [
+    ("2030-04-22", "Easter Monday"),  # not an Ontario public holiday
+    ("2030-08-05", "Civic Holiday"),  # first Monday of August, in every nomination period
+    ("2030-11-11", "Remembrance Day"),  # on a weekday
+    ("2029-11-12", None),  # Remembrance Day a Sunday: no alternate day
+    ("2023-11-13", None),  # Remembrance Day a Saturday: no alternate day
+    ("2018-07-02", "Canada Day (observed)"),  # Legislation Act s. 88(4)
+    ("2029-07-02", "Canada Day (observed)"),
+    ("2023-07-03", "Canada Day (observed)"),  # a Saturday: the City's alternate day
+    ("2022-12-26", "Boxing Day"),
+    ("2022-12-27", "Christmas Day (observed)"),  # a Sunday Christmas: the Tuesday
+    ("2016-12-26", "Boxing Day"),
+    ("2016-12-27", "Christmas Day (observed)"),
+    ("2021-12-27", "Christmas Day (observed)"),  # Christmas and Boxing Day a weekend
+    ("2021-12-28", "Boxing Day (observed)"),
+    ("2023-01-02", "New Year's Day (observed)"),  # a Sunday: s. 88(3)
+    ("2022-01-03", "New Year's Day (observed)"),  # a Saturday
+    ("2030-02-18", "Family Day"),
+    ("2030-04-19", "Good Friday"),
+    ("2030-05-20", "Victoria Day"),
+    ("2030-09-02", "Labour Day"),
+    ("2030-10-14", "Thanksgiving Day"),
+    ("2030-08-06", None),
+    ("2030-05-01", None),
+]
+
+
+@pytest.mark.parametrize(("day", "closure"), TORONTO_DAYS)
+def test_torontos_designated_holidays(day, closure):
+    assert default_closures().holiday(D(day)) == closure
+
+
+def test_toronto_closes_on_twelve_holidays_a_year():
+    for year in (2025, 2030, 2031):  # years without alternate days
+        weekday_closures = [d for d in default_closures().closures(year) if d.weekday() < 5]
+        named = {n.removesuffix(" (observed)") for n in default_closures().closures(year).values()}
+        assert len(named) == 12
+        assert len(weekday_closures) <= 12
+
+
+# The Legislation Act's own holidays, as the by-election check reads them.
+STATUTORY_DAYS = [
+    ("2030-08-05", None),  # the Civic Holiday is no statutory holiday
+    ("2030-04-22", "Easter Monday"),
+    ("2018-07-02", "Canada Day (observed)"),  # s. 88(4)
+    ("2023-07-03", None),  # a Saturday Canada Day is not moved
+    ("2022-12-27", "Christmas Day (observed)"),  # s. 88(5): a Sunday, the Tuesday
+    ("2021-12-27", "Christmas Day (observed)"),  # s. 88(5): a Saturday, the Monday
+    ("2021-12-28", None),  # Boxing Day is not moved
+    ("2023-01-02", "New Year's Day (observed)"),  # s. 88(3)
+    ("2022-01-03", None),  # a Saturday New Year's Day is not moved
+]
+
+
+@pytest.mark.parametrize(("day", "closure"), STATUTORY_DAYS)
+def test_the_legislation_acts_holidays(day, closure):
+    assert ClosureCalendar(LEGISLATION_ACT).holiday(D(day)) == closure
+
+
+def test_a_profiles_own_closures_use_every_kind_of_entry():
+    closures = ClosureCalendar(load_profile(EVERY_ANCHOR).closures)
+    assert closures.holiday(D("2030-05-20")) == "Victoria Day"  # the "public" category
+    assert closures.holiday(D("2030-07-01")) == "Canada Day"
+    assert closures.holiday(D("2029-07-02")) is None  # Canada Day: "none"
+    assert closures.holiday(D("2030-08-05")) == "Civic Holiday"
+    assert closures.holiday(D("2030-04-22")) is None  # Easter Monday not named
+    assert closures.holiday(D("2030-06-12")) == "Township Day"
+    assert closures.holiday(D("2027-06-14")) == "Township Day (observed)"  # a Saturday
+    assert closures.holiday(D("2030-05-02")) == "Day of mourning"
+    assert closures.holiday(D("2031-05-02")) is None
+    # "after-sunday": New Year's Day a Saturday stays, a Sunday moves
+    assert closures.holiday(D("2022-01-03")) is None
+    assert closures.holiday(D("2023-01-02")) == "New Year's Day (observed)"
+
+
+def test_a_closure_at_the_end_of_a_year_moves_into_the_next():
+    data = _every_anchor_data()
+    data["closures"]["days"].append(
+        {"name": "Year end", "date": "12-31", "weekend": "next-weekday"}
+    )
+    closures = ClosureCalendar(parse_profile(data).closures)
+    # December 31, 2022 a Saturday, then New Year's Day a Sunday: two days made up
+    assert closures.holiday(D("2022-12-30")) is None
+    assert closures.holiday(D("2023-01-02")) == "Year end (observed)"
+    assert closures.holiday(D("2023-01-03")) == "New Year's Day (observed)"
+
+
+def test_a_misspelt_holiday_closes_nothing_and_is_reported():
+    data = _every_anchor_data()
+    data["closures"]["holidays"][0]["name"] = "Civic Holliday"
+    closures = ClosureCalendar(parse_profile(data).closures)
+    assert closures.unknown_names(2030) == ["Civic Holliday (optional)"]
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda c: c.update(weekend="sometimes"), "[closures] weekend: unknown 'sometimes'"),
+        (lambda c: c.pop("source"), "[closures] source: missing"),
+        (lambda c: c["days"][0].update(date="02-30"), "closure day 'Township Day' date"),
+        (lambda c: c["holidays"][0].pop("category"), "category: missing"),
+        (lambda c: c.update(categories="public"), "categories: give a list"),
+        (lambda c: c.update(categories=[], holidays=[], days=[]), "at least one"),
+    ],
+)
+def test_broken_closures_are_reported(change, message):
+    data = _every_anchor_data()
+    change(data["closures"])
+    with pytest.raises(ProfileError, match=message.replace("[", r"\[").replace("]", r"\]")):
+        parse_profile(data)
+
+
+def test_a_schema_1_profile_closes_on_the_legislation_acts_holidays():
+    data = _every_anchor_data()
+    data["schema"] = 1
+    del data["closures"]
+    profile = parse_profile(data)
+    assert profile.closures == LEGISLATION_ACT
+    assert not profile.closures_given
+
+
+def test_steps_hang_on_every_key_date():
+    profile = load_profile(EVERY_ANCHOR)
+    election = regular_election(2030, ClosureCalendar(profile.closures))
+    member = Member("Pat Lee", "yes", option=1, filing_date=D("2030-05-06"))
+    due = {s.step.id: (s.due, s.latest) for s in plan(election, member, profile).steps}
+    assert due == {
+        "on-cutoff": (D("2030-05-01"), D("2030-05-01")),
+        "after-filing": (D("2030-05-08"), D("2030-05-08")),
+        "before-nomination-day": (D("2030-08-09"), D("2030-08-09")),
+        "blackout": (D("2030-08-29"), D("2030-08-29")),  # 60 days before October 28
+        "august-first": (D("2030-08-01"), D("2030-08-01")),
+    }
+    unfiled = plan(election, Member("Pat Lee", "yes", option=1), profile)
+    after_filing = next(s for s in unfiled.steps if s.step.id == "after-filing")
+    assert (after_filing.due, after_filing.latest) == (None, D("2030-08-18"))
+
+
+def test_a_fixed_day_is_of_the_by_elections_voting_year():
+    profile = load_profile(EVERY_ANCHOR)
+    closures = ClosureCalendar(profile.closures)
+    election = by_election(D("2029-11-05"), D("2029-12-14"), D("2030-01-28"), closures=closures)
+    steps = {s.step.id: s.due for s in plan(election, Member("A", "yes", option=1), profile).steps}
+    assert steps["august-first"] == D("2030-08-01")
+    assert steps["blackout"] == D("2029-11-29")
+
+
+def _every_anchor_data() -> dict:
+    import tomllib
+
+    return tomllib.loads(EVERY_ANCHOR.read_text())
