@@ -18,6 +18,7 @@ from transition.cli_records import account_app, election_app, member_app
 from transition.errors import TransitionError, UsageError
 from transition.options import (
     DATE,
+    PENDING_WARNINGS,
     ByOption,
     DbOption,
     ElectionOption,
@@ -411,6 +412,7 @@ def main(argv: list[str] | None = None) -> None:
     try:
         _check_text(args)
         status = command.main(args=args, prog_name="transition", standalone_mode=False)
+        warn(*PENDING_WARNINGS)
     except typer.TyperException as error:
         # click's usage errors (exit 2) and other refusals, as one line.
         ctx = getattr(error, "ctx", None)

@@ -133,7 +133,12 @@ def tracking(
         raise database_error(error, path) from None
     finally:
         engine.dispose()
-    warn(*tracker.warnings)
+    PENDING_WARNINGS.extend(tracker.warnings)
+
+
+#: Warnings of a committed change, printed by `transition.cli.main` after the
+#: command's own output, as a reader expects them.
+PENDING_WARNINGS: list[str] = []
 
 
 def warn(*messages: str) -> None:
