@@ -411,6 +411,7 @@ def main(argv: list[str] | None = None) -> None:
     args = sys.argv[1:] if argv is None else list(argv)
     try:
         _check_text(args)
+        PENDING_WARNINGS.clear()
         status = command.main(args=args, prog_name="transition", standalone_mode=False)
         warn(*PENDING_WARNINGS)
     except typer.TyperException as error:
