@@ -19,7 +19,7 @@ DEMO := --db $(DEMO_DIR)/transition.db --today 2030-05-20
 demo: $(INSTALLED)
 	$(BIN)/transition calendar --next
 	$(BIN)/transition rules
-	$(BIN)/python -m transition.sample $(DEMO_DIR)
+	$(BIN)/python -m transition.cli.sample $(DEMO_DIR)
 	$(BIN)/transition status $(DEMO)
 	$(BIN)/transition checklist "Ward 13 Councillor" $(DEMO)
 	@echo "Printed documents and the calendar feed:"
@@ -40,6 +40,7 @@ test: lint
 lint: $(INSTALLED)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 
 format: $(INSTALLED)
 	$(BIN)/ruff format .
@@ -66,7 +67,7 @@ snapshot: $(INSTALLED)
 SCRATCH := .migration-scratch.db
 migration: $(INSTALLED)
 	rm -f $(SCRATCH)*
-	$(BIN)/python -c "from pathlib import Path; from transition.database import open_database; open_database(Path('$(SCRATCH)')).dispose()"
+	$(BIN)/python -c "from pathlib import Path; from transition.store.database import open_database; open_database(Path('$(SCRATCH)')).dispose()"
 	$(BIN)/alembic -c migrations/alembic.ini -x db=$(SCRATCH) revision --autogenerate -m "$(MESSAGE)"
 	rm -f $(SCRATCH)*
 

@@ -1,6 +1,6 @@
 """Alembic environment for transition's database.
 
-transition runs migrations itself (`transition.database`), handing Alembic a
+transition runs migrations itself (`transition.store.database`), handing Alembic a
 connection that already holds the write lock; the same environment serves
 `alembic revision --autogenerate` from a checkout, given `-x db=PATH`.
 """
@@ -9,7 +9,7 @@ from alembic import context
 from sqlalchemy import create_engine
 from sqlmodel import SQLModel
 
-import transition.models  # noqa: F401  (registers the tables on SQLModel.metadata)
+import transition.store.models  # noqa: F401  (registers the tables on SQLModel.metadata)
 
 config = context.config
 target_metadata = SQLModel.metadata

@@ -27,9 +27,9 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
-from transition.options import tracking
-from transition.reports import checklist_rows
-from transition.sample import SAMPLE_TODAY, build
+from transition.cli.options import tracking
+from transition.cli.sample import SAMPLE_TODAY, build
+from transition.store.queries import checklist_rows
 
 PYTHON = sys.executable
 SCRIPT = str(Path(PYTHON).with_name("transition"))

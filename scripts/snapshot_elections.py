@@ -17,7 +17,7 @@ import json
 import sys
 from pathlib import Path
 
-from transition.calendar import default_closures, regular_elections
+from transition.core.calendar import default_closures, regular_elections
 
 SNAPSHOTS = Path(__file__).resolve().parent.parent / "tests" / "snapshots"
 ELECTIONS = SNAPSHOTS / "regular-elections.json"

@@ -54,7 +54,7 @@ def invoke_transition(*args: str, env: dict[str, str] | None = None) -> Result:
     For the many small calls of detailed tests; the console script itself is
     exercised by `run_transition`.
     """
-    from transition.cli import main
+    from transition.cli.app import main
 
     out, err = io.StringIO(), io.StringIO()
     saved = {name: os.environ.get(name) for name in (env or {})}

@@ -79,7 +79,7 @@ class PostgresServer:
                 self.url(database, user),
                 "-c",
                 sql,
-            ],  # fmt: skip
+            ],
             capture_output=True,
             text=True,
             env={**os.environ, "PGCONNECT_TIMEOUT": "10"},
@@ -105,7 +105,7 @@ class PostgresServer:
                 "-m",
                 "immediate",
                 "-w",
-            ],  # fmt: skip
+            ],
             check=False,
         )
         shutil.rmtree(self.folder, ignore_errors=True)
@@ -164,7 +164,7 @@ def _start(server: PostgresServer) -> None:
             "--locale",
             "C",
             "--no-sync",
-        ],  # fmt: skip
+        ],
     )
     options = (
         f"-p {server.port} -k {folder} -c listen_addresses=127.0.0.1 -c fsync=off "
@@ -183,7 +183,7 @@ def _start(server: PostgresServer) -> None:
             "-w",
             "-t",
             "60",
-        ],  # fmt: skip
+        ],
     )
 
 

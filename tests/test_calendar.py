@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from transition.calendar import (
+from transition.core.calendar import (
     FIRST_REGULAR_ELECTION,
     TORONTO,
     by_election,

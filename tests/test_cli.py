@@ -148,7 +148,7 @@ def test_rules_lists_steps_and_reminders(transition):
 def test_rules_with_a_profile_of_ones_own(transition, tmp_path):
     from importlib import resources
 
-    text = (resources.files("transition") / "profiles" / "toronto-2016.toml").read_text()
+    text = (resources.files("transition.core") / "profiles" / "toronto-2016.toml").read_text()
     path = tmp_path / "ottawa.toml"
     path.write_text(text.replace('["toronto.ca"]', '["ottawa.ca"]'))
     result = transition("rules", "--profile", str(path), "--json")
@@ -159,7 +159,7 @@ def test_rules_with_a_profile_of_ones_own(transition, tmp_path):
 def test_rules_do_not_treat_text_as_markup(transition, tmp_path):
     from importlib import resources
 
-    text = (resources.files("transition") / "profiles" / "toronto-2016.toml").read_text()
+    text = (resources.files("transition.core") / "profiles" / "toronto-2016.toml").read_text()
     path = tmp_path / "odd.toml"
     path.write_text(text.replace("Stop publications", "[bold red]Stop[/] publications"))
     assert "[bold red]Stop[/] publications" in transition("rules", "--profile", str(path)).stdout
@@ -212,7 +212,7 @@ def test_bad_input_is_one_clear_line(transition, args, status, message):
 def test_a_broken_profile_is_one_line_naming_every_problem(transition, tmp_path):
     from importlib import resources
 
-    text = (resources.files("transition") / "profiles" / "toronto-2016.toml").read_text()
+    text = (resources.files("transition.core") / "profiles" / "toronto-2016.toml").read_text()
     path = tmp_path / "broken.toml"
     path.write_text(
         text.replace('anchor = "publication-cutoff"', 'anchor = "someday"').replace(

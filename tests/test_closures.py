@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from transition.calendar import by_election, default_closures, regular_election
-from transition.closures import LEGISLATION_ACT, ClosureCalendar
-from transition.planner import Member, plan
-from transition.rules import ProfileError, load_profile, parse_profile
+from transition.core.calendar import by_election, default_closures, regular_election
+from transition.core.closures import LEGISLATION_ACT, ClosureCalendar
+from transition.core.planner import Member, plan
+from transition.core.rules import ProfileError, load_profile, parse_profile
 
 D = date.fromisoformat
 EVERY_ANCHOR = Path(__file__).parent / "profiles" / "every-anchor.toml"

@@ -8,7 +8,8 @@ import stat
 import pytest
 from conftest import as_json, invoke_transition, ok
 
-from transition.database import HEAD, REVISIONS, backup, resource_dir
+from transition.files import resource_dir
+from transition.store.database import HEAD, REVISIONS, backup
 
 T = invoke_transition
 
@@ -124,7 +125,7 @@ def test_the_audit_trail_is_append_only(db_path):
 
 def test_foreign_keys_are_enforced(db_path):
     ok(T("init"))
-    from transition.database import open_database
+    from transition.store.database import open_database
 
     engine = open_database(db_path)
     try:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from conftest import as_json, invoke_transition, ok, run_transition
 
-from transition.database import HEAD
+from transition.store.database import HEAD
 
 T = invoke_transition
 EVERY_ANCHOR = Path(__file__).parent / "profiles" / "every-anchor.toml"
@@ -272,7 +272,9 @@ def test_an_older_database_gets_torontos_closures_on_its_stored_profile(db_path)
         version = connection.execute("SELECT version_num FROM alembic_version").fetchone()[0]
     connection.close()
     assert version == HEAD
-    shipped = (Path(__file__).parent.parent / "transition/profiles/toronto-2016.toml").read_text()
+    shipped = (
+        Path(__file__).parent.parent / "transition" / "core" / "profiles" / "toronto-2016.toml"
+    ).read_text()
     assert stored[1] == shipped
     assert stored[2] == first_release.replace("toronto-2016", "custom")
     log = as_json(T("log", "--json"))

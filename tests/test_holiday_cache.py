@@ -8,8 +8,8 @@ from datetime import date
 
 import pytest
 
-from transition import holiday_cache
-from transition.closures import HolidayQuery, package_holidays
+from transition.core.closures import HolidayQuery, package_holidays
+from transition.store import holiday_cache
 
 YEARS = range(2010, 2101)
 PUBLIC = HolidayQuery("CA", "ON", "en_CA", "public")

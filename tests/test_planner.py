@@ -6,10 +6,10 @@ from datetime import date
 
 import pytest
 
-from transition.calendar import by_election, regular_election
+from transition.core.calendar import by_election, regular_election
+from transition.core.planner import Account, Member, assess, plan
+from transition.core.rules import load_profile
 from transition.errors import TransitionError
-from transition.planner import Account, Member, assess, plan
-from transition.rules import load_profile
 
 D = date.fromisoformat
 PROFILE = load_profile()

@@ -18,8 +18,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pypdf import PdfReader
 
-from transition.render import slug
-from transition.sample import SAMPLE_TODAY, build
+from transition.cli.sample import SAMPLE_TODAY, build
+from transition.documents.html import slug
 
 T = invoke_transition
 HOSTILE = "<script>alert(1)</script>"
@@ -149,7 +149,7 @@ def test_a_combined_pdf_reads_page_for_page_as_the_separate_ones(
 ):
     """Shared among workers and joined, or printed in one process, the combined
     file is each member's own checklist in turn, numbering its own pages."""
-    from transition import printer
+    from transition.documents import pdf as printer
 
     if not forking:
         monkeypatch.setattr(printer, "_may_fork", lambda: False)
@@ -303,7 +303,7 @@ def test_hostile_text_prints_as_text(jane, tmp_path):
 
 
 def test_a_failed_write_keeps_the_last_good_file(jane, tmp_path, monkeypatch):
-    from transition import output
+    from transition import files as output
 
     out = tmp_path / "checklist.html"
     ok(T("render", "checklist", "jane", "-o", str(out)))
@@ -327,8 +327,8 @@ def test_the_printer_prints_what_weasyprint_prints_of_the_same_html(council, tmp
     HTML file itself."""
     import weasyprint
 
-    from transition.database import resource_dir
-    from transition.printer import pdf_bytes
+    from transition.documents.pdf import pdf_bytes
+    from transition.files import resource_dir
 
     html = tmp_path / f"{kind}.html"
     who = ["ward 1 councillor"] if kind == "checklist" else []
@@ -347,7 +347,7 @@ def test_the_printer_prints_what_weasyprint_prints_of_the_same_html(council, tmp
     workers=st.integers(1, 8),
 )
 def test_a_combined_document_splits_into_consecutive_parts_of_like_length(lengths, workers):
-    from transition.printer import PART_SIZE, _split
+    from transition.documents.pdf import PART_SIZE, _split
 
     htmls = tuple("x" * n for n in lengths)
     parts = _split(htmls, workers)
@@ -374,7 +374,7 @@ def _refusal(code: str) -> str:
     """What `code` ends in, printed: it runs in a fresh Python that forks as on
     a machine with two cores (a child that dies cannot take the tests down)."""
     probe = (
-        "from transition import printer\n"
+        "from transition.documents import pdf as printer\n"
         "from transition.errors import TransitionError\n"
         "printer._may_fork, printer._cores = (lambda: True), (lambda: 2)\n"
         "try:\n" + textwrap.indent(code, "    ") + "\n"
@@ -395,7 +395,7 @@ def test_a_printing_process_that_dies_is_one_line(tmp_path):
     said = _refusal(
         "import os\n"
         "from pathlib import Path\n"
-        "from transition.render import Document\n"
+        "from transition.documents.html import Document\n"
         "printer.pdf_bytes = lambda htmls, title: os._exit(9) if 'die' in htmls[0] else b'%PDF'\n"
         f"documents = [Document(Path({str(tmp_path)!r}) / f'{{n}}.pdf', (text,))\n"
         "    for n, text in enumerate(['live', 'die', 'live', 'live'])]\n"

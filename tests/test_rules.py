@@ -7,7 +7,7 @@ from importlib import resources
 
 import pytest
 
-from transition.rules import ProfileError, load_profile, parse_profile
+from transition.core.rules import ProfileError, load_profile, parse_profile
 
 FILING_DAY_STEPS = {
     "remove-city-identity",
@@ -19,7 +19,7 @@ FILING_DAY_STEPS = {
 
 
 def toronto_data() -> dict:
-    text = (resources.files("transition") / "profiles" / "toronto-2016.toml").read_text()
+    text = (resources.files("transition.core") / "profiles" / "toronto-2016.toml").read_text()
     return tomllib.loads(text)
 
 
@@ -102,7 +102,7 @@ def test_broken_profiles_are_refused(change, message):
 
 
 def test_a_profile_of_another_municipality(tmp_path):
-    text = (resources.files("transition") / "profiles" / "toronto-2016.toml").read_text()
+    text = (resources.files("transition.core") / "profiles" / "toronto-2016.toml").read_text()
     path = tmp_path / "ottawa.toml"
     path.write_text(
         text.replace('"toronto-2016"', '"ottawa-2026"')

@@ -22,7 +22,7 @@ def test_csv_export_neutralises_formulas(jane, tmp_path, start):
 
 
 def test_profile_text_cannot_break_the_calendar_file(tmp_path):
-    profile = (resources.files("transition") / "profiles" / "toronto-2016.toml").read_text()
+    profile = (resources.files("transition.core") / "profiles" / "toronto-2016.toml").read_text()
     odd = tmp_path / "odd.toml"
     odd.write_text(
         profile.replace(

@@ -13,8 +13,8 @@ ZONES = ["UTC", "America/Toronto", "Pacific/Kiritimati", "Etc/GMT+12", "Asia/Kol
 PROBE = """
 import json
 from datetime import date
-from transition.calendar import regular_elections, by_election, toronto_today
-from transition.views import calendar_payload
+from transition.core.calendar import regular_elections, by_election, toronto_today
+from transition.cli.views import calendar_payload
 out = [calendar_payload(e) for e in regular_elections(2010, 2100)]
 out.append(calendar_payload(by_election(date(2025, 1, 1), date(2025, 2, 7), date(2025, 3, 10))))
 print(json.dumps({"calendars": out, "today": toronto_today().isoformat()}))

@@ -1,5 +1,5 @@
 """`python -m transition` runs the command line."""
 
-from transition.startup import main
+from transition.cli.startup import main
 
 main()

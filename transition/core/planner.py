@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
 
-from transition.calendar import Election, days_after
-from transition.rules import Profile, Step
+from transition.core.calendar import Election, days_after
+from transition.core.rules import Profile, Step
 
 Running = Literal["yes", "no", "undecided"]
 Role = Literal["council", "campaign", "single"]

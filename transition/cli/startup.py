@@ -27,7 +27,7 @@ def main() -> None:
     global _starting
     _starting = True
     gc.disable()
-    from transition.cli import main as run
+    from transition.cli.app import main as run
 
     run()
 

@@ -11,11 +11,11 @@ from collections import defaultdict
 from datetime import UTC, date, datetime
 from typing import Any
 
-from transition import calendar
-from transition.calendar import TORONTO, days_after
-from transition.models import Election, Member
-from transition.reports import candidacies, checklist_entries, checklist_rows
-from transition.tracker import Tracker
+from transition.core import calendar
+from transition.core.calendar import TORONTO, days_after
+from transition.store.models import Election, Member
+from transition.store.queries import candidacies, checklist_entries, checklist_rows
+from transition.store.tracker import Tracker
 
 OPTION_LABELS = {
     "separate": "Option 1: separate council and campaign accounts (para 19a)",

@@ -15,7 +15,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
-from transition.closures import LEGISLATION_ACT, ClosureRules, parse_closures
+from transition.core.closures import LEGISLATION_ACT, ClosureRules, parse_closures
 from transition.errors import TransitionError
 
 #: Schema 2 added the office's closure calendar ([closures]); a schema 1
@@ -110,7 +110,7 @@ def load_profile(path: Path | str | None = None) -> Profile:
 def read_profile(path: Path | str | None = None) -> tuple[str, Profile]:
     """The profile's text as written, and the validated profile it describes."""
     if path is None:
-        source = resources.files("transition") / "profiles" / DEFAULT_PROFILE
+        source = resources.files("transition.core") / "profiles" / DEFAULT_PROFILE
         label = DEFAULT_PROFILE
     else:
         source = Path(path)

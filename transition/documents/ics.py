@@ -15,11 +15,11 @@ from typing import Any
 
 from sqlmodel import col, func, select
 
-from transition.documents import header
-from transition.models import Election, Event, Member
-from transition.render import slug
-from transition.reports import checklist_entries
-from transition.tracker import Tracker
+from transition.documents.content import header
+from transition.documents.html import slug
+from transition.store.models import Election, Event, Member
+from transition.store.queries import checklist_entries
+from transition.store.tracker import Tracker
 
 ALARMS = (timedelta(days=14), timedelta(days=1))
 

@@ -10,13 +10,9 @@ which greps well and spares every scripted call rich's start-up time.
 from __future__ import annotations
 
 import json
-import os
 import sys
-import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date
-from pathlib import Path
 from typing import Any, Protocol
 
 
@@ -24,15 +20,6 @@ class Console(Protocol):
     """What a view draws on: rich's console, or the plain one below."""
 
     def print(self, *objects: Any, markup: bool = ...) -> None: ...
-
-
-def human_date(day: date) -> str:
-    """A date as people read it: "Wednesday, May 1, 2030"."""
-    return f"{day:%A}, {day:%B} {day.day}, {day.year}"
-
-
-def iso(day: date | None) -> str | None:
-    return day.isoformat() if day else None
 
 
 def emit(payload: Any, *, as_json: bool, human: Callable[[Console], None]) -> None:
@@ -116,33 +103,3 @@ class PlainConsole:
                 ).rstrip()
             )
         return "\n".join(lines)
-
-
-def save(path: Path, data: str | bytes) -> None:
-    """Write an output file atomically; a failure is one line for the user."""
-    from transition.errors import TransitionError
-
-    try:
-        write_atomically(path, data)
-    except OSError as error:
-        raise TransitionError(f"cannot write {path}: {error.strerror or error}") from None
-
-
-def write_atomically(path: Path, data: str | bytes) -> None:
-    """Write a file whole or not at all: a temporary file beside it, then a rename.
-
-    A failure part-way never leaves half a file where the last good one was.
-    Missing folders are created.
-    """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    payload = data.encode("utf-8") if isinstance(data, str) else data
-    handle, scratch = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as file:
-            file.write(payload)
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(scratch, path)
-    except BaseException:
-        Path(scratch).unlink(missing_ok=True)
-        raise

@@ -13,10 +13,7 @@ from typing import Annotated
 
 import typer
 
-from transition.cli_print import export_app, render_command
-from transition.cli_records import account_app, election_app, member_app
-from transition.errors import TransitionError, UsageError
-from transition.options import (
+from transition.cli.options import (
     DATE,
     PENDING_WARNINGS,
     ByOption,
@@ -29,7 +26,10 @@ from transition.options import (
     tracking,
     warn,
 )
-from transition.output import emit
+from transition.cli.output import emit
+from transition.cli.printing import export_app, render_command
+from transition.cli.records import account_app, election_app, member_app
+from transition.errors import TransitionError, UsageError
 
 app = typer.Typer(
     name="transition",
@@ -85,10 +85,10 @@ def calendar_command(
 ) -> None:
     """Show an election's key dates: nominations, publication cutoff, voting, term,
     and the days the clerk's office is closed while nominations are open."""
-    from transition import calendar
-    from transition.closures import ClosureCalendar
-    from transition.holiday_cache import cached_holidays
-    from transition.rules import load_profile
+    from transition.core import calendar
+    from transition.core.closures import ClosureCalendar
+    from transition.core.rules import load_profile
+    from transition.store.holiday_cache import cached_holidays
 
     modes = [
         mode
@@ -137,7 +137,7 @@ def calendar_command(
     else:
         election = calendar.regular_election(year, closures)  # type: ignore[arg-type]
 
-    from transition.views import calendar_payload, show_calendar
+    from transition.cli.views import calendar_payload, show_calendar
 
     emit(
         calendar_payload(election), as_json=as_json, human=lambda out: show_calendar(out, election)
@@ -147,11 +147,11 @@ def calendar_command(
 @app.command("rules")
 def rules_command(*, profile: ProfileOption = None, as_json: JsonOption = False) -> None:
     """List the profile's dated steps and standing reminders, with their sources."""
-    from transition.calendar import next_regular_election, toronto_today
-    from transition.closures import ClosureCalendar
-    from transition.holiday_cache import cached_holidays
-    from transition.rules import load_profile
-    from transition.views import profile_payload, show_profile
+    from transition.cli.views import profile_payload, show_profile
+    from transition.core.calendar import next_regular_election, toronto_today
+    from transition.core.closures import ClosureCalendar
+    from transition.core.rules import load_profile
+    from transition.store.holiday_cache import cached_holidays
 
     loaded = load_profile(profile)
     year = next_regular_election(toronto_today()).year
@@ -167,7 +167,7 @@ def rules_command(*, profile: ProfileOption = None, as_json: JsonOption = False)
 @app.command("init")
 def init_command(*, db: DbOption = None) -> None:
     """Create the database (or bring it up to date) and say where it is."""
-    from transition.database import HEAD, database_path
+    from transition.store.database import HEAD, database_path
 
     path = database_path(db)
     existed = path.exists()
@@ -190,8 +190,8 @@ def checklist_command(
     as_json: JsonOption = False,
 ) -> None:
     """List each member's steps with their ids, due dates and status."""
-    from transition.reports import checklist_rows
-    from transition.views import show_checklist
+    from transition.cli.views import show_checklist
+    from transition.store.queries import checklist_rows
 
     with tracking(db, today) as tracker:
         chosen = tracker.election(election)
@@ -292,8 +292,8 @@ def status_command(
     as_json: JsonOption = False,
 ) -> None:
     """The council at a glance: one row per member, with counts and the next step due."""
-    from transition.reports import status_rows
-    from transition.views import show_status
+    from transition.cli.views import show_status
+    from transition.store.queries import status_rows
 
     with tracking(db, today) as tracker:
         chosen = tracker.election(election)
@@ -313,8 +313,8 @@ def log_command(
     as_json: JsonOption = False,
 ) -> None:
     """The audit trail: every change, who made it and when, newest first."""
-    from transition.reports import log_rows
-    from transition.views import show_log
+    from transition.cli.views import show_log
+    from transition.store.queries import log_rows
 
     with tracking(db, None) as tracker:
         rows = log_rows(tracker, tracker.member(member) if member else None, limit)
@@ -324,7 +324,7 @@ def log_command(
 @app.command("check")
 def check_command(*, db: DbOption = None, as_json: JsonOption = False) -> None:
     """Check the database: SQLite's integrity, and that the records and audit trail agree."""
-    from transition.checks import doubts, problems
+    from transition.store.checks import doubts, problems
 
     with tracking(db, None) as tracker:
         found, checked = problems(tracker)
@@ -349,7 +349,7 @@ def backup_command(
     db: DbOption = None,
 ) -> None:
     """Write a consistent copy of the database, even while others are using it."""
-    from transition.database import backup_to, database_path
+    from transition.store.database import backup_to, database_path
 
     path = database_path(db)
     with tracking(db, None):
@@ -378,7 +378,7 @@ def import_members_command(
 ) -> None:
     """Members, with their candidacy in the election: name, ward, office, running, option,
     filing_date, filing (planned or actual)."""
-    from transition.importer import import_members
+    from transition.store.importer import import_members
 
     with tracking(db, today, write=True, by=by) as tracker:
         message = import_members(tracker, tracker.election(election), file)
@@ -391,7 +391,7 @@ def import_accounts_command(
 ) -> None:
     """Accounts: member, platform, handle, url, role, email, phone, identifies_member,
     publicised, uses_logo, city_resources (yes or no)."""
-    from transition.importer import import_accounts
+    from transition.store.importer import import_accounts
 
     with tracking(db, today, write=True, by=by) as tracker:
         message = import_accounts(tracker, file)

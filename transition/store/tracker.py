@@ -20,10 +20,11 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from transition import calendar, planner
-from transition.closures import ClosureCalendar, HolidaySource, package_holidays
+from transition.core import calendar, planner
+from transition.core.closures import ClosureCalendar, HolidaySource, package_holidays
+from transition.core.rules import Profile, load_profile, parse_profile, read_profile
 from transition.errors import TransitionError
-from transition.models import (
+from transition.store.models import (
     Account,
     Candidacy,
     ChecklistItem,
@@ -32,8 +33,7 @@ from transition.models import (
     Member,
     OfficeOverride,
 )
-from transition.rules import Profile, load_profile, parse_profile, read_profile
-from transition.validate import (
+from transition.store.validate import (
     ACCOUNT_TEXT,
     CONNECTION_FLAGS,
     OFFICES,

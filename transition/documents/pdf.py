@@ -32,10 +32,9 @@ from io import BytesIO
 from pathlib import Path
 from typing import Any, NamedTuple, TypeVar
 
-from transition.database import resource_dir
+from transition.documents.html import Document
 from transition.errors import TransitionError
-from transition.output import save
-from transition.render import Document
+from transition.files import resource_dir, save
 
 #: About this many members' documents in one part of a combined PDF: parts
 #: keep every core busy and a worker's memory bounded, and move the progress
@@ -105,13 +104,9 @@ def _stylesheet(css: str) -> Any:
 
 def get_ready() -> None:
     """Load WeasyPrint and print a scrap, so that fonts are found and its
-    first-use set-up is done once, before any worker forks; from here on the
-    process collects garbage as usual (see `transition.startup`)."""
-    from transition.startup import settle
-
+    first-use set-up is done once, before any worker forks."""
     load_weasyprint()
     pdf_bytes(['<p>transition: <strong>ready</strong> <span class="iso">2030</span></p>'])
-    settle()
 
 
 def read_while_loading(read: Callable[[Request], Read], request: Request) -> Read:

@@ -1,9 +1,9 @@
 """The tracker's tables: what an office records and what the tool derives.
 
 Dates the law fixes are not stored: a regular election keeps only its year
-and its dates are computed by `transition.calendar`, so a database never
+and its dates are computed by `transition.core.calendar`, so a database never
 holds a stale copy of the formula. A by-election keeps the clerk's three
-dates. Checklist items keep their due dates, but `transition.tracker`
+dates. Checklist items keep their due dates, but `transition.store.tracker`
 recomputes them on every change that could move them.
 
 Every datetime is timezone-aware UTC; every date is a Toronto date.

@@ -9,7 +9,7 @@ the same dates.
 
 This module is part of the pure core: it imports only the standard library,
 dateutil and holidays, and takes "today" and the office's closure calendar
-(`transition.closures`) as arguments.
+(`transition.core.closures`) as arguments.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from zoneinfo import ZoneInfo
 from dateutil.relativedelta import FR, MO, relativedelta
 from dateutil.relativedelta import weekday as Weekday
 
-from transition.closures import LEGISLATION_ACT, ClosureCalendar
+from transition.core.closures import LEGISLATION_ACT, ClosureCalendar
 from transition.errors import TransitionError
 
 #: Every date in the tool is a date in Toronto, whatever the machine's zone.
@@ -410,7 +410,7 @@ def regular_elections(
 @lru_cache(maxsize=1)
 def default_closures() -> ClosureCalendar:
     """The built-in profile's closure calendar, asking `holidays` directly."""
-    from transition.rules import load_profile
+    from transition.core.rules import load_profile
 
     return ClosureCalendar(load_profile().closures)
 

@@ -15,8 +15,8 @@ from typing import Any
 from sqlmodel import col, select
 
 from transition.errors import TransitionError
-from transition.models import Account, Candidacy, ChecklistItem, Election, Event, Member
-from transition.tracker import Tracker
+from transition.store.models import Account, Candidacy, ChecklistItem, Election, Event, Member
+from transition.store.tracker import Tracker
 
 #: The status each kind of item event leaves behind.
 STATUS_AFTER = {
@@ -112,7 +112,7 @@ def doubts(tracker: Tracker) -> list[str]:
     """What was recorded as given but deserves a second look: a filing date on
     a day the clerk's office was closed (it may have opened specially), or
     outside a filing window the law has since moved."""
-    from transition.reports import candidacies, filing_warnings
+    from transition.store.queries import candidacies, filing_warnings
 
     found = []
     for election in tracker.session.exec(select(Election).order_by(col(Election.id))).all():

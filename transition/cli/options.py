@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 if TYPE_CHECKING:
-    from transition.tracker import Tracker
+    from transition.store.tracker import Tracker
 
 
 def parse_date(value: str | date) -> date:
@@ -82,7 +82,7 @@ ByOption = Annotated[
 
 
 def today_or_now(today: date | None) -> date:
-    from transition.calendar import toronto_today
+    from transition.core.calendar import toronto_today
 
     return today or toronto_today()
 
@@ -112,10 +112,10 @@ def tracking(
     from sqlalchemy.exc import DBAPIError
     from sqlmodel import Session
 
-    from transition.database import database_error, database_path, open_database, writer
-    from transition.holiday_cache import cached_holidays
-    from transition.startup import settle
-    from transition.tracker import Tracker
+    from transition.cli.startup import settle
+    from transition.store.database import database_error, database_path, open_database, writer
+    from transition.store.holiday_cache import cached_holidays
+    from transition.store.tracker import Tracker
 
     settle()
     path = database_path(db)
@@ -136,7 +136,7 @@ def tracking(
     PENDING_WARNINGS.extend(tracker.warnings)
 
 
-#: Warnings of a committed change, printed by `transition.cli.main` after the
+#: Warnings of a committed change, printed by `transition.cli.app.main` after the
 #: command's own output, as a reader expects them.
 PENDING_WARNINGS: list[str] = []
 

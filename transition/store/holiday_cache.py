@@ -20,7 +20,7 @@ from datetime import date
 from importlib.util import find_spec
 from pathlib import Path
 
-from transition.closures import HolidayQuery, package_holidays
+from transition.core.closures import HolidayQuery, package_holidays
 
 #: Moves the cache folder (the tests point it at a temporary one).
 CACHE_ENV = "TRANSITION_CACHE_DIR"

@@ -17,14 +17,14 @@ from typing import Any
 from sqlalchemy import text
 from sqlmodel import SQLModel, col, func, select
 
-from transition import calendar
-from transition.calendar import TORONTO, days_after
+from transition.core import calendar
+from transition.core.calendar import TORONTO, days_after
+from transition.core.dates import iso
+from transition.core.planner import CONNECTIONS, assess
+from transition.core.rules import Profile
 from transition.errors import TransitionError
-from transition.models import Account, Candidacy, ChecklistItem, Election, Event, Member
-from transition.output import iso
-from transition.planner import CONNECTIONS, assess
-from transition.rules import Profile
-from transition.tracker import Tracker, planner_account
+from transition.store.models import Account, Candidacy, ChecklistItem, Election, Event, Member
+from transition.store.tracker import Tracker, planner_account
 
 
 def election_row(tracker: Tracker, election: Election) -> dict[str, Any]:
@@ -312,7 +312,7 @@ def toronto_time(moment: datetime) -> str:
 
 def export_state(tracker: Tracker) -> dict[str, Any]:
     """Everything in the database, table by table, for a backup or another tool."""
-    from transition.database import HEAD
+    from transition.store.database import HEAD
 
     tables: dict[str, Sequence[SQLModel]] = {
         "elections": tracker.session.exec(select(Election).order_by(col(Election.id))).all(),

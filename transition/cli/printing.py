@@ -5,13 +5,13 @@ Jinja2, WeasyPrint, pypdf and icalendar are imported inside these commands only.
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
+from transition.cli.options import DbOption, ElectionOption, TodayOption, tracking
 from transition.errors import UsageError
-from transition.options import DbOption, ElectionOption, TodayOption, tracking
-from transition.output import save
+from transition.files import save
 
 OutputFile = Annotated[
     Path | None,
@@ -43,7 +43,7 @@ def export_command(
     """Export the whole database as JSON or CSV, to move or keep a copy."""
     if ctx.invoked_subcommand is not None:
         return
-    from transition.reports import export_text
+    from transition.store.queries import export_text
 
     if export_format not in ("json", "csv"):
         raise UsageError(f"--format must be json or csv, not {export_format!r}")
@@ -63,8 +63,8 @@ def export_ics_command(
     today: TodayOption = None,
 ) -> None:
     """Due dates and the election's key dates as an iCalendar file, with alarms."""
-    from transition.documents import members_with_steps
-    from transition.ics import calendar_feed
+    from transition.documents.content import members_with_steps
+    from transition.documents.ics import calendar_feed
 
     if bool(member) == all_members:
         raise UsageError("give a MEMBER or --all")
@@ -106,7 +106,7 @@ def render_command(
     today: TodayOption = None,
 ) -> None:
     """Print a checklist, reminder sheet, council overview or sign-off sheet to HTML or PDF."""
-    from transition import render
+    from transition.documents import html as render
 
     request = render.Request(
         kind=kind,
@@ -121,14 +121,24 @@ def render_command(
         today=today,
     )
     if request.fmt == "html":
-        written = render.write_html(render.read_documents(request))
+        written = render.write_html(read_documents(request))
     else:
-        from transition import printer
+        from transition.cli.startup import settle
+        from transition.documents import pdf
 
-        documents = printer.read_while_loading(render.read_documents, request)
-        written = printer.write_pdfs(documents, progress=sys.stdout.isatty())
+        documents = pdf.read_while_loading(read_documents, request)
+        settle()  # WeasyPrint is loaded: collect garbage from here on
+        written = pdf.write_pdfs(documents, progress=sys.stdout.isatty())
     for path in written:
         typer.echo(str(path))
+
+
+def read_documents(request: Any) -> list[Any]:
+    """The documents a render asks for, read in one transaction."""
+    from transition.documents.html import documents_for
+
+    with tracking(request.db, request.today) as tracker:
+        return documents_for(tracker, tracker.election(request.election), request)
 
 
 def _deliver(data: str | bytes, output: Path | None) -> None:

@@ -1,6 +1,6 @@
 """A sample council to try the tool on: the 2030 election, 25 wards and the mayor.
 
-`make demo` builds it (`python -m transition.sample FOLDER`), and the tests and
+`make demo` builds it (`python -m transition.cli.sample FOLDER`), and the tests and
 the benchmark use it as a realistic council. The members, accounts and filing
 dates go in through the same CSV import staff use; steps are then marked done
 as the offices would have by the sample's date. Placeholder names only
@@ -16,9 +16,9 @@ import sys
 from datetime import date, timedelta
 from pathlib import Path
 
-from transition.cli import main as transition
-from transition.options import tracking
-from transition.reports import checklist_rows
+from transition.cli.app import main as transition
+from transition.cli.options import tracking
+from transition.store.queries import checklist_rows
 
 SAMPLE_TODAY = date(2030, 5, 20)
 WARDS = range(1, 26)

@@ -9,9 +9,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from transition.calendar import Election
-from transition.output import Console, table
-from transition.rules import Profile
+from transition.cli.output import Console, table
+from transition.core.calendar import Election
+from transition.core.rules import Profile
 
 PROJECTED = "projected under current law"
 

@@ -17,9 +17,9 @@ from pathlib import Path
 from typing import Any
 
 from transition.errors import TransitionError
-from transition.models import Election
-from transition.tracker import Tracker
-from transition.validate import CONNECTION_FLAGS
+from transition.store.models import Election
+from transition.store.tracker import Tracker
+from transition.store.validate import CONNECTION_FLAGS
 
 MEMBER_COLUMNS = ("name", "ward", "office", "running", "option", "filing_date", "filing")
 MEMBER_REQUIRED = ("name",)

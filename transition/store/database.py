@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from transition.errors import TransitionError
+from transition.files import resource_dir
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection, Engine
@@ -52,12 +53,6 @@ def database_path(option: str | None) -> Path:
     if not value:
         raise TransitionError("the database path is empty; give a file path")
     return Path(value).expanduser()
-
-
-def resource_dir(name: str) -> Path:
-    """A folder shipped in the wheel (transition/NAME) or, in a checkout, at the top."""
-    packaged = Path(__file__).resolve().parent / name
-    return packaged if packaged.is_dir() else Path(__file__).resolve().parent.parent / name
 
 
 def open_database(path: Path, *, default_location: bool = False) -> Engine:

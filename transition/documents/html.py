@@ -1,7 +1,7 @@
 """Rendering: the documents a `render` command asks for, as HTML through Jinja2.
 
 There is one template per document, extending one base. A PDF is this HTML
-printed by WeasyPrint (see `transition.printer`), never a second template, so
+printed by WeasyPrint (see `transition.documents.pdf`), never a second template, so
 screen and paper say the same thing. Autoescaping is on for every template: a
 name or note such as `<script>` prints as text. Jinja2 is imported here only,
 and this module only by the commands that print.
@@ -17,9 +17,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from transition.database import resource_dir
+from transition.core.dates import human_date
+from transition.core.dates import iso as iso_or_none
+from transition.core.dates import short_date as short
 from transition.errors import TransitionError, UsageError
-from transition.output import human_date, save
+from transition.files import resource_dir, save
 
 KINDS = ("checklist", "reminders", "overview", "signoff")
 PER_MEMBER = ("checklist", "signoff")
@@ -67,14 +69,12 @@ def long_date(value: date | str | None) -> str:
 
 def short_date(value: date | str | None) -> str:
     """ "Wed May 1, 2030": enough for the timeline's narrow labels."""
-    if not value:
-        return ""
-    day = _as_date(value)
-    return f"{day:%a} {day:%b} {day.day}, {day.year}"
+    return short(_as_date(value)) if value else ""
 
 
 def iso(value: date | str | None) -> str:
-    return _as_date(value).isoformat() if value else ""
+    """YYYY-MM-DD, or nothing to print for no date."""
+    return iso_or_none(_as_date(value) if value else None) or ""
 
 
 @lru_cache(maxsize=1)
@@ -134,17 +134,10 @@ def _check(request: Request) -> None:
             )
 
 
-def read_documents(request: Request) -> list[Document]:
-    """The documents a `render` command asks for, each with the path it goes to,
-    read in one transaction."""
-    from transition.options import tracking
-
-    with tracking(request.db, request.today) as tracker:
-        return _documents(tracker, tracker.election(request.election), request)
-
-
-def _documents(tracker: Any, election: Any, request: Request) -> list[Document]:
-    from transition import documents
+def documents_for(tracker: Any, election: Any, request: Request) -> list[Document]:
+    """The documents a `render` command asks for, each with the path it goes
+    to, from one open record."""
+    from transition.documents import content as documents
 
     kind, output = request.kind, request.output
     if kind == "overview":

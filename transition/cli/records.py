@@ -1,7 +1,7 @@
 """The record-keeping commands: `election`, `member` and `account`.
 
 Each command opens the tracker, makes one call, and prints the result; the
-rules for what may be recorded live in `transition.tracker`.
+rules for what may be recorded live in `transition.store.tracker`.
 """
 
 from datetime import date
@@ -9,8 +9,7 @@ from typing import Annotated
 
 import typer
 
-from transition.errors import UsageError
-from transition.options import (
+from transition.cli.options import (
     DATE,
     ByOption,
     DbOption,
@@ -21,7 +20,8 @@ from transition.options import (
     tracking,
     warn,
 )
-from transition.output import emit
+from transition.cli.output import emit
+from transition.errors import UsageError
 
 election_app = typer.Typer(
     help="Add and show elections.", no_args_is_help=True, rich_markup_mode=None
@@ -105,8 +105,8 @@ def election_add(
 @election_app.command("list")
 def election_list(*, db: DbOption = None, as_json: JsonOption = False) -> None:
     """List the elections in the database."""
-    from transition.reports import election_rows
-    from transition.views import show_elections
+    from transition.cli.views import show_elections
+    from transition.store.queries import election_rows
 
     with tracking(db, None) as tracker:
         rows = election_rows(tracker)
@@ -125,8 +125,8 @@ def election_show(
     as_json: JsonOption = False,
 ) -> None:
     """Show an election's key dates, law and profile."""
-    from transition.reports import election_row
-    from transition.views import show_calendar
+    from transition.cli.views import show_calendar
+    from transition.store.queries import election_row
 
     with tracking(db, today) as tracker:
         chosen = tracker.election(name or election)
@@ -222,8 +222,8 @@ def member_list(
     as_json: JsonOption = False,
 ) -> None:
     """List the members with their candidacy in the election."""
-    from transition.reports import member_rows
-    from transition.views import show_members
+    from transition.cli.views import show_members
+    from transition.store.queries import member_rows
 
     with tracking(db, today) as tracker:
         rows = member_rows(tracker, tracker.election(election)) if tracker.members() else []
@@ -240,8 +240,8 @@ def member_show(
     as_json: JsonOption = False,
 ) -> None:
     """Show a member: candidacy, accounts with their City connections, and steps."""
-    from transition.reports import member_detail
-    from transition.views import show_member
+    from transition.cli.views import show_member
+    from transition.store.queries import member_detail
 
     with tracking(db, today) as tracker:
         detail = member_detail(tracker, tracker.member(name), tracker.election(election))
@@ -407,8 +407,8 @@ def account_list(
     as_json: JsonOption = False,
 ) -> None:
     """List accounts and whether each is City-connected."""
-    from transition.reports import account_rows
-    from transition.views import show_accounts
+    from transition.cli.views import show_accounts
+    from transition.store.queries import account_rows
 
     with tracking(db, today) as tracker:
         who = tracker.member(member) if member else None
@@ -426,8 +426,8 @@ def account_show(
     as_json: JsonOption = False,
 ) -> None:
     """Show an account and the caution assessment: which City connections hold, and why."""
-    from transition.reports import account_row
-    from transition.views import show_account
+    from transition.cli.views import show_account
+    from transition.store.queries import account_row
 
     with tracking(db, today) as tracker:
         row = account_row(tracker, tracker.account(account_id), tracker.profile_for(election))

@@ -1,0 +1,49 @@
+"""Files the tool reads from its installation and writes for the user.
+
+Shared by every layer that touches files: the folders shipped in the wheel
+(templates, migrations), and writing an output file whole or not at all.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from transition.errors import TransitionError
+
+PACKAGE = Path(__file__).resolve().parent
+
+
+def resource_dir(name: str) -> Path:
+    """A folder shipped in the wheel (transition/NAME) or, in a checkout, at the top."""
+    packaged = PACKAGE / name
+    return packaged if packaged.is_dir() else PACKAGE.parent / name
+
+
+def save(path: Path, data: str | bytes) -> None:
+    """Write an output file atomically; a failure is one line for the user."""
+    try:
+        write_atomically(path, data)
+    except OSError as error:
+        raise TransitionError(f"cannot write {path}: {error.strerror or error}") from None
+
+
+def write_atomically(path: Path, data: str | bytes) -> None:
+    """Write a file whole or not at all: a temporary file beside it, then a rename.
+
+    A failure part-way never leaves half a file where the last good one was.
+    Missing folders are created.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    handle, scratch = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as file:
+            file.write(payload)
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(scratch, path)
+    except BaseException:
+        Path(scratch).unlink(missing_ok=True)
+        raise
