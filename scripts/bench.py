@@ -81,13 +81,13 @@ def province(folder: Path) -> Path:
     ):
         subprocess.run([SCRIPT, *args, *at], check=True, stdout=subprocess.DEVNULL)
     with tracking(str(database), PROVINCE_TODAY, write=True, by="Bench Staff") as tracker:
-        rows = checklist_rows(tracker, tracker.election("2030"))
+        rows = checklist_rows(tracker, tracker.find.election("2030"))
         done = [
             r["id"]
             for n, r in enumerate(rows)
             if n % 5 in (0, 1, 2) and (r["due"] or "9") <= "2030-06-10"
         ]
-        tracker.mark_done(done, note=None, evidence=None)
+        tracker.mark.done(done, note=None, evidence=None)
     return database
 
 
@@ -216,7 +216,7 @@ def main() -> int:
         big = province(folder / "province")
         print(f"  province built in {time.perf_counter() - started:.0f} s", flush=True)
         with tracking(str(big), PROVINCE_TODAY) as tracker:
-            big_items = len(checklist_rows(tracker, tracker.election("2030")))
+            big_items = len(checklist_rows(tracker, tracker.find.election("2030")))
         c = ["--db", str(council), "--today", SAMPLE_TODAY.isoformat()]
         p = ["--db", str(big), "--today", PROVINCE_TODAY.isoformat()]
         council_item = _first_open(council, SAMPLE_TODAY, "Ward 13 Councillor")
@@ -288,7 +288,7 @@ def main() -> int:
 
 def _first_open(database: Path, today: date, member: str) -> int:
     with tracking(str(database), today) as tracker:
-        rows = checklist_rows(tracker, tracker.election("2030"), tracker.member(member))
+        rows = checklist_rows(tracker, tracker.find.election("2030"), tracker.find.member(member))
     return next(r["id"] for r in rows if r["status"] == "open")
 
 

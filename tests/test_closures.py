@@ -12,6 +12,7 @@ from transition.core.calendar import by_election, default_closures, regular_elec
 from transition.core.closures import LEGISLATION_ACT, ClosureCalendar
 from transition.core.planner import Member, plan
 from transition.core.rules import ProfileError, load_profile, parse_profile
+from transition.core.terms import Option
 
 D = date.fromisoformat
 EVERY_ANCHOR = Path(__file__).parent / "profiles" / "every-anchor.toml"
@@ -143,7 +144,7 @@ def test_a_schema_1_profile_closes_on_the_legislation_acts_holidays():
 def test_steps_hang_on_every_key_date():
     profile = load_profile(EVERY_ANCHOR)
     election = regular_election(2030, ClosureCalendar(profile.closures))
-    member = Member("Pat Lee", "yes", option=1, filing_date=D("2030-05-06"))
+    member = Member("Pat Lee", "yes", option=Option.SEPARATE, filing_date=D("2030-05-06"))
     due = {s.step.id: (s.due, s.latest) for s in plan(election, member, profile).steps}
     assert due == {
         "on-cutoff": (D("2030-05-01"), D("2030-05-01")),
@@ -152,7 +153,7 @@ def test_steps_hang_on_every_key_date():
         "blackout": (D("2030-08-29"), D("2030-08-29")),  # 60 days before October 28
         "august-first": (D("2030-08-01"), D("2030-08-01")),
     }
-    unfiled = plan(election, Member("Pat Lee", "yes", option=1), profile)
+    unfiled = plan(election, Member("Pat Lee", "yes", option=Option.SEPARATE), profile)
     after_filing = next(s for s in unfiled.steps if s.step.id == "after-filing")
     assert (after_filing.due, after_filing.latest) == (None, D("2030-08-18"))
 
@@ -161,7 +162,10 @@ def test_a_fixed_day_is_of_the_by_elections_voting_year():
     profile = load_profile(EVERY_ANCHOR)
     closures = ClosureCalendar(profile.closures)
     election = by_election(D("2029-11-05"), D("2029-12-14"), D("2030-01-28"), closures=closures)
-    steps = {s.step.id: s.due for s in plan(election, Member("A", "yes", option=1), profile).steps}
+    steps = {
+        s.step.id: s.due
+        for s in plan(election, Member("A", "yes", option=Option.SEPARATE), profile).steps
+    }
     assert steps["august-first"] == D("2030-08-01")
     assert steps["blackout"] == D("2029-11-29")
 

@@ -9,6 +9,7 @@ import pytest
 from transition.core.calendar import by_election, regular_election
 from transition.core.planner import Account, Member, assess, plan
 from transition.core.rules import load_profile
+from transition.core.terms import Option
 from transition.errors import TransitionError
 
 D = date.fromisoformat
@@ -34,7 +35,9 @@ def steps_of(result):
 
 
 def test_worked_example_option_2_files_on_may_6_2030():
-    member = Member("Jane Doe", "yes", option=2, filing_date=D("2030-05-06"), accounts=(COUNCIL_X,))
+    member = Member(
+        "Jane Doe", "yes", option=Option.SINGLE, filing_date=D("2030-05-06"), accounts=(COUNCIL_X,)
+    )
     result = plan(ELECTION_2030, member, PROFILE)
     assert steps_of(result) == [
         ("stop-handle-publications", 1, D("2030-05-01"), D("2030-05-01")),
@@ -44,7 +47,7 @@ def test_worked_example_option_2_files_on_may_6_2030():
 
 
 def test_option_2_with_no_filing_date_is_due_on_filing_by_nomination_day():
-    member = Member("Jane Doe", "yes", option=2, accounts=(COUNCIL_X,))
+    member = Member("Jane Doe", "yes", option=Option.SINGLE, accounts=(COUNCIL_X,))
     result = plan(ELECTION_2030, member, PROFILE)
     on_filing = [s for s in result.steps if s.on_filing]
     assert [s.step.id for s in on_filing] == FILING_DAY_STEPS
@@ -58,7 +61,9 @@ def test_option_2_with_no_filing_date_is_due_on_filing_by_nomination_day():
 
 def test_option_2_steps_skip_accounts_that_are_not_city_connected():
     unconnected_single = Account("TikTok", "@jane", "single", email="jane@example.com", key=9)
-    member = Member("Jane Doe", "yes", option=2, accounts=(COUNCIL_X, unconnected_single))
+    member = Member(
+        "Jane Doe", "yes", option=Option.SINGLE, accounts=(COUNCIL_X, unconnected_single)
+    )
     result = plan(ELECTION_2030, member, PROFILE)
     assert {s.account.key for s in result.steps} == {1}
     assert len(result.steps) == 6
@@ -68,7 +73,7 @@ def test_option_1_plans_the_campaign_account_and_the_member():
     member = Member(
         "Jane Doe",
         "yes",
-        option=1,
+        option=Option.SEPARATE,
         filing_date=D("2030-06-03"),
         accounts=(COUNCIL_X, CAMPAIGN_X),
     )
@@ -80,14 +85,14 @@ def test_option_1_plans_the_campaign_account_and_the_member():
 
 
 def test_option_1_without_a_campaign_account_says_so():
-    member = Member("Jane Doe", "yes", option=1, accounts=(COUNCIL_X,))
+    member = Member("Jane Doe", "yes", option=Option.SEPARATE, accounts=(COUNCIL_X,))
     result = plan(ELECTION_2030, member, PROFILE)
     assert [s.step.id for s in result.steps] == ["open-campaign-account"]
     assert any("no campaign account" in n for n in result.notices)
 
 
 def test_a_member_not_running_has_no_steps():
-    member = Member("Jane Doe", "no", option=2, accounts=(COUNCIL_X,))
+    member = Member("Jane Doe", "no", option=Option.SINGLE, accounts=(COUNCIL_X,))
     result = plan(ELECTION_2030, member, PROFILE)
     assert result.steps == ()
     assert result.assessments[0].city_connected  # the accounts are still assessed
@@ -95,7 +100,7 @@ def test_a_member_not_running_has_no_steps():
 
 
 def test_an_undecided_member_is_planned_in_case_they_run():
-    member = Member("Jane Doe", "undecided", option=2, accounts=(COUNCIL_X,))
+    member = Member("Jane Doe", "undecided", option=Option.SINGLE, accounts=(COUNCIL_X,))
     result = plan(ELECTION_2030, member, PROFILE)
     assert len(result.steps) == 6
     assert any(n.startswith("undecided") for n in result.notices)
@@ -108,14 +113,14 @@ def test_a_running_member_without_an_option_gets_a_notice_and_no_steps():
 
 
 def test_a_filing_date_outside_the_window_is_refused():
-    member = Member("Jane Doe", "yes", option=2, filing_date=D("2030-04-30"))
+    member = Member("Jane Doe", "yes", option=Option.SINGLE, filing_date=D("2030-04-30"))
     with pytest.raises(TransitionError, match="outside the filing window"):
         plan(ELECTION_2030, member, PROFILE)
 
 
 def test_a_by_election_anchors_on_the_clerks_opening():
     election = by_election(D("2025-01-06"), D("2025-02-07"), D("2025-03-10"))
-    member = Member("Jane Doe", "yes", option=2, accounts=(COUNCIL_X,))
+    member = Member("Jane Doe", "yes", option=Option.SINGLE, accounts=(COUNCIL_X,))
     result = plan(election, member, PROFILE)
     assert result.steps[0].due == D("2025-01-06")
     assert result.steps[-1].latest == D("2025-02-07")
@@ -126,7 +131,9 @@ def test_offsets_move_due_dates_from_the_anchor():
 
     early = replace(PROFILE.steps[1], offset_days=-2)
     profile = replace(PROFILE, steps=(PROFILE.steps[0], early))
-    member = Member("Jane Doe", "yes", option=2, filing_date=D("2030-05-06"), accounts=(COUNCIL_X,))
+    member = Member(
+        "Jane Doe", "yes", option=Option.SINGLE, filing_date=D("2030-05-06"), accounts=(COUNCIL_X,)
+    )
     result = plan(ELECTION_2030, member, profile)
     assert [(s.step.id, s.due) for s in result.steps] == [
         ("stop-handle-publications", D("2030-05-01")),

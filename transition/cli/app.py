@@ -194,8 +194,8 @@ def checklist_command(
     from transition.store.queries import checklist_rows
 
     with tracking(db, today) as tracker:
-        chosen = tracker.election(election)
-        who = tracker.member(member) if member else None
+        chosen = tracker.find.election(election)
+        who = tracker.find.member(member) if member else None
         rows = checklist_rows(tracker, chosen, who, include_superseded=show_all)
         heading = f"Checklist, {chosen.name} election, as of {tracker.today.isoformat()}"
     emit(rows, as_json=as_json, human=lambda out: show_checklist(out, heading, rows))
@@ -220,7 +220,7 @@ def done_command(
 ) -> None:
     """Mark steps done (by you, today), with an optional note and evidence."""
     with tracking(db, today, write=True, by=by) as tracker:
-        messages = tracker.mark_done(item_ids, note, evidence)
+        messages = tracker.mark.done(item_ids, note, evidence)
     typer.echo("\n".join(messages))
 
 
@@ -235,7 +235,7 @@ def reopen_command(
 ) -> None:
     """Reopen steps that were marked done or waived by mistake."""
     with tracking(db, today, write=True, by=by) as tracker:
-        messages = tracker.reopen(item_ids, note)
+        messages = tracker.mark.reopen(item_ids, note)
     typer.echo("\n".join(messages))
 
 
@@ -251,7 +251,7 @@ def note_command(
 ) -> None:
     """Add a note or evidence to steps, whatever their status."""
     with tracking(db, today, write=True, by=by) as tracker:
-        messages = tracker.annotate(item_ids, note, evidence)
+        messages = tracker.mark.annotate(item_ids, note, evidence)
     typer.echo("\n".join(messages))
 
 
@@ -266,7 +266,7 @@ def waive_command(
 ) -> None:
     """Waive a step that does not apply, with the reason on the record."""
     with tracking(db, today, write=True, by=by) as tracker:
-        message = tracker.waive(item_id, reason)
+        message = tracker.mark.waive(item_id, reason)
     typer.echo(message)
 
 
@@ -296,7 +296,7 @@ def status_command(
     from transition.store.queries import status_rows
 
     with tracking(db, today) as tracker:
-        chosen = tracker.election(election)
+        chosen = tracker.find.election(election)
         rows = status_rows(tracker, chosen, overdue, due_within)
         heading = f"Council status, {chosen.name} election, as of {tracker.today.isoformat()}"
     emit(rows, as_json=as_json, human=lambda out: show_status(out, heading, rows))
@@ -317,7 +317,7 @@ def log_command(
     from transition.store.queries import log_rows
 
     with tracking(db, None) as tracker:
-        rows = log_rows(tracker, tracker.member(member) if member else None, limit)
+        rows = log_rows(tracker, tracker.find.member(member) if member else None, limit)
     emit(rows, as_json=as_json, human=lambda out: show_log(out, rows))
 
 
@@ -381,7 +381,7 @@ def import_members_command(
     from transition.store.importer import import_members
 
     with tracking(db, today, write=True, by=by) as tracker:
-        message = import_members(tracker, tracker.election(election), file)
+        message = import_members(tracker, tracker.find.election(election), file)
     typer.echo(message)
 
 

@@ -43,7 +43,7 @@ def export_command(
     """Export the whole database as JSON or CSV, to move or keep a copy."""
     if ctx.invoked_subcommand is not None:
         return
-    from transition.store.queries import export_text
+    from transition.store.export import export_text
 
     if export_format not in ("json", "csv"):
         raise UsageError(f"--format must be json or csv, not {export_format!r}")
@@ -69,8 +69,10 @@ def export_ics_command(
     if bool(member) == all_members:
         raise UsageError("give a MEMBER or --all")
     with tracking(db, today) as tracker:
-        chosen = tracker.election(election)
-        members = members_with_steps(tracker, chosen) if all_members else [tracker.member(member)]
+        chosen = tracker.find.election(election)
+        members = (
+            members_with_steps(tracker, chosen) if all_members else [tracker.find.member(member)]
+        )
         feed = calendar_feed(tracker, chosen, members)
     _deliver(feed, output)
 
@@ -138,7 +140,7 @@ def read_documents(request: Any) -> list[Any]:
     from transition.documents.html import documents_for
 
     with tracking(request.db, request.today) as tracker:
-        return documents_for(tracker, tracker.election(request.election), request)
+        return documents_for(tracker, tracker.find.election(request.election), request)
 
 
 def _deliver(data: str | bytes, output: Path | None) -> None:

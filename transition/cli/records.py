@@ -88,7 +88,7 @@ def election_add(
         )
     with tracking(db, today, write=True, by=by) as tracker:
         if by_election:
-            added = tracker.add_by_election(
+            added = tracker.change.add_by_election(
                 name,  # type: ignore[arg-type]
                 opens,  # type: ignore[arg-type]
                 nomination_day,  # type: ignore[arg-type]
@@ -97,8 +97,8 @@ def election_add(
                 bylaw_date,
             )
         else:
-            added = tracker.add_regular_election(year, profile)  # type: ignore[arg-type]
-        label = tracker.calendar(added).name
+            added = tracker.change.add_regular_election(year, profile)  # type: ignore[arg-type]
+        label = tracker.find.calendar(added).name
     typer.echo(f"added the {label} as {added.name!r}")
 
 
@@ -129,9 +129,9 @@ def election_show(
     from transition.store.queries import election_row
 
     with tracking(db, today) as tracker:
-        chosen = tracker.election(name or election)
+        chosen = tracker.find.election(name or election)
         row = election_row(tracker, chosen)
-        dates = tracker.calendar(chosen)
+        dates = tracker.find.calendar(chosen)
     warn(*row["warnings"])
     emit(row, as_json=as_json, human=lambda out: show_calendar(out, dates))
 
@@ -179,8 +179,10 @@ def election_set(
         if nomination_day is not None and source is None:
             raise UsageError("with --office, give --source: the law or decision that set the dates")
         with tracking(db, today, write=True, by=by) as tracker:
-            chosen = tracker.election(name)
-            message = tracker.set_office_override(chosen, office, nomination_day, opens, source)
+            chosen = tracker.find.election(name)
+            message = tracker.change.set_office_override(
+                chosen, office, nomination_day, opens, source
+            )
         typer.echo(message)
         return
     if statutory or source:
@@ -188,8 +190,8 @@ def election_set(
     if opens is None and nomination_day is None and voting_day is None and bylaw_date is None:
         raise UsageError("give --opens, --nomination-day, --voting-day or --bylaw-date to change")
     with tracking(db, today, write=True, by=by) as tracker:
-        chosen = tracker.election(name)
-        tracker.set_by_election_dates(chosen, opens, nomination_day, voting_day, bylaw_date)
+        chosen = tracker.find.election(name)
+        tracker.change.set_by_election_dates(chosen, opens, nomination_day, voting_day, bylaw_date)
     typer.echo(f"changed the dates of {chosen.name}")
 
 
@@ -209,7 +211,7 @@ def member_add(
 ) -> None:
     """Add a member of council."""
     with tracking(db, today, write=True, by=by) as tracker:
-        member = tracker.add_member(name, ward, office)
+        member = tracker.change.add_member(name, ward, office)
     typer.echo(f"added {member.name}")
 
 
@@ -226,7 +228,9 @@ def member_list(
     from transition.store.queries import member_rows
 
     with tracking(db, today) as tracker:
-        rows = member_rows(tracker, tracker.election(election)) if tracker.members() else []
+        rows = (
+            member_rows(tracker, tracker.find.election(election)) if tracker.find.members() else []
+        )
     emit(rows, as_json=as_json, human=lambda out: show_members(out, rows))
 
 
@@ -244,7 +248,7 @@ def member_show(
     from transition.store.queries import member_detail
 
     with tracking(db, today) as tracker:
-        detail = member_detail(tracker, tracker.member(name), tracker.election(election))
+        detail = member_detail(tracker, tracker.find.member(name), tracker.find.election(election))
     emit(detail, as_json=as_json, human=lambda out: show_member(out, detail))
 
 
@@ -268,9 +272,9 @@ def member_set(
     if running is None and option is None:
         raise UsageError("give --running or --option to change")
     with tracking(db, today, write=True, by=by) as tracker:
-        member = tracker.member(name)
-        chosen = tracker.election(election)
-        candidacy = tracker.set_candidacy(member, chosen, running, option)
+        member = tracker.find.member(name)
+        chosen = tracker.find.election(election)
+        candidacy = tracker.change.set_candidacy(member, chosen, running, option)
         option_chosen = candidacy.option or "not chosen"
         summary = f"{member.name} in {chosen.name}: running {candidacy.running}, {option_chosen}"
     typer.echo(summary)
@@ -297,9 +301,9 @@ def member_file(
     if (filing_date is None) == (not clear):
         raise UsageError("give either --date YYYY-MM-DD or --clear")
     with tracking(db, today, write=True, by=by) as tracker:
-        member = tracker.member(name)
-        chosen = tracker.election(election)
-        tracker.set_filing(member, chosen, filing_date, actual=not planned)
+        member = tracker.find.member(name)
+        chosen = tracker.find.election(election)
+        tracker.change.set_filing(member, chosen, filing_date, actual=not planned)
     if filing_date is None:
         typer.echo(f"cleared the filing date of {member.name}")
     else:
@@ -349,8 +353,8 @@ def account_add(
 ) -> None:
     """Add a member's account, with the connections that tie it to the City."""
     with tracking(db, today, write=True, by=by) as tracker:
-        account = tracker.add_account(
-            tracker.member(member),
+        account = tracker.change.add_account(
+            tracker.find.member(member),
             platform=platform,
             handle=handle,
             role=role,
@@ -383,8 +387,8 @@ def account_set(
 ) -> None:
     """Change an account's role, registration or City connections; steps follow."""
     with tracking(db, today, write=True, by=by) as tracker:
-        account = tracker.update_account(
-            tracker.account(account_id),
+        account = tracker.change.update_account(
+            tracker.find.account(account_id),
             role=role,
             url=url,
             email=email,
@@ -411,8 +415,8 @@ def account_list(
     from transition.store.queries import account_rows
 
     with tracking(db, today) as tracker:
-        who = tracker.member(member) if member else None
-        rows = account_rows(tracker, who, tracker.profile_for(election))
+        who = tracker.find.member(member) if member else None
+        rows = account_rows(tracker, who, tracker.find.profile_for(election))
     emit(rows, as_json=as_json, human=lambda out: show_accounts(out, rows))
 
 
@@ -430,5 +434,7 @@ def account_show(
     from transition.store.queries import account_row
 
     with tracking(db, today) as tracker:
-        row = account_row(tracker, tracker.account(account_id), tracker.profile_for(election))
+        row = account_row(
+            tracker, tracker.find.account(account_id), tracker.find.profile_for(election)
+        )
     emit(row, as_json=as_json, human=lambda out: show_account(out, row))

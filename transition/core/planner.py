@@ -12,17 +12,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Literal
 
 from transition.core.calendar import Election, days_after
 from transition.core.rules import Profile, Step
-
-Running = Literal["yes", "no", "undecided"]
-Role = Literal["council", "campaign", "single"]
-
-#: Option 1 keeps separate council and campaign accounts (para 19a); Option 2
-#: turns one account into a campaign account (para 19b).
-SEPARATE, SINGLE = 1, 2
+from transition.core.terms import (
+    CITY_EMAIL,
+    FLAGGED_CONNECTIONS,
+    Office,
+    Option,
+    Role,
+    Running,
+    is_overdue,
+)
 
 
 @dataclass(frozen=True)
@@ -46,11 +47,11 @@ class Account:
 class Member:
     name: str
     running: Running
-    option: int | None = None
+    option: Option | None = None
     filing_date: date | None = None
     accounts: tuple[Account, ...] = ()
-    #: "councillor" or "mayor": the law may change one office's dates only.
-    office: str = "councillor"
+    #: The law may change one office's dates only.
+    office: Office = Office.COUNCILLOR
 
 
 @dataclass(frozen=True)
@@ -89,7 +90,7 @@ class PlannedStep:
         return self.due is None
 
     def overdue(self, today: date) -> bool:
-        return today > self.latest
+        return is_overdue("open", self.latest, today)
 
 
 @dataclass(frozen=True)
@@ -101,35 +102,6 @@ class Plan:
     notices: tuple[str, ...] = field(default=())
 
 
-#: The five connections of the bulletin's "When is caution required?", in its
-#: order: key, short label, and how to say that it holds or does not. The
-#: first (a City registration email) is read from the email itself.
-CONNECTIONS: tuple[tuple[str, str], ...] = (
-    ("city-email", "City email"),
-    ("identifies-member", "Identifies member"),
-    ("publicised", "Publicised by City"),
-    ("uses-logo", "City logo"),
-    ("city-resources", "City resources"),
-)
-_FLAG_FINDINGS = {
-    "identifies-member": (
-        "identifies the member as a current member of Council",
-        "does not identify the member as a member of Council",
-    ),
-    "publicised": (
-        "is publicised on the member's or the City's website, cards, newsletters "
-        "or other publications the office budget can pay for",
-        "is not publicised in City or office-funded publications",
-    ),
-    "uses-logo": ("uses the City logo", "does not use the City logo"),
-    "city-resources": (
-        "is managed with City resources (devices, City or office staff, volunteers, "
-        "or contractors the office budget pays)",
-        "is not managed with City resources",
-    ),
-}
-
-
 def assess(account: Account, profile: Profile) -> CautionAssessment:
     """Which of the five connections of "When is caution required?" hold."""
     email = (account.email or "").strip()
@@ -138,23 +110,18 @@ def assess(account: Account, profile: Profile) -> CautionAssessment:
         email_reason = "no registration email recorded"
     else:
         email_reason = f"registered with {email}, {'a' if city_email else 'not a'} City address"
-    flags = {
-        "identifies-member": account.identifies_member,
-        "publicised": account.publicised,
-        "uses-logo": account.uses_logo,
-        "city-resources": account.city_resources,
-    }
     flagged = (
-        Connection(key, holds, _FLAG_FINDINGS[key][0 if holds else 1])
-        for key, holds in flags.items()
+        Connection(c.key, holds, c.holds if holds else c.absent)
+        for c in FLAGGED_CONNECTIONS
+        for holds in [bool(getattr(account, c.field))]
     )
-    connections = (Connection("city-email", city_email, email_reason), *flagged)
+    connections = (Connection(CITY_EMAIL.key, city_email, email_reason), *flagged)
     notes = []
     if account.phone:
         notes.append(
             f"registered with phone {account.phone}: make sure it is not a City number (para 19b)"
         )
-    if account.role == "campaign" and any(c.holds for c in connections):
+    if account.role == Role.CAMPAIGN and any(c.holds for c in connections):
         notes.append("a campaign account must carry none of these connections (para 19a)")
     return CautionAssessment(account, connections, tuple(notes))
 
@@ -169,14 +136,14 @@ def plan(election: Election, member: Member, profile: Profile) -> Plan:
     """
     election = election.for_office(member.office)
     assessments = tuple(assess(account, profile) for account in member.accounts)
-    if member.running == "no":
+    if member.running == Running.NO:
         return Plan(election, member, assessments, (), ("not running: no transition steps",))
     notices = list(_notices(member, assessments))
     if member.filing_date is not None:
         closed = election.check_filing_date(member.filing_date)
         if closed:
             notices.append(f"filing date {closed}")
-    if member.option not in (SEPARATE, SINGLE):
+    if member.option is None:
         return Plan(election, member, assessments, (), tuple(notices))
     steps = [
         _planned(step, account, election, member.filing_date)
@@ -193,10 +160,10 @@ def _targets(step: Step, assessments: tuple[CautionAssessment, ...]) -> list[Acc
     if step.applies_to == "member":
         return [None]
     if step.applies_to == "option1-campaign-account":
-        return [a.account for a in assessments if a.account.role == "campaign"]
+        return [a.account for a in assessments if a.account.role == Role.CAMPAIGN]
     # Option 2 converts the member's single account; the Code reaches it only
     # if it is City-connected (the five connections).
-    return [a.account for a in assessments if a.account.role == "single" and a.city_connected]
+    return [a.account for a in assessments if a.account.role == Role.SINGLE and a.city_connected]
 
 
 def _planned(
@@ -226,17 +193,17 @@ def anchor_date(step: Step, election: Election) -> date:
 
 def _notices(member: Member, assessments: tuple[CautionAssessment, ...]) -> list[str]:
     notices = []
-    if member.running == "undecided":
+    if member.running == Running.UNDECIDED:
         notices.append("undecided: steps are planned in case the member runs")
-    if member.option not in (SEPARATE, SINGLE):
+    if member.option is None:
         notices.append("no option chosen: choose separate accounts (1) or a single account (2)")
     roles = [a.account.role for a in assessments]
-    if member.option == SINGLE and not any(
-        a.account.role == "single" and a.city_connected for a in assessments
+    if member.option == Option.SINGLE and not any(
+        a.account.role == Role.SINGLE and a.city_connected for a in assessments
     ):
         notices.append("option 2 but no City-connected account with role 'single' is recorded")
-    if member.option == SEPARATE and "campaign" not in roles:
+    if member.option == Option.SEPARATE and Role.CAMPAIGN not in roles:
         notices.append("option 1 but no campaign account is recorded yet")
-    if member.option == SEPARATE and "single" in roles:
+    if member.option == Option.SEPARATE and Role.SINGLE in roles:
         notices.append("option 1 keeps separate accounts, but an account has role 'single'")
     return notices

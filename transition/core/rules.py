@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from transition.core.closures import LEGISLATION_ACT, ClosureRules, parse_closures
+from transition.core.terms import Option
 from transition.errors import TransitionError
 
 #: Schema 2 added the office's closure calendar ([closures]); a schema 1
@@ -32,7 +33,10 @@ ANCHORS: tuple[str, ...] = ("publication-cutoff", "filing-date", "nomination-day
 APPLIES_TO: tuple[str, ...] = ("option2-city-account", "option1-campaign-account", "member")
 
 #: The option each account-level target belongs to (bulletin para 19a, 19b).
-OPTION_OF_TARGET = {"option1-campaign-account": 1, "option2-city-account": 2}
+OPTION_OF_TARGET = {
+    "option1-campaign-account": Option.SEPARATE,
+    "option2-city-account": Option.SINGLE,
+}
 
 
 @dataclass(frozen=True)
@@ -50,14 +54,14 @@ class Step:
     anchor: str
     offset_days: int
     #: For a member-wide step, the option it belongs to; None for both.
-    option: int | None
+    option: Option | None
 
     @property
     def fixed_day(self) -> tuple[int, int] | None:
         """(month, day) for a step anchored on a fixed day of the election year."""
         return None if self.anchor in ANCHORS else _month_day(self.anchor)
 
-    def applies_under(self, option: int) -> bool:
+    def applies_under(self, option: Option) -> bool:
         wanted = OPTION_OF_TARGET.get(self.applies_to, self.option)
         return wanted is None or wanted == option
 
@@ -201,7 +205,7 @@ def _parse_step(raw: Any, index: int, problems: list[str]) -> Step:
         applies_to=applies_to,  # type: ignore[arg-type]
         anchor=fields.anchor(),
         offset_days=fields.integer("offset_days"),
-        option=option,
+        option=Option.numbered(option) if option else None,
     )
 
 

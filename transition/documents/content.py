@@ -26,7 +26,7 @@ RUNNING_LABELS = {"yes": "running", "no": "not running", "undecided": "undecided
 
 def header(tracker: Tracker, election: Election, member: Member | None = None) -> dict[str, Any]:
     """What every page says about itself: whose, which election, under which law, as of when."""
-    dates = tracker.calendar(election)
+    dates = tracker.find.calendar(election)
     law = dates.regime.name
     if dates.kind == "by-election":
         law = f"by-election under the {law}"
@@ -82,7 +82,7 @@ def _long(day: date) -> str:
 
 
 def member_summary(tracker: Tracker, election: Election, member: Member) -> dict[str, Any]:
-    candidacy = tracker.candidacy(member, election)
+    candidacy = tracker.find.candidacy(member, election)
     return {
         "name": member.name,
         "seat": f"Ward {member.ward}" if member.ward else member.office.capitalize(),
@@ -90,14 +90,14 @@ def member_summary(tracker: Tracker, election: Election, member: Member) -> dict
         "option": OPTION_LABELS.get(candidacy.option or "", "not chosen yet"),
         "filing_date": candidacy.filing_date,
         "filing_actual": candidacy.filing_actual,
-        "notices": list(tracker.plan(candidacy).notices),
+        "notices": list(tracker.find.plan(candidacy).notices),
     }
 
 
 def checklist_section(tracker: Tracker, election: Election, member: Member) -> dict[str, Any]:
     """One member's checklist: the days steps fall due, each step explained once
     with a line to tick for every account it applies to."""
-    profile = tracker.profile(election)
+    profile = tracker.find.profile(election)
     explanations = {step.id: step.explanation for step in profile.steps}
     days: dict[tuple[int, date], dict[str, list[dict[str, Any]]]] = defaultdict(dict)
     for row in checklist_rows(tracker, election, member):
@@ -141,7 +141,7 @@ def timeline(
 ) -> dict[str, Any]:
     """The election drawn as a strip: x positions (0 to 1) of its dates and of
     today, as they hold for the member's office."""
-    dates = tracker.calendar(election).for_office(office)
+    dates = tracker.find.calendar(election).for_office(office)
     start = dates.nomination_period_opens
     end = dates.voting_day
     span = max((end - start).days, 1)
@@ -200,7 +200,7 @@ CELL_ORDER = ("overdue", "open", "waived", "done")
 
 def overview_document(tracker: Tracker, election: Election) -> dict[str, Any]:
     """The council by step: each cell done, open, overdue, waived or not applicable."""
-    profile = tracker.profile(election)
+    profile = tracker.find.profile(election)
     steps = list(profile.steps)
     rows = []
     column_totals = {step.id: defaultdict(int) for step in steps}

@@ -144,12 +144,12 @@ def documents_for(tracker: Any, election: Any, request: Request) -> list[Documen
         doc = documents.overview_document(tracker, election)
         return [Document(output, (render_html("overview", doc=doc),))]
     if kind == "reminders":
-        member = tracker.member(request.member) if request.member else None
+        member = tracker.find.member(request.member) if request.member else None
         doc = documents.reminders_document(tracker, election, member, request.within)
         return [Document(output, (render_html("reminders", doc=doc),))]
     section = documents.checklist_section if kind == "checklist" else documents.signoff_section
     if not request.all_members:
-        one = section(tracker, election, tracker.member(request.member))
+        one = section(tracker, election, tracker.find.member(request.member))
         return [Document(output, (render_html(kind, sections=[one]),))]
     members = documents.members_with_steps(tracker, election)
     if not members:

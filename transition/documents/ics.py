@@ -45,7 +45,7 @@ def calendar_feed(tracker: Tracker, election: Election, members: list[Member]) -
                 stamp=stamp,
             )
         )
-    profile = tracker.profile(election)
+    profile = tracker.find.profile(election)
     explanations = {step.id: step.explanation for step in profile.steps}
     wanted = {member.id for member in members}
     moves = _times_moved(tracker)

@@ -47,7 +47,7 @@ def problems(tracker: Tracker) -> tuple[list[str], dict[str, int]]:
     steps_of: dict[int, set[str]] = {}
     for election in session.exec(select(Election)).all():
         try:
-            steps_of[election.id] = {step.id for step in tracker.profile(election).steps}
+            steps_of[election.id] = {step.id for step in tracker.find.profile(election).steps}
         except TransitionError as error:
             found.append(f"election {election.name}: its profile cannot be read ({error})")
             steps_of[election.id] = set()
@@ -117,7 +117,7 @@ def doubts(tracker: Tracker) -> list[str]:
     found = []
     for election in tracker.session.exec(select(Election).order_by(col(Election.id))).all():
         try:
-            dates = tracker.calendar(election)
+            dates = tracker.find.calendar(election)
         except TransitionError:
             continue  # its profile cannot be read: `problems` says so
         for member, candidacy in candidacies(tracker, election):

@@ -16,10 +16,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from transition.core.terms import CONNECTION_FIELDS
 from transition.errors import TransitionError
-from transition.store.models import Election
+from transition.store.models import Election, Member
 from transition.store.tracker import Tracker
-from transition.store.validate import CONNECTION_FLAGS
 
 MEMBER_COLUMNS = ("name", "ward", "office", "running", "option", "filing_date", "filing")
 MEMBER_REQUIRED = ("name",)
@@ -31,7 +31,7 @@ ACCOUNT_COLUMNS = (
     "role",
     "email",
     "phone",
-    *CONNECTION_FLAGS,
+    *CONNECTION_FIELDS,
 )
 ACCOUNT_REQUIRED = ("member", "platform", "handle", "role")
 
@@ -101,18 +101,18 @@ def import_members(tracker: Tracker, election: Election, path: Path) -> str:
 
     def apply(row: dict[str, str]) -> None:
         nonlocal added, updated
-        existing = tracker.find_member(row["name"])
+        existing = tracker.find.named(Member, row["name"])
         if existing is None:
-            member = tracker.add_member(
+            member = tracker.change.add_member(
                 row["name"], row.get("ward") or None, row.get("office") or "councillor"
             )
             added += 1
         else:
-            member = tracker.update_member(
+            member = tracker.change.update_member(
                 existing, row.get("ward") or None, row.get("office") or existing.office
             )
             updated += 1
-        tracker.set_candidacy(
+        tracker.change.set_candidacy(
             member, election, row.get("running") or None, row.get("option") or None
         )
         if row.get("filing_date") or row.get("filing"):
@@ -120,7 +120,7 @@ def import_members(tracker: Tracker, election: Election, path: Path) -> str:
             kind = (row.get("filing") or "planned").lower()
             if kind not in ("planned", "actual"):
                 raise TransitionError(f"filing must be planned or actual, not {row['filing']!r}")
-            tracker.set_filing(member, election, filing, actual=kind == "actual")
+            tracker.change.set_filing(member, election, filing, actual=kind == "actual")
 
     _apply_all(path, rows, apply)
     counts = f"{added} new, {updated} updated"
@@ -139,26 +139,26 @@ def import_accounts(tracker: Tracker, path: Path) -> str:
 
     def apply(row: dict[str, str]) -> None:
         nonlocal added, updated
-        member = tracker.member(row["member"])
+        member = tracker.find.member(row["member"])
         fields: dict[str, Any] = {
             k: row.get(k) or None for k in ("platform", "handle", "url", "role", "email", "phone")
         }
-        for flag in CONNECTION_FLAGS:
+        for flag in CONNECTION_FIELDS:
             fields[flag] = _flag(row.get(flag, ""), flag)
         existing = next(
             (
                 a
-                for a in tracker.accounts_of(member)
+                for a in tracker.find.accounts_of(member)
                 if (a.platform.casefold(), a.handle.casefold())
                 == (row["platform"].casefold(), row["handle"].casefold())
             ),
             None,
         )
         if existing is None:
-            tracker.add_account(member, **fields)
+            tracker.change.add_account(member, **fields)
             added += 1
         else:
-            tracker.update_account(existing, **fields)
+            tracker.change.update_account(existing, **fields)
             updated += 1
 
     _apply_all(path, rows, apply)

@@ -126,6 +126,8 @@ class Event(SQLModel, table=True):
     actor: str
     action: str
     member_id: int | None = Field(default=None, index=True)
+    #: The checklist item the event is about, if it is about one.
+    item_id: int | None = Field(default=None, foreign_key="checklist_item.id", index=True)
     subject: str  # "item 12", "member 3", ...
     summary: str
     before: str | None = None  # JSON of the fields that changed

@@ -1,4 +1,4 @@
-"""What the tracker shows: checklists, the council's status, the audit trail, exports.
+"""What the tracker shows: checklists, the council's status, the audit trail.
 
 Read-only projections of the store as plain, JSON-ready dicts. They are the
 contract of every listing's `--json`, and the tables and printed documents
@@ -7,24 +7,23 @@ draw the same dicts, so what a script reads and what a person sees agree.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
-from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import text
-from sqlmodel import SQLModel, col, func, select
+from sqlmodel import col, func, select
 
 from transition.core import calendar
 from transition.core.calendar import TORONTO, days_after
 from transition.core.dates import iso
-from transition.core.planner import CONNECTIONS, assess
+from transition.core.planner import assess
 from transition.core.rules import Profile
+from transition.core.terms import CONNECTIONS, filing_kind, is_overdue
 from transition.errors import TransitionError
+from transition.store.finder import planner_account
 from transition.store.models import Account, Candidacy, ChecklistItem, Election, Event, Member
-from transition.store.tracker import Tracker, planner_account
+from transition.store.tracker import Tracker
 
 
 def election_row(tracker: Tracker, election: Election) -> dict[str, Any]:
@@ -32,13 +31,12 @@ def election_row(tracker: Tracker, election: Election) -> dict[str, Any]:
         "name": election.name,
         "municipality": election.municipality,
         "profile": election.profile_id,
-        **tracker.calendar(election).payload(),
+        **tracker.find.calendar(election).payload(),
     }
 
 
 def election_rows(tracker: Tracker) -> list[dict[str, Any]]:
-    elections = tracker.session.exec(select(Election)).all()
-    rows = [election_row(tracker, e) for e in elections]
+    rows = [election_row(tracker, e) for e in tracker.find.elections()]
     return sorted(rows, key=lambda row: row["voting_day"])
 
 
@@ -56,7 +54,7 @@ def member_rows(tracker: Tracker, election: Election) -> list[dict[str, Any]]:
             "running": candidacy.running,
             "option": candidacy.option,
             "filing_date": iso(candidacy.filing_date),
-            "filing": _filing_kind(candidacy),
+            "filing": filing_kind(candidacy.filing_date, candidacy.filing_actual),
             "accounts": counts.get(member.id, 0),
         }
         for member, candidacy in candidacies(tracker, election)
@@ -67,7 +65,7 @@ def account_row(tracker: Tracker, account: Account, profile: Profile) -> dict[st
     """An account with its caution assessment (the five connections and why)."""
     member = tracker.session.get(Member, account.member_id)
     assessment = assess(planner_account(account), profile)
-    labels = dict(CONNECTIONS)
+    labels = {c.key: c.label for c in CONNECTIONS}
     return {
         "id": account.id,
         "member": member.name,
@@ -95,8 +93,8 @@ def account_rows(tracker: Tracker, member: Member | None, profile: Profile) -> l
 
 def member_detail(tracker: Tracker, member: Member, election: Election) -> dict[str, Any]:
     """One member: the candidacy, each account's assessment, the checklist, notices."""
-    candidacy = tracker.candidacy(member, election)
-    profile = tracker.profile(election)
+    candidacy = tracker.find.candidacy(member, election)
+    profile = tracker.find.profile(election)
     return {
         "name": member.name,
         "ward": member.ward,
@@ -105,10 +103,10 @@ def member_detail(tracker: Tracker, member: Member, election: Election) -> dict[
         "running": candidacy.running,
         "option": candidacy.option,
         "filing_date": iso(candidacy.filing_date),
-        "filing": _filing_kind(candidacy),
-        "accounts": [account_row(tracker, a, profile) for a in tracker.accounts_of(member)],
+        "filing": filing_kind(candidacy.filing_date, candidacy.filing_actual),
+        "accounts": [account_row(tracker, a, profile) for a in tracker.find.accounts_of(member)],
         "checklist": checklist_rows(tracker, election, member),
-        "notices": list(tracker.plan(candidacy).notices),
+        "notices": list(tracker.find.plan(candidacy).notices),
     }
 
 
@@ -127,7 +125,7 @@ def checklist_entries(
 ) -> list[tuple[dict[str, Any], dict[str, Any]]]:
     """The checklist rows from one query, each with what the listing does not show
     (member id, account role) beside it."""
-    profile = tracker.profile(election)
+    profile = tracker.find.profile(election)
     steps = {step.id: step for step in profile.steps}
     query = (
         select(
@@ -161,7 +159,7 @@ def checklist_entries(
         query = query.where(col(ChecklistItem.superseded_at).is_(None))
     rows = []
     today = tracker.today
-    dates = tracker.calendar(election)
+    dates = tracker.find.calendar(election)
     for (
         item_id, step_id, status, due, latest, done_on, done_by, note, evidence, superseded,
         member_id, name, ward, office, filing_date, platform, handle, role,
@@ -182,7 +180,7 @@ def checklist_entries(
                     "due": iso(due),
                     "latest": iso(latest),
                     "status": status,
-                    "overdue": status == "open" and superseded is None and today > latest,
+                    "overdue": is_overdue(status, latest, today, superseded is not None),
                     "done_at": iso(done_on),
                     "done_by": done_by,
                     "note": note,
@@ -212,7 +210,8 @@ def filing_warnings(dates: calendar.Election, office: str, filing_date: date | N
 
 
 #: One row per member of the election: the candidacy, counts of the current
-#: items by state, and the open item due first. SQLite returns, beside min(),
+#: items by state, and the open item due first. Overdue is `is_overdue` of the
+#: core, said in SQL: an open, current item whose latest day is past. SQLite returns, beside min(),
 #: the other columns of the row that holds the minimum: that is the next step.
 STATUS_SQL = """
 SELECT m.name, m.ward, m.office, c.running, c.option, c.filing_date, c.filing_actual,
@@ -255,7 +254,7 @@ def status_rows(
                 "running": running,
                 "option": option,
                 "filing_date": filing_date,
-                "filing": None if filing_date is None else "actual" if filing_actual else "planned",
+                "filing": filing_kind(filing_date, filing_actual),
                 "done": done,
                 "open": open_count,
                 "overdue": overdue,
@@ -286,7 +285,7 @@ def log_rows(tracker: Tracker, member: Member | None, limit: int | None) -> list
         query = query.where(Event.member_id == member.id)
     if limit is not None:
         query = query.limit(limit)
-    names = {m.id: m.name for m in tracker.members()}
+    names = {m.id: m.name for m in tracker.find.members()}
     return [
         {
             "id": event.id,
@@ -310,135 +309,9 @@ def toronto_time(moment: datetime) -> str:
     return moment.astimezone(TORONTO).isoformat(timespec="seconds")
 
 
-def export_state(tracker: Tracker) -> dict[str, Any]:
-    """Everything in the database, table by table, for a backup or another tool."""
-    from transition.store.database import HEAD
-
-    tables: dict[str, Sequence[SQLModel]] = {
-        "elections": tracker.session.exec(select(Election).order_by(col(Election.id))).all(),
-        "members": tracker.session.exec(select(Member).order_by(col(Member.id))).all(),
-        "accounts": tracker.session.exec(select(Account).order_by(col(Account.id))).all(),
-        "candidacies": tracker.session.exec(select(Candidacy).order_by(col(Candidacy.id))).all(),
-        "checklist": tracker.session.exec(
-            select(ChecklistItem).order_by(col(ChecklistItem.id))
-        ).all(),
-        "events": tracker.session.exec(select(Event).order_by(col(Event.id))).all(),
-    }
-    state: dict[str, Any] = {"format": "transition-export", "schema": HEAD}
-    for name, rows in tables.items():
-        state[name] = [row.model_dump(mode="json") for row in rows]
-    return state
-
-
-EXPORT_CSV_COLUMNS = (
-    "election",
-    "member",
-    "ward",
-    "office",
-    "running",
-    "option",
-    "filing_date",
-    "filing",
-    "item",
-    "step",
-    "title",
-    "account",
-    "role",
-    "status",
-    "due",
-    "latest",
-    "overdue",
-    "done_on",
-    "done_by",
-    "note",
-    "evidence",
-    "superseded",
-)
-
-
-def export_csv_rows(tracker: Tracker) -> list[dict[str, Any]]:
-    """One row per checklist item (or per member with none), in every election."""
-    rows = []
-    for election in tracker.session.exec(select(Election).order_by(col(Election.id))).all():
-        items: dict[int, list[tuple[dict[str, Any], dict[str, Any]]]] = {}
-        for extra, item in checklist_entries(tracker, election, None, include_superseded=True):
-            items.setdefault(extra["member_id"], []).append((extra, item))
-        for member, candidacy in candidacies(tracker, election):
-            base = {
-                "election": election.name,
-                "member": member.name,
-                "ward": member.ward,
-                "office": member.office,
-                "running": candidacy.running,
-                "option": candidacy.option,
-                "filing_date": iso(candidacy.filing_date),
-                "filing": _filing_kind(candidacy),
-            }
-            mine = items.get(member.id, [])
-            for extra, item in mine:
-                rows.append(
-                    {
-                        **base,
-                        "item": item["id"],
-                        "step": item["step"],
-                        "title": item["title"],
-                        "account": item["account"],
-                        "role": extra["role"],
-                        "status": item["status"],
-                        "due": item["due"],
-                        "latest": item["latest"],
-                        "overdue": item["overdue"],
-                        "done_on": item["done_at"],
-                        "done_by": item["done_by"],
-                        "note": item["note"],
-                        "evidence": item["evidence"],
-                        "superseded": item["superseded"],
-                    }
-                )
-            if not mine:
-                rows.append(base)
-    return rows
-
-
-def export_text(tracker: Tracker, export_format: str) -> str:
-    """The export as text: complete JSON, or a flat CSV a spreadsheet opens."""
-    if export_format == "json":
-        return json.dumps(export_state(tracker), indent=2, ensure_ascii=False) + "\n"
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=EXPORT_CSV_COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(
-        {k: spreadsheet_safe(v) for k, v in row.items()} for row in export_csv_rows(tracker)
-    )
-    return buffer.getvalue()
-
-
-#: A cell starting with one of these is read as a formula by spreadsheets.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def spreadsheet_safe(value: Any) -> Any:
-    """Neutralise a text cell a spreadsheet would run as a formula (CSV injection)."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
-def council_members(tracker: Tracker) -> list[Member]:
-    """Members in council order: the mayor first, then wards in number order."""
-    members = tracker.members()
-    return sorted(members, key=lambda m: seat_order(m.office, m.ward, m.name))
-
-
 def seat_order(office: str, ward: str | None, name: str) -> tuple[int, int, str]:
     """Sort key for a member: the mayor first, then wards by number, then by name."""
     if office == "mayor":
         return (0, 0, name.casefold())
     ward = ward or ""
     return (1, int(ward) if ward.isdigit() else 10**6, ward.casefold() + name.casefold())
-
-
-def _filing_kind(candidacy: Candidacy) -> str | None:
-    if candidacy.filing_date is None:
-        return None
-    return "actual" if candidacy.filing_actual else "planned"

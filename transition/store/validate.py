@@ -12,12 +12,12 @@ import difflib
 from collections.abc import Sequence
 from typing import Any
 
+from transition.core.terms import CONNECTION_FIELDS, Office, Role, Running
 from transition.errors import TransitionError
 
-RUNNING = ("yes", "no", "undecided")
-ROLES = ("council", "campaign", "single")
-OFFICES = ("councillor", "mayor")
-CONNECTION_FLAGS = ("identifies_member", "publicised", "uses_logo", "city_resources")
+RUNNING = tuple(Running)
+ROLES = tuple(Role)
+OFFICES = tuple(Office)
 MAX_TEXT = 2000
 
 
@@ -37,18 +37,23 @@ def account_fields(fields: dict[str, Any]) -> dict[str, Any]:
     email = values["email"]
     if email and ("@" not in email or email.startswith("@") or email.endswith("@")):
         raise TransitionError(f"{email!r} is not an email address")
-    for flag in CONNECTION_FLAGS:
+    for flag in CONNECTION_FIELDS:
         values[flag] = bool(fields.get(flag, False))
     return values
 
 
+def fold_name(name: str) -> str:
+    """A name as lookups compare it: whitespace folded, case folded."""
+    return " ".join(name.split()).casefold()
+
+
 def match_name(name: str, rows: Sequence[Any], kind: str, listing: str) -> Any:
     """Exact (any case), else a unique part of a name; otherwise suggest."""
-    wanted = " ".join(name.split()).casefold()
+    wanted = fold_name(name)
     for row in rows:
-        if row.name.casefold() == wanted:
+        if fold_name(row.name) == wanted:
             return row
-    partial = [row for row in rows if wanted and wanted in row.name.casefold()]
+    partial = [row for row in rows if wanted and wanted in fold_name(row.name)]
     if len(partial) == 1:
         return partial[0]
     if partial:

@@ -1,0 +1,132 @@
+"""Exporting the whole record: complete JSON to keep or move, flat CSV for a
+spreadsheet."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from sqlmodel import SQLModel, col, select
+
+from transition.core.dates import iso
+from transition.core.terms import filing_kind
+from transition.store.models import Account, Candidacy, ChecklistItem, Election, Event, Member
+from transition.store.queries import candidacies, checklist_entries
+from transition.store.tracker import Tracker
+
+
+def export_state(tracker: Tracker) -> dict[str, Any]:
+    """Everything in the database, table by table, for a backup or another tool."""
+    from transition.store.database import HEAD
+
+    tables: dict[str, Sequence[SQLModel]] = {
+        "elections": tracker.session.exec(select(Election).order_by(col(Election.id))).all(),
+        "members": tracker.session.exec(select(Member).order_by(col(Member.id))).all(),
+        "accounts": tracker.session.exec(select(Account).order_by(col(Account.id))).all(),
+        "candidacies": tracker.session.exec(select(Candidacy).order_by(col(Candidacy.id))).all(),
+        "checklist": tracker.session.exec(
+            select(ChecklistItem).order_by(col(ChecklistItem.id))
+        ).all(),
+        "events": tracker.session.exec(select(Event).order_by(col(Event.id))).all(),
+    }
+    state: dict[str, Any] = {"format": "transition-export", "schema": HEAD}
+    for name, rows in tables.items():
+        state[name] = [row.model_dump(mode="json") for row in rows]
+    return state
+
+
+EXPORT_CSV_COLUMNS = (
+    "election",
+    "member",
+    "ward",
+    "office",
+    "running",
+    "option",
+    "filing_date",
+    "filing",
+    "item",
+    "step",
+    "title",
+    "account",
+    "role",
+    "status",
+    "due",
+    "latest",
+    "overdue",
+    "done_on",
+    "done_by",
+    "note",
+    "evidence",
+    "superseded",
+)
+
+
+def export_csv_rows(tracker: Tracker) -> list[dict[str, Any]]:
+    """One row per checklist item (or per member with none), in every election."""
+    rows = []
+    for election in tracker.session.exec(select(Election).order_by(col(Election.id))).all():
+        items: dict[int, list[tuple[dict[str, Any], dict[str, Any]]]] = {}
+        for extra, item in checklist_entries(tracker, election, None, include_superseded=True):
+            items.setdefault(extra["member_id"], []).append((extra, item))
+        for member, candidacy in candidacies(tracker, election):
+            base = {
+                "election": election.name,
+                "member": member.name,
+                "ward": member.ward,
+                "office": member.office,
+                "running": candidacy.running,
+                "option": candidacy.option,
+                "filing_date": iso(candidacy.filing_date),
+                "filing": filing_kind(candidacy.filing_date, candidacy.filing_actual),
+            }
+            mine = items.get(member.id, [])
+            for extra, item in mine:
+                rows.append(
+                    {
+                        **base,
+                        "item": item["id"],
+                        "step": item["step"],
+                        "title": item["title"],
+                        "account": item["account"],
+                        "role": extra["role"],
+                        "status": item["status"],
+                        "due": item["due"],
+                        "latest": item["latest"],
+                        "overdue": item["overdue"],
+                        "done_on": item["done_at"],
+                        "done_by": item["done_by"],
+                        "note": item["note"],
+                        "evidence": item["evidence"],
+                        "superseded": item["superseded"],
+                    }
+                )
+            if not mine:
+                rows.append(base)
+    return rows
+
+
+def export_text(tracker: Tracker, export_format: str) -> str:
+    """The export as text: complete JSON, or a flat CSV a spreadsheet opens."""
+    if export_format == "json":
+        return json.dumps(export_state(tracker), indent=2, ensure_ascii=False) + "\n"
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=EXPORT_CSV_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(
+        {k: spreadsheet_safe(v) for k, v in row.items()} for row in export_csv_rows(tracker)
+    )
+    return buffer.getvalue()
+
+
+#: A cell starting with one of these is read as a formula by spreadsheets.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value: Any) -> Any:
+    """Neutralise a text cell a spreadsheet would run as a formula (CSV injection)."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value

@@ -1,0 +1,209 @@
+"""Finding things on the record: elections, members, accounts, items, and
+what the law and the profile make of them. Reads only: nothing here adds,
+changes or deletes a row.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Sequence
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
+
+from sqlmodel import col, select
+
+from transition.core import calendar, planner
+from transition.core.closures import ClosureCalendar
+from transition.core.rules import Profile, load_profile, parse_profile
+from transition.core.terms import Option
+from transition.errors import TransitionError
+from transition.store.models import (
+    Account,
+    Candidacy,
+    ChecklistItem,
+    Election,
+    Member,
+    OfficeOverride,
+)
+from transition.store.validate import fold_name, match_name
+
+if TYPE_CHECKING:
+    from transition.store.tracker import Tracker
+
+
+class Finder:
+    """The reads every command shares, within the tracker's transaction."""
+
+    def __init__(self, tracker: Tracker) -> None:
+        self.tracker = tracker
+        self.session = tracker.session
+        self._profiles: dict[int, Profile] = {}
+        self._calendars: dict[int, calendar.Election] = {}
+
+    def election(self, name: str | None = None) -> Election:
+        """`name`, else the only election, else the next one on or after today."""
+        elections = self.session.exec(select(Election).order_by(col(Election.id))).all()
+        if name is not None:
+            return match_name(name, elections, "election", "transition election list")
+        if not elections:
+            raise TransitionError(
+                "there is no election yet; add one with `transition election add --year YEAR`"
+            )
+        if len(elections) == 1:
+            return elections[0]
+        today = self.tracker.today
+        upcoming = [e for e in elections if self.calendar(e).voting_day >= today]
+        if not upcoming:
+            raise TransitionError(
+                "every election in the database is over; choose one with --election NAME"
+            )
+        return min(upcoming, key=lambda e: self.calendar(e).voting_day)
+
+    def elections(self) -> Sequence[Election]:
+        return self.session.exec(select(Election).order_by(col(Election.id))).all()
+
+    def member(self, name: str) -> Member:
+        """The member of this name (any case), else of a unique part of it."""
+        return self.named(Member, name) or match_name(
+            name, self.members_by_name(), "member", "transition member list"
+        )
+
+    def members_by_name(self) -> Sequence[Member]:
+        return self.session.exec(select(Member).order_by(col(Member.name))).all()
+
+    def members(self) -> Sequence[Member]:
+        return self.session.exec(select(Member)).all()
+
+    def named(self, model: Any, name: str) -> Any:
+        """The row of exactly this name, in any case: by the index (which folds
+        ASCII case), else by Python's full case folding."""
+        name = " ".join(name.split())
+        found = self.session.exec(select(model).where(model.name == name)).first()
+        if found is not None or name.isascii():
+            return found
+        wanted = fold_name(name)
+        rows = self.session.exec(select(model)).all()
+        return next((row for row in rows if fold_name(row.name) == wanted), None)
+
+    def item(self, item_id: int) -> ChecklistItem:
+        item = self.session.get(ChecklistItem, item_id)
+        if item is None:
+            raise TransitionError(
+                f"there is no checklist item {item_id}; `transition checklist` lists the ids"
+            )
+        return item
+
+    def account(self, account_id: int) -> Account:
+        account = self.session.get(Account, account_id)
+        if account is None:
+            raise TransitionError(
+                f"there is no account {account_id}; `transition account list` lists the ids"
+            )
+        return account
+
+    def accounts_of(self, member: Member) -> Sequence[Account]:
+        query = select(Account).where(Account.member_id == member.id).order_by(col(Account.id))
+        return self.session.exec(query).all()
+
+    def candidacy(self, member: Member, election: Election) -> Candidacy:
+        """The member's candidacy in the election. Every member has one in every
+        election (they are made together); a database edited by hand may lack
+        it, and then an undecided one is shown without being written."""
+        query = select(Candidacy).where(
+            Candidacy.member_id == member.id, Candidacy.election_id == election.id
+        )
+        found = self.session.exec(query).first()
+        return found or Candidacy(member_id=member.id, election_id=election.id)
+
+    def candidacies(self, election: Election) -> Sequence[Candidacy]:
+        query = select(Candidacy).where(Candidacy.election_id == election.id)
+        return self.session.exec(query).all()
+
+    def calendar(self, election: Election) -> calendar.Election:
+        """The election's dates, with its profile's closures and any office's override."""
+        if election.id not in self._calendars:
+            self._calendars[election.id] = self._dates(election)
+        return self._calendars[election.id]
+
+    def forget_dates(self, election: Election) -> None:
+        """The election's dates changed: compute them afresh when next asked."""
+        self._calendars.pop(election.id, None)
+
+    def _dates(self, election: Election) -> calendar.Election:
+        closures = self.closures(self.profile(election))
+        if election.kind == "by-election":
+            return calendar.by_election(
+                election.opens,  # type: ignore[arg-type]
+                election.nomination_day,  # type: ignore[arg-type]
+                election.voting_day,  # type: ignore[arg-type]
+                election.name,
+                closures=closures,
+                bylaw_date=election.bylaw_date,
+            )
+        dates = calendar.regular_election(election.year, closures)
+        query = select(OfficeOverride).where(OfficeOverride.election_id == election.id)
+        overrides = tuple(
+            calendar.OfficeOverride(o.office, o.nomination_day, o.opens, o.source)
+            for o in self.session.exec(query.order_by(col(OfficeOverride.office))).all()
+        )
+        return replace(dates, overrides=overrides)
+
+    def closures(self, profile: Profile) -> ClosureCalendar:
+        return ClosureCalendar(profile.closures, self.tracker.holidays)
+
+    def profile(self, election: Election) -> Profile:
+        """The rules the election is kept under: the profile stored with it."""
+        if election.id not in self._profiles:
+            data = tomllib.loads(election.profile_toml)
+            self._profiles[election.id] = parse_profile(data, f"the profile of {election.name}")
+        return self._profiles[election.id]
+
+    def profile_for(self, election_name: str | None) -> Profile:
+        """The chosen election's profile; the built-in one while there is no election."""
+        if election_name is None and self.session.exec(select(Election)).first() is None:
+            return load_profile()
+        return self.profile(self.election(election_name))
+
+    def plan(self, candidacy: Candidacy) -> planner.Plan:
+        """What the planner says the candidacy owes, from what is recorded now."""
+        election = self.session.get(Election, candidacy.election_id)
+        member = self.session.get(Member, candidacy.member_id)
+        return planner.plan(
+            self.calendar(election),
+            planner.Member(
+                name=member.name,
+                running=candidacy.running,  # type: ignore[arg-type]
+                option=Option(candidacy.option) if candidacy.option else None,
+                filing_date=candidacy.filing_date,
+                accounts=tuple(planner_account(a) for a in self.accounts_of(member)),
+                office=member.office,
+            ),
+            self.profile(election),
+        )
+
+    def step_title(self, item: ChecklistItem) -> str:
+        """The item's step as people read it, with the account it is for."""
+        candidacy = self.session.get(Candidacy, item.candidacy_id)
+        election = self.session.get(Election, candidacy.election_id)
+        return self.profile(election).step(item.step_id).title + self.on_account(item)
+
+    def on_account(self, item: ChecklistItem) -> str:
+        if item.account_id is None:
+            return ""
+        account = self.session.get(Account, item.account_id)
+        return f" ({account.platform} {account.handle})"
+
+
+def planner_account(account: Account) -> planner.Account:
+    return planner.Account(
+        platform=account.platform,
+        handle=account.handle,
+        role=account.role,  # type: ignore[arg-type]
+        email=account.email,
+        phone=account.phone,
+        identifies_member=account.identifies_member,
+        publicised=account.publicised,
+        uses_logo=account.uses_logo,
+        city_resources=account.city_resources,
+        key=account.id,
+    )

@@ -1,0 +1,86 @@
+"""The audit trail: the one place that writes events.
+
+Every change on the record is written here, in the same transaction as the
+change itself: who made it (the actor), when (UTC, shown in Toronto time),
+what it was, and the fields before and after. The database refuses to
+update or delete an event (triggers made by the migrations), so the trail
+only grows.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING, Any
+
+from transition.store.models import ChecklistItem, Event, Member
+
+if TYPE_CHECKING:
+    from transition.store.tracker import Tracker
+
+
+class Journal:
+    """Writes the events of the tracker's transaction."""
+
+    def __init__(self, tracker: Tracker) -> None:
+        self.tracker = tracker
+
+    def record(
+        self,
+        action: str,
+        subject: str,
+        summary: str,
+        member: Member | None = None,
+        before: dict[str, Any] | None = None,
+        after: dict[str, Any] | None = None,
+        item: ChecklistItem | None = None,
+    ) -> None:
+        """One event: `action` (such as "item.done") on `subject` ("member 3")."""
+        self.tracker.session.add(
+            Event(
+                at=now(),
+                actor=self.tracker.actor,
+                action=action,
+                member_id=member.id if member else None,
+                item_id=item.id if item else None,
+                subject=subject,
+                summary=summary,
+                before=_json(before),
+                after=_json(after),
+            )
+        )
+
+    def item(
+        self,
+        action: str,
+        item: ChecklistItem,
+        member: Member,
+        summary: str,
+        before: dict[str, Any] | None = None,
+        after: dict[str, Any] | None = None,
+    ) -> None:
+        """An event about one checklist item, referring to it."""
+        self.record(action, f"item {item.id}", summary, member, before, after, item)
+
+
+def fields(row: Any, *names: str) -> dict[str, Any]:
+    """The named fields of a row as JSON-ready values: what an event keeps."""
+    return {name: _plain(getattr(row, name)) for name in names}
+
+
+def changed(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict, dict]:
+    """Only the fields that differ, before and after."""
+    keys = [key for key in after if before.get(key) != after[key]]
+    return {k: before.get(k) for k in keys}, {k: after[k] for k in keys}
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _plain(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, date | datetime) else value
+
+
+def _json(values: dict[str, Any] | None) -> str | None:
+    return None if values is None else json.dumps(values, ensure_ascii=False, sort_keys=True)

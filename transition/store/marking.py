@@ -1,0 +1,121 @@
+"""Marking steps: done, reopened, annotated or waived, each on the record.
+
+Every id is checked (it exists, it still applies) before anything changes,
+so a command with one wrong id changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from transition.errors import TransitionError
+from transition.store.journal import changed, fields
+from transition.store.models import Candidacy, ChecklistItem, Member
+from transition.store.validate import clean_text, optional_text
+
+if TYPE_CHECKING:
+    from transition.store.tracker import Tracker
+
+
+class Marking:
+    def __init__(self, tracker: Tracker) -> None:
+        self.tracker = tracker
+        self.find = tracker.find
+        self.journal = tracker.journal
+
+    def done(self, item_ids: Iterable[int], note: str | None, evidence: str | None) -> list[str]:
+        messages = []
+        for item in self._items(item_ids):
+            if item.status == "done":
+                messages.append(
+                    f"item {item.id} was already done by {item.done_by} on {item.done_on}; "
+                    "nothing changed"
+                )
+                continue
+            self._change(
+                item,
+                "item.done",
+                "done",
+                status="done",
+                done_on=self.tracker.today,
+                done_by=self.tracker.actor,
+                note=optional_text(note, "note", item.note),
+                evidence=optional_text(evidence, "evidence", item.evidence),
+            )
+            messages.append(f"item {item.id} done: {self.find.step_title(item)}")
+        return messages
+
+    def reopen(self, item_ids: Iterable[int], note: str | None) -> list[str]:
+        messages = []
+        for item in self._items(item_ids):
+            if item.status == "open":
+                messages.append(f"item {item.id} is already open; nothing changed")
+                continue
+            self._change(
+                item,
+                "item.reopened",
+                "reopened",
+                status="open",
+                done_on=None,
+                done_by=None,
+                note=optional_text(note, "note", item.note),
+            )
+            messages.append(f"item {item.id} reopened: {self.find.step_title(item)}")
+        return messages
+
+    def annotate(
+        self, item_ids: Iterable[int], note: str | None, evidence: str | None
+    ) -> list[str]:
+        """Add or replace the note or evidence of steps, whatever their status."""
+        if note is None and evidence is None:
+            raise TransitionError("give --note or --evidence (or both) to record")
+        messages = []
+        for item in self._items(item_ids):
+            values = {
+                "note": optional_text(note, "note", item.note),
+                "evidence": optional_text(evidence, "evidence", item.evidence),
+            }
+            if values == {"note": item.note, "evidence": item.evidence}:
+                messages.append(f"item {item.id} already says that; nothing changed")
+                continue
+            self._change(item, "item.annotated", "annotated", **values)
+            messages.append(f"item {item.id} annotated: {self.find.step_title(item)}")
+        return messages
+
+    def waive(self, item_id: int, reason: str) -> str:
+        (item,) = self._items([item_id])
+        reason = clean_text(reason, "reason")
+        if item.status == "waived":
+            return f"item {item.id} is already waived ({item.note}); nothing changed"
+        self._change(
+            item,
+            "item.waived",
+            "waived",
+            status="waived",
+            done_on=self.tracker.today,
+            done_by=self.tracker.actor,
+            note=reason,
+        )
+        return f"item {item.id} waived: {self.find.step_title(item)}"
+
+    def _items(self, item_ids: Iterable[int]) -> list[ChecklistItem]:
+        """The items, each checked to exist and apply, before anything changes."""
+        items = [self.find.item(i) for i in dict.fromkeys(item_ids)]
+        for item in items:
+            if item.superseded_at is not None:
+                raise TransitionError(
+                    f"item {item.id} no longer applies (superseded); nothing was changed"
+                )
+        return items
+
+    def _change(self, item: ChecklistItem, action: str, verb: str, **values: Any) -> None:
+        session = self.tracker.session
+        before = fields(item, *values)
+        for name, value in values.items():
+            setattr(item, name, value)
+        candidacy = session.get(Candidacy, item.candidacy_id)
+        member = session.get(Member, candidacy.member_id)
+        on = self.find.on_account(item)
+        summary = f"{verb} {item.step_id}{on} for {member.name}"
+        self.journal.item(action, item, member, summary, *changed(before, fields(item, *values)))
