@@ -21,6 +21,7 @@ from transition.cli.options import (
     warn,
 )
 from transition.cli.output import emit
+from transition.core.terms import FLAGGED_CONNECTIONS
 from transition.errors import UsageError
 
 election_app = typer.Typer(
@@ -316,19 +317,21 @@ EmailOption = Annotated[str | None, typer.Option("--email", help="The registrati
 PhoneOption = Annotated[str | None, typer.Option("--phone", help="The registration phone number.")]
 
 
-def _connection(flag: str, meaning: str) -> object:
-    """One of the bulletin's five connections as an on/off flag (unset: unchanged)."""
+def _connection(key: str) -> object:
+    """One of the bulletin's five connections as an on/off flag (unset: unchanged),
+    named and explained as `transition.core.terms` defines it."""
+    connection = next(c for c in FLAGGED_CONNECTIONS if c.key == key)
+    meaning = f"It {connection.holds}."
     return Annotated[
-        bool | None, typer.Option(f"--{flag}/--no-{flag}", help=meaning, show_default=False)
+        bool | None,
+        typer.Option(f"--{key}/--no-{key}", help=meaning, show_default=False),
     ]
 
 
-IdentifiesMemberFlag = _connection(
-    "identifies-member", "It names the member as a member of Council."
-)
-PublicisedFlag = _connection("publicised", "It is publicised on City or office-funded material.")
-UsesLogoFlag = _connection("uses-logo", "It uses the City logo.")
-CityResourcesFlag = _connection("city-resources", "It is run with City devices, staff or budget.")
+IdentifiesMemberFlag = _connection("identifies-member")
+PublicisedFlag = _connection("publicised")
+UsesLogoFlag = _connection("uses-logo")
+CityResourcesFlag = _connection("city-resources")
 
 
 @account_app.command("add")

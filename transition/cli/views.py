@@ -12,6 +12,7 @@ from typing import Any
 from transition.cli.output import Console, table
 from transition.core.calendar import Election
 from transition.core.rules import Profile
+from transition.core.terms import due_text
 
 PROJECTED = "projected under current law"
 
@@ -235,7 +236,7 @@ def show_closures(out: Console, profile: Profile) -> None:
 
 def due_label(row: dict[str, Any]) -> str:
     """When a step is due: its date, or "on filing, by DATE" while unknown."""
-    return row["due"] or f"on filing, by {row['latest']}"
+    return due_text(row["due"], row["latest"])
 
 
 def status_label(row: dict[str, Any]) -> str:
@@ -277,7 +278,7 @@ def show_status(out: Console, heading: str, rows: list[dict[str, Any]]) -> None:
     for row in rows:
         filing = row["filing_date"] and f"{row['filing_date']} ({row['filing']})"
         if row["next_step"]:
-            when = f"on filing, by {row['next_due']}" if row["next_on_filing"] else row["next_due"]
+            when = due_text(None if row["next_on_filing"] else row["next_due"], row["next_due"])
             upcoming = f"{when}\n{row['next_step']}"
         else:
             upcoming = ""

@@ -13,15 +13,10 @@ from typing import Any
 
 from transition.core import calendar
 from transition.core.calendar import TORONTO, days_after
+from transition.core.terms import Option, Running, filing_kind, seat_label
 from transition.store.models import Election, Member
-from transition.store.queries import candidacies, checklist_entries, checklist_rows
+from transition.store.queries import candidacies, checklist_entries, checklist_rows, status_rows
 from transition.store.tracker import Tracker
-
-OPTION_LABELS = {
-    "separate": "Option 1: separate council and campaign accounts (para 19a)",
-    "single": "Option 2: one account becomes the campaign account (para 19b)",
-}
-RUNNING_LABELS = {"yes": "running", "no": "not running", "undecided": "undecided"}
 
 
 def header(tracker: Tracker, election: Election, member: Member | None = None) -> dict[str, Any]:
@@ -85,11 +80,11 @@ def member_summary(tracker: Tracker, election: Election, member: Member) -> dict
     candidacy = tracker.find.candidacy(member, election)
     return {
         "name": member.name,
-        "seat": f"Ward {member.ward}" if member.ward else member.office.capitalize(),
-        "running": RUNNING_LABELS[candidacy.running],
-        "option": OPTION_LABELS.get(candidacy.option or "", "not chosen yet"),
+        "seat": seat_label(member.office, member.ward),
+        "running": Running(candidacy.running).label,
+        "option": Option(candidacy.option).label if candidacy.option else "not chosen yet",
         "filing_date": candidacy.filing_date,
-        "filing_actual": candidacy.filing_actual,
+        "filing": filing_kind(candidacy.filing_date, candidacy.filing_actual),
         "notices": list(tracker.find.plan(candidacy).notices),
     }
 
@@ -199,27 +194,25 @@ CELL_ORDER = ("overdue", "open", "waived", "done")
 
 
 def overview_document(tracker: Tracker, election: Election) -> dict[str, Any]:
-    """The council by step: each cell done, open, overdue, waived or not applicable."""
+    """The council by step: each cell done, open, overdue, waived or not
+    applicable; each member's counts are the council status's own."""
     profile = tracker.find.profile(election)
     steps = list(profile.steps)
-    rows = []
+    counts = {row["member"]: row for row in status_rows(tracker, election, False, None)}
     column_totals = {step.id: defaultdict(int) for step in steps}
-    items: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    states: dict[int, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
     for extra, item in checklist_entries(tracker, election, None, include_superseded=False):
-        items[extra["member_id"]].append(item)
+        state = "overdue" if item["overdue"] else item["status"]
+        states[extra["member_id"]][item["step"]].append(state)
+    rows = []
     for member, candidacy in candidacies(tracker, election):
-        by_step: dict[str, list[str]] = defaultdict(list)
-        statuses = []
-        for item in items[member.id]:
-            state = "overdue" if item["overdue"] else item["status"]
-            by_step[item["step"]].append(state)
-            statuses.append(state)
         cells = []
         for step in steps:
-            states = by_step.get(step.id, [])
-            state = next((s for s in CELL_ORDER if s in states), "n/a")
-            cells.append({"state": state, "count": len(states)})
+            found = states[member.id].get(step.id, [])
+            state = next((s for s in CELL_ORDER if s in found), "n/a")
+            cells.append({"state": state, "count": len(found)})
             column_totals[step.id][state] += 1
+        status = counts[member.name]
         rows.append(
             {
                 "member": member.name,
@@ -227,10 +220,7 @@ def overview_document(tracker: Tracker, election: Election) -> dict[str, Any]:
                 "running": candidacy.running,
                 "option": candidacy.option,
                 "cells": cells,
-                "done": statuses.count("done"),
-                "open": statuses.count("open") + statuses.count("overdue"),
-                "overdue": statuses.count("overdue"),
-                "waived": statuses.count("waived"),
+                **{key: status[key] for key in ("done", "open", "overdue", "waived")},
             }
         )
     return {

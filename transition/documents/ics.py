@@ -63,7 +63,7 @@ def calendar_feed(tracker: Tracker, election: Election, members: list[Member]) -
                     f"step {row['step']}). Mark it done with: transition done {row['id']}"
                 ),
                 stamp=stamp,
-                sequence=moves.get(f"item {row['id']}", 0),
+                sequence=moves.get(row["id"], 0),
             )
         )
     return feed.to_ical()
@@ -95,11 +95,12 @@ def _event(
     return event
 
 
-def _times_moved(tracker: Tracker) -> dict[str, int]:
-    """How often each step's date moved: its SEQUENCE, so calendars take the newest."""
+def _times_moved(tracker: Tracker) -> dict[int, int]:
+    """How often each step's date moved, by item: its SEQUENCE, so calendars
+    take the newest."""
     query = (
-        select(Event.subject, func.count(col(Event.id)))
+        select(Event.item_id, func.count(col(Event.id)))
         .where(Event.action == "item.moved")
-        .group_by(Event.subject)
+        .group_by(Event.item_id)
     )
     return dict(tracker.session.exec(query).all())

@@ -41,8 +41,11 @@ def problems(tracker: Tracker) -> tuple[list[str], dict[str, int]]:
 
     events = session.exec(select(Event).order_by(col(Event.id))).all()
     by_subject: dict[str, list[Event]] = defaultdict(list)
+    by_item: dict[int, list[Event]] = defaultdict(list)
     for event in events:
         by_subject[event.subject].append(event)
+        if event.item_id is not None:
+            by_item[event.item_id].append(event)
 
     steps_of: dict[int, set[str]] = {}
     for election in session.exec(select(Election)).all():
@@ -69,7 +72,7 @@ def problems(tracker: Tracker) -> tuple[list[str], dict[str, int]]:
             continue
         if item.step_id not in steps_of.get(candidacy.election_id, set()):
             found.append(f"item {item.id}: step {item.step_id!r} is not in its election's profile")
-        found.extend(_replay(item, by_subject.get(f"item {item.id}", [])))
+        found.extend(_replay(item, by_item.get(item.id, [])))
     checked = {
         "elections": len(steps_of),
         "members": len(session.exec(select(Member)).all()),

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import Connection, Engine
 
 #: The Alembic revisions this version knows, oldest first; the last is the
-#: schema this code reads and writes. tests/test_migrations.py checks this
+#: schema this code reads and writes. tests/test_database.py checks this
 #: list against the scripts in migrations/versions.
 REVISIONS: tuple[str, ...] = ("0001_initial", "0002_closures", "0003_event_item")
 HEAD = REVISIONS[-1]
