@@ -23,6 +23,13 @@ APPEND_ONLY = ("UPDATE", "DELETE")
 
 
 def upgrade() -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        # Names match in any case: SQLite's NOCASE, here an ICU collation that
+        # ignores case (but not accents), which unique constraints respect.
+        op.execute(
+            'CREATE COLLATION IF NOT EXISTS "NOCASE" '
+            "(provider = icu, locale = 'und-u-ks-level2', deterministic = false)"
+        )
     op.create_table(
         "election",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -144,6 +151,26 @@ def upgrade() -> None:
             batch_op.f("ix_checklist_item_candidacy_id"), ["candidacy_id"], unique=False
         )
 
+    create_append_only_triggers()
+
+
+def create_append_only_triggers() -> None:
+    """The database itself refuses to change or delete an event."""
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute(
+            "CREATE FUNCTION event_append_only() RETURNS trigger LANGUAGE plpgsql AS "
+            "$$ BEGIN RAISE EXCEPTION 'the audit trail is append-only'; END $$"
+        )
+        for verb in APPEND_ONLY:
+            op.execute(
+                f"CREATE TRIGGER event_append_only_{verb.lower()} BEFORE {verb} ON event "
+                "FOR EACH ROW EXECUTE FUNCTION event_append_only()"
+            )
+        op.execute(
+            "CREATE TRIGGER event_append_only_truncate BEFORE TRUNCATE ON event "
+            "FOR EACH STATEMENT EXECUTE FUNCTION event_append_only()"
+        )
+        return
     for verb in APPEND_ONLY:
         op.execute(
             f"CREATE TRIGGER event_append_only_{verb.lower()} BEFORE {verb} ON event "
@@ -152,8 +179,15 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    for verb in APPEND_ONLY:
-        op.execute(f"DROP TRIGGER event_append_only_{verb.lower()}")
+    postgresql = op.get_bind().dialect.name == "postgresql"
+    for verb in (*APPEND_ONLY, "TRUNCATE") if postgresql else APPEND_ONLY:
+        op.execute(
+            f"DROP TRIGGER event_append_only_{verb.lower()} ON event"
+            if postgresql
+            else f"DROP TRIGGER event_append_only_{verb.lower()}"
+        )
+    if postgresql:
+        op.execute("DROP FUNCTION event_append_only()")
     with op.batch_alter_table("checklist_item", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_checklist_item_candidacy_id"))
 

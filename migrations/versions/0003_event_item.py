@@ -25,6 +25,9 @@ APPEND_ONLY = ("UPDATE", "DELETE")
 
 
 def upgrade() -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        _upgrade_postgresql()
+        return
     # SQLite adds a column with a foreign key by copying the table, which
     # drops its triggers; they are made again once the new column is filled.
     for verb in APPEND_ONLY:
@@ -44,7 +47,27 @@ def upgrade() -> None:
         _create_trigger(verb)
 
 
+def _upgrade_postgresql() -> None:
+    op.add_column("event", sa.Column("item_id", sa.Integer(), nullable=True))
+    op.create_index(op.f("ix_event_item_id"), "event", ["item_id"], unique=False)
+    op.create_foreign_key(
+        "fk_event_item_id_checklist_item", "event", "checklist_item", ["item_id"], ["id"]
+    )
+    op.execute("ALTER TABLE event DISABLE TRIGGER event_append_only_update")
+    op.execute(
+        "UPDATE event SET item_id = CAST(substr(subject, 6) AS INTEGER) "
+        "WHERE subject ~ '^item [0-9]{1,9}$' "
+        "AND CAST(substr(subject, 6) AS INTEGER) IN (SELECT id FROM checklist_item)"
+    )
+    op.execute("ALTER TABLE event ENABLE TRIGGER event_append_only_update")
+
+
 def downgrade() -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        op.drop_constraint("fk_event_item_id_checklist_item", "event", type_="foreignkey")
+        op.drop_index(op.f("ix_event_item_id"), table_name="event")
+        op.drop_column("event", "item_id")
+        return
     for verb in APPEND_ONLY:
         op.execute(f"DROP TRIGGER event_append_only_{verb.lower()}")
     with op.batch_alter_table("event", schema=None) as batch_op:

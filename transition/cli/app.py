@@ -6,10 +6,12 @@ user are caught once, in `main`, and printed as one line. Heavy libraries
 so `transition --help` and the date commands start fast.
 """
 
+import random
 import sys
+import time
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -22,6 +24,7 @@ from transition.cli.options import (
     JsonOption,
     ProfileOption,
     TodayOption,
+    TryAgain,
     today_or_now,
     tracking,
     warn,
@@ -167,14 +170,51 @@ def rules_command(*, profile: ProfileOption = None, as_json: JsonOption = False)
 @app.command("init")
 def init_command(*, db: DbOption = None) -> None:
     """Create the database (or bring it up to date) and say where it is."""
-    from transition.store.database import HEAD, database_path
+    from transition.store.connect import HEAD, locate, schema_revision
 
-    path = database_path(db)
-    existed = path.exists()
-    with tracking(db, None):
+    location = locate(db)
+    before = schema_revision(location)
+    with tracking(db, None, create=True):
         pass
-    state = "is up to date" if existed else "was created"
-    typer.echo(f"the database at {path} {state} (schema {HEAD})")
+    typer.echo(f"the database at {location} {_became(before)} (schema {HEAD})")
+
+
+@app.command("upgrade")
+def upgrade_command(
+    *,
+    confirm: Annotated[
+        bool,
+        typer.Option(
+            "--confirm",
+            help="PostgreSQL: upgrade the shared database now (take a pg_dump first).",
+        ),
+    ] = False,
+    db: DbOption = None,
+) -> None:
+    """Bring the database's tables up to this version of transition.
+
+    A SQLite file is upgraded by any command, after a backup beside it; a
+    shared PostgreSQL database only by its administrator, with --confirm."""
+    from transition.store.connect import HEAD, locate, schema_revision
+
+    location = locate(db)
+    before = schema_revision(location)
+    if location.is_postgres and before is not None and before != HEAD and not confirm:
+        raise TransitionError(
+            f"{location} is at schema {before} and this transition needs {HEAD}: take a "
+            "backup (pg_dump) and run `transition upgrade --confirm` to upgrade it"
+        )
+    with tracking(db, None, upgrade=True):
+        pass
+    typer.echo(f"the database at {location} {_became(before)} (schema {HEAD})")
+
+
+def _became(before: str | None) -> str:
+    from transition.store.connect import HEAD
+
+    if before is None:
+        return "was created"
+    return "is up to date" if before == HEAD else f"was upgraded from schema {before}"
 
 
 @app.command("checklist")
@@ -349,13 +389,44 @@ def backup_command(
     db: DbOption = None,
 ) -> None:
     """Write a consistent copy of the database, even while others are using it."""
-    from transition.store.database import backup_to, database_path
+    from transition.store.connect import locate
+    from transition.store.database import backup_to
 
-    path = database_path(db)
+    location = locate(db)
+    if location.path is None:
+        raise TransitionError(
+            "backup copies a SQLite file; back up a PostgreSQL database with pg_dump "
+            "(pg_dump -Fc), or keep its whole record with `transition export -o FILE.json` "
+            "(which `transition restore` loads)"
+        )
     with tracking(db, None):
         pass  # the file is checked (ours, current) before it is copied
-    size = backup_to(path, output)
-    typer.echo(f"backed up {path} to {output} ({size:,} bytes)")
+    size = backup_to(location.path, output)
+    typer.echo(f"backed up {location.path} to {output} ({size:,} bytes)")
+
+
+@app.command("restore")
+def restore_command(
+    file: Annotated[
+        Path,
+        typer.Argument(
+            help="A whole record, as `transition export --format json` writes it.",
+            dir_okay=False,
+            metavar="FILE.json",
+        ),
+    ],
+    *,
+    db: DbOption = None,
+) -> None:
+    """Load an exported record, audit trail and all, into an empty database
+    (to move an office's record between a file and the council's server)."""
+    from transition.store.connect import locate
+    from transition.store.restore import restore
+
+    location = locate(db)
+    counts = restore(location, file)
+    summary = ", ".join(f"{n} {key}" for key, n in counts.items())
+    typer.echo(f"restored {file} into {location}: {summary}")
 
 
 import_app = typer.Typer(
@@ -411,8 +482,7 @@ def main(argv: list[str] | None = None) -> None:
     args = sys.argv[1:] if argv is None else list(argv)
     try:
         _check_text(args)
-        PENDING_WARNINGS.clear()
-        status = command.main(args=args, prog_name="transition", standalone_mode=False)
+        status = _run(command, args)
         warn(*PENDING_WARNINGS)
     except typer.TyperException as error:
         # click's usage errors (exit 2) and other refusals, as one line.
@@ -428,6 +498,24 @@ def main(argv: list[str] | None = None) -> None:
         sys.stderr.close()
         sys.exit(1)
     sys.exit(status if isinstance(status, int) else 0)
+
+
+#: How often a command the server undid (to keep concurrent staff apart) runs again.
+ATTEMPTS = 8
+
+
+def _run(command: Any, args: list[str]) -> Any:
+    """Run the command; if the server undid its transaction, run it again."""
+    for attempt in range(ATTEMPTS):
+        PENDING_WARNINGS.clear()
+        try:
+            return command.main(args=args, prog_name="transition", standalone_mode=False)
+        except TryAgain:
+            time.sleep(random.uniform(0.01, 0.05) * (attempt + 1))
+    raise TransitionError(
+        f"the server undid this change {ATTEMPTS} times to keep concurrent changes apart; "
+        "nothing was changed: try again"
+    )
 
 
 def _check_text(args: list[str]) -> None:

@@ -100,12 +100,20 @@ def current_actor(by: str | None = None) -> str:
 
 @contextmanager
 def tracking(
-    db: str | None, today: date | None, *, write: bool = False, by: str | None = None
+    db: str | None,
+    today: date | None,
+    *,
+    write: bool = False,
+    by: str | None = None,
+    create: bool = False,
+    upgrade: bool = False,
 ) -> Iterator["Tracker"]:
-    """A tracker on the database, inside one transaction (committed on success).
+    """A tracker on the record, inside one transaction (committed on success).
 
     A writing command takes the write lock when it begins, so concurrent
-    staff queue up instead of failing.
+    staff queue up instead of failing. On PostgreSQL, `create` and `upgrade`
+    let `init` and `upgrade --confirm` prepare the tables (see
+    `transition.store.connect.open_record`).
     """
     import sqlite3
 
@@ -113,27 +121,30 @@ def tracking(
     from sqlmodel import Session
 
     from transition.cli.startup import settle
-    from transition.store.database import database_error, database_path, open_database, writer
+    from transition.store.connect import is_retryable, locate, open_record, record_error, writer
     from transition.store.holiday_cache import cached_holidays
     from transition.store.tracker import Tracker
 
     settle()
-    path = database_path(db)
-    default = db is None and not os.environ.get("TRANSITION_DB")
-    try:
-        engine = open_database(path, default_location=default)
-    except (DBAPIError, sqlite3.Error) as error:
-        raise database_error(error, path) from None
+    location = locate(db)
+    engine = open_record(location, create=create, upgrade=upgrade)
     try:
         bind = writer(engine) if write else engine
         with Session(bind, expire_on_commit=False) as session, session.begin():
             tracker = Tracker(session, today_or_now(today), current_actor(by), cached_holidays)
             yield tracker
     except (DBAPIError, sqlite3.Error) as error:
-        raise database_error(error, path) from None
+        if is_retryable(error, location):
+            raise TryAgain() from None
+        raise record_error(error, location) from None
     finally:
         engine.dispose()
     PENDING_WARNINGS.extend(tracker.warnings)
+
+
+class TryAgain(Exception):
+    """The server undid the transaction to keep concurrent ones apart: nothing
+    was changed, and the whole command may simply run again."""
 
 
 #: Warnings of a committed change, printed by `transition.cli.app.main` after the

@@ -33,11 +33,13 @@ def problems(tracker: Tracker) -> tuple[list[str], dict[str, int]]:
     session = tracker.session
     found: list[str] = []
     connection = session.connection()
-    integrity = [row[0] for row in connection.exec_driver_sql("PRAGMA integrity_check")]
-    if integrity != ["ok"]:
-        found.extend(f"SQLite integrity: {line}" for line in integrity)
-    for table, rowid, parent, _ in connection.exec_driver_sql("PRAGMA foreign_key_check"):
-        found.append(f"{table} row {rowid} points to a missing {parent}")
+    if connection.dialect.name == "sqlite":
+        # PostgreSQL checks its pages and enforces foreign keys itself.
+        integrity = [row[0] for row in connection.exec_driver_sql("PRAGMA integrity_check")]
+        if integrity != ["ok"]:
+            found.extend(f"SQLite integrity: {line}" for line in integrity)
+        for table, rowid, parent, _ in connection.exec_driver_sql("PRAGMA foreign_key_check"):
+            found.append(f"{table} row {rowid} points to a missing {parent}")
 
     events = session.exec(select(Event).order_by(col(Event.id))).all()
     by_subject: dict[str, list[Event]] = defaultdict(list)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -48,7 +49,8 @@ def database_path(option: str | None) -> Path:
         value = value.removeprefix("sqlite:///")
     elif "://" in value:
         raise TransitionError(
-            f"{value} is not a SQLite database URL; give a file path or sqlite:///PATH"
+            f"{value.split('@')[-1]} is not a database URL transition knows; give a file "
+            "path, sqlite:///PATH or postgresql://USER@HOST:PORT/DATABASE"
         )
     if not value:
         raise TransitionError("the database path is empty; give a file path")
@@ -64,12 +66,12 @@ def open_database(path: Path, *, default_location: bool = False) -> Engine:
             raise TransitionError(
                 f"the folder {path.parent} does not exist; create it or choose another --db"
             )
-        _create(path)
+        create(path)
     else:
-        _check_file(path)
+        check_file(path)
         _check_writable(path)
     revision = read_revision(path)
-    _check_known(revision, path)
+    check_known(revision, path)
     engine = _engine(path)
     try:
         if revision != HEAD:
@@ -80,7 +82,7 @@ def open_database(path: Path, *, default_location: bool = False) -> Engine:
     return engine
 
 
-def _check_file(path: Path) -> None:
+def check_file(path: Path) -> None:
     if path.is_dir():
         raise TransitionError(f"{path} is a folder; give the path of a database file")
     try:
@@ -199,29 +201,44 @@ def _upgrade(engine: Engine, path: Path) -> None:
             return
         if revision is not None:
             backup(path, backup_path(path, revision))
-        _migrate(connection)
+        migrate(connection)
 
 
-def _check_known(revision: str | None, path: Path) -> None:
+def check_known(revision: str | None, where: Path | str) -> None:
     if revision is not None and revision not in REVISIONS:
         raise TransitionError(
-            f"{path} was written by a newer version of transition (schema {revision}); "
+            f"{where} was written by a newer version of transition (schema {revision}); "
             "upgrade transition (pip install -U transition) to use it"
         )
 
 
-def _migrate(connection: Connection) -> None:
+def migrate(connection: Connection, revision: str = "head") -> None:
+    """Run the migrations up to `revision` on a connection the caller holds
+    in a transaction (and, where it matters, a lock)."""
     from alembic import command
     from alembic.config import Config
 
     config = Config()
     config.set_main_option("script_location", str(resource_dir("migrations")))
     config.attributes["connection"] = connection
-    command.upgrade(config, HEAD)
+    command.upgrade(config, HEAD if revision == "head" else revision)
 
 
-def _create(path: Path) -> None:
-    """Build a new database beside `path`, then move it into place whole."""
+def downgrade(connection: Connection, revision: str) -> None:
+    """Take the migrations back to `revision` (only ever on an empty database:
+    a restore of an export made at an earlier schema)."""
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(resource_dir("migrations")))
+    config.attributes["connection"] = connection
+    command.downgrade(config, revision)
+
+
+def create(path: Path, build: Callable[[Connection], object] | None = None) -> None:
+    """Build a new database beside `path` (the current schema, or what `build`
+    makes on the connection), then move it into place whole."""
     _remove_abandoned_scratch(path)
     scratch = path.with_name(f".{path.name}.{os.getpid()}.new")
     try:
@@ -229,9 +246,12 @@ def _create(path: Path) -> None:
         engine = _engine(scratch)
         try:
             with engine.connect() as connection, connection.begin():
-                _migrate(connection)
+                (build or migrate)(connection)
         finally:
             engine.dispose()
+        if build is not None:
+            os.link(scratch, path)  # refused (FileExistsError) if another made one since
+            return
         with contextlib.suppress(FileExistsError):  # another process made it first
             os.link(scratch, path)  # a link, unlike a rename, never replaces a database
     except OSError as error:

@@ -13,29 +13,48 @@ from sqlmodel import SQLModel, col, select
 
 from transition.core.dates import iso
 from transition.core.terms import filing_kind
-from transition.store.models import Account, Candidacy, ChecklistItem, Election, Event, Member
+from transition.store.models import (
+    Account,
+    Candidacy,
+    ChecklistItem,
+    Election,
+    Event,
+    Member,
+    OfficeOverride,
+)
 from transition.store.queries import candidacies, checklist_entries
 from transition.store.tracker import Tracker
 
+#: The export's tables by key, as `transition restore` reads them back.
+EXPORTED: tuple[tuple[str, type[SQLModel]], ...] = (
+    ("elections", Election),
+    ("members", Member),
+    ("accounts", Account),
+    ("candidacies", Candidacy),
+    ("checklist", ChecklistItem),
+    ("overrides", OfficeOverride),
+    ("events", Event),
+)
+
 
 def export_state(tracker: Tracker) -> dict[str, Any]:
-    """Everything in the database, table by table, for a backup or another tool."""
+    """Everything in the database, table by table, rows by id: the same record
+    gives the same export, from either store (`transition restore` reads it)."""
     from transition.store.database import HEAD
 
-    tables: dict[str, Sequence[SQLModel]] = {
-        "elections": tracker.session.exec(select(Election).order_by(col(Election.id))).all(),
-        "members": tracker.session.exec(select(Member).order_by(col(Member.id))).all(),
-        "accounts": tracker.session.exec(select(Account).order_by(col(Account.id))).all(),
-        "candidacies": tracker.session.exec(select(Candidacy).order_by(col(Candidacy.id))).all(),
-        "checklist": tracker.session.exec(
-            select(ChecklistItem).order_by(col(ChecklistItem.id))
-        ).all(),
-        "events": tracker.session.exec(select(Event).order_by(col(Event.id))).all(),
-    }
     state: dict[str, Any] = {"format": "transition-export", "schema": HEAD}
-    for name, rows in tables.items():
-        state[name] = [row.model_dump(mode="json") for row in rows]
+    for key, model in EXPORTED:
+        rows: Sequence[SQLModel] = tracker.session.exec(
+            select(model).order_by(col(model.id))  # type: ignore[attr-defined]
+        ).all()
+        # A loaded row's fields come in no fixed order: the model's order it is.
+        names = list(model.model_fields)
+        state[key] = [_in_order(row.model_dump(mode="json"), names) for row in rows]
     return state
+
+
+def _in_order(values: dict[str, Any], names: list[str]) -> dict[str, Any]:
+    return {name: values[name] for name in names}
 
 
 EXPORT_CSV_COLUMNS = (

@@ -11,7 +11,7 @@ import json
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import Date, bindparam, text
 from sqlmodel import col, func, select
 
 from transition.core import calendar
@@ -210,39 +210,49 @@ def filing_warnings(dates: calendar.Election, office: str, filing_date: date | N
 
 
 #: One row per member of the election: the candidacy, counts of the current
-#: items by state, and the open item due first. Overdue is `is_overdue` of the
-#: core, said in SQL: an open, current item whose latest day is past. SQLite returns, beside min(),
-#: the other columns of the row that holds the minimum: that is the next step.
+#: items by state, and the open item due first (ranked by a window function,
+#: which SQLite and PostgreSQL both have). Overdue is `is_overdue` of the core,
+#: said in SQL: an open, current item whose latest day is past.
 STATUS_SQL = """
+WITH next_open AS (
+    SELECT candidacy_id, step_id, due, coalesce(due, latest) AS next_due,
+           row_number() OVER (
+               PARTITION BY candidacy_id ORDER BY coalesce(due, latest), id
+           ) AS rank
+    FROM checklist_item
+    WHERE status = 'open' AND superseded_at IS NULL
+)
 SELECT m.name, m.ward, m.office, c.running, c.option, c.filing_date, c.filing_actual,
        count(CASE WHEN i.status = 'done' THEN 1 END),
        count(CASE WHEN i.status = 'open' THEN 1 END),
        count(CASE WHEN i.status = 'open' AND i.latest < :today THEN 1 END),
        count(CASE WHEN i.status = 'waived' THEN 1 END),
-       min(CASE WHEN i.status = 'open'
-                THEN coalesce(i.due, i.latest) || printf(' %012d', i.id) END) AS next_key,
-       i.step_id, i.due
+       n.next_due, n.step_id, n.due
 FROM candidacy AS c
 JOIN member AS m ON m.id = c.member_id
 LEFT JOIN checklist_item AS i ON i.candidacy_id = c.id AND i.superseded_at IS NULL
+LEFT JOIN next_open AS n ON n.candidacy_id = c.id AND n.rank = 1
 WHERE c.election_id = :election
-GROUP BY c.id
+GROUP BY c.id, m.name, m.ward, m.office, c.running, c.option, c.filing_date,
+         c.filing_actual, n.next_due, n.step_id, n.due
 """
 
 
 def status_rows(
     tracker: Tracker, election: Election, overdue_only: bool, due_within: int | None
 ) -> list[dict[str, Any]]:
-    """The council at a glance: one row per member, counted by SQLite in one query."""
-    params = {"today": tracker.today.isoformat(), "election": election.id}
-    result = tracker.session.connection().execute(text(STATUS_SQL), params)
+    """The council at a glance: one row per member, counted by the database in
+    one query."""
+    query = text(STATUS_SQL).bindparams(bindparam("today", type_=Date))
+    params = {"today": tracker.today, "election": election.id}
+    result = tracker.session.connection().execute(query, params)
     horizon = days_after(tracker.today, due_within or 0).isoformat()
     rows = []
     for (
         name, ward, _office, running, option, filing_date, filing_actual,
-        done, open_count, overdue, waived, next_key, step_id, due,
+        done, open_count, overdue, waived, next_due, step_id, due,
     ) in sorted(result, key=lambda r: seat_order(r[2], r[1], r[0])):  # fmt: skip
-        next_due = next_key.split()[0] if next_key else None
+        next_due = _iso(next_due)
         if overdue_only and not overdue:
             continue
         if due_within is not None and not (next_due and next_due <= horizon):
@@ -253,18 +263,23 @@ def status_rows(
                 "ward": ward,
                 "running": running,
                 "option": option,
-                "filing_date": filing_date,
+                "filing_date": _iso(filing_date),
                 "filing": filing_kind(filing_date, filing_actual),
                 "done": done,
                 "open": open_count,
                 "overdue": overdue,
                 "waived": waived,
                 "next_due": next_due,
-                "next_on_filing": bool(next_key) and due is None,
-                "next_step": step_id if next_key else None,
+                "next_on_filing": next_due is not None and due is None,
+                "next_step": step_id,
             }
         )
     return rows
+
+
+def _iso(value: date | str | None) -> str | None:
+    """A date from a raw query: SQLite gives its text, PostgreSQL a date."""
+    return value if value is None or isinstance(value, str) else value.isoformat()
 
 
 def candidacies(tracker: Tracker, election: Election) -> list[tuple[Member, Candidacy]]:

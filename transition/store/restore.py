@@ -1,0 +1,212 @@
+"""Loading a whole record, exported by `transition export`, into an empty database.
+
+An office moves its record between stores (a SQLite file, the council's
+PostgreSQL server) with `export` then `restore`: elections with the profiles
+they were kept under, members, accounts, candidacies, checklist items with
+their ids, dates the law changed for an office, and the audit trail exactly
+as it was (who, when, what). Exporting the restored database gives the same
+file byte for byte.
+
+The export names the schema it was written at. The rows go into a database
+at that schema, and the migrations then bring it to the current one, as they
+would have brought the old database itself; so an export made by an earlier
+release restores too. Everything happens in one transaction: a refused or
+failed restore leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from transition.errors import TransitionError
+from transition.store import connect, database, postgres
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection
+
+#: The export's tables: its key and the database table, in the order rows go
+#: in (each after the rows it refers to).
+TABLES = (
+    ("elections", "election"),
+    ("members", "member"),
+    ("accounts", "account"),
+    ("candidacies", "candidacy"),
+    ("checklist", "checklist_item"),
+    ("overrides", "office_override"),
+    ("events", "event"),
+)
+FORMAT = "transition-export"
+#: Larger than the record of any council (a 3,000-member province exports
+#: about 60 MB); a bigger file is not an export.
+MAX_EXPORT_BYTES = 1 << 30
+
+
+def read_export(path: Path) -> dict[str, Any]:
+    """The export's content, refused with the reason if it is not one."""
+    try:
+        if not path.is_file():
+            raise TransitionError(f"{path} is not a file; give an export written by `export`")
+        if path.stat().st_size > MAX_EXPORT_BYTES:
+            raise TransitionError(f"{path} is larger than any export (1 GB); check the file")
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as error:
+        raise TransitionError(f"cannot read {path}: {error.strerror or error}") from None
+    except (UnicodeDecodeError, ValueError) as error:
+        raise TransitionError(f"{path} is not a transition export (not JSON: {error})") from None
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise TransitionError(
+            f'{path} is not a transition export (it has no "format": "{FORMAT}"); '
+            "write one with `transition export --format json`"
+        )
+    schema = data.get("schema")
+    if schema not in database.REVISIONS:
+        raise TransitionError(
+            f"{path} is an export of schema {schema!r}, which this transition cannot read "
+            f"(it knows {', '.join(database.REVISIONS)}); restore it with a newer transition"
+        )
+    return data
+
+
+def restore(location: connect.Location, path: Path) -> dict[str, int]:
+    """Restore the export at `path` into the empty database at `location`."""
+    import sqlite3
+
+    from sqlalchemy.exc import DBAPIError
+
+    data = read_export(path)
+    where = str(location)
+    counts: dict[str, int] = {}
+    try:
+        return _restore(location, data, where, counts)
+    except (DBAPIError, sqlite3.Error) as error:
+        raise connect.record_error(error, location) from None
+
+
+def _restore(
+    location: connect.Location, data: dict[str, Any], where: str, counts: dict[str, int]
+) -> dict[str, int]:
+    def build(connection: Connection) -> None:
+        counts.update(load(connection, data, where))
+
+    if location.path is not None and not location.path.exists():
+        if not location.path.parent.is_dir():
+            raise TransitionError(
+                f"the folder {location.path.parent} does not exist; "
+                "create it or choose another --db"
+            )
+        database.create(location.path, build)
+        return counts
+    engine = connect.open_record(location, create=True, upgrade=True)
+    try:
+        with connect.writer(engine).connect() as connection, connection.begin():
+            if location.is_postgres:
+                postgres.lock_for_upgrade(connection)
+            build(connection)
+    finally:
+        engine.dispose()
+    return counts
+
+
+def load(connection: Connection, data: dict[str, Any], where: str) -> dict[str, int]:
+    """Put the export's rows into the empty database on `connection` (inside
+    the caller's transaction), then migrate it to the current schema. The
+    number of rows of each table."""
+    from sqlalchemy import MetaData
+
+    schema = data["schema"]
+    _refuse_a_record(connection, where)
+    _migrate_to(connection, schema)
+    metadata = MetaData()
+    metadata.reflect(connection)
+    counts = {}
+    for key, name in TABLES:
+        table = metadata.tables.get(name)
+        if table is None:  # a table later schemas added
+            if data.get(key):
+                raise TransitionError(f"the export of schema {schema} has {key}, which it cannot")
+            continue
+        rows = _rows(data, key, table, schema)
+        for start in range(0, len(rows), 5000):
+            connection.execute(table.insert(), rows[start : start + 5000])
+        counts[key] = len(rows)
+    if connection.dialect.name == "postgresql":
+        for _, name in TABLES:
+            if name in metadata.tables:
+                connection.exec_driver_sql(
+                    f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "
+                    f"coalesce((SELECT max(id) FROM {name}), 0) + 1, false)"
+                )
+    database.migrate(connection)
+    return counts
+
+
+def _refuse_a_record(connection: Connection, where: str) -> None:
+    """Only an empty database takes a restore: one with no tables, or with
+    transition's tables and not one row in them."""
+    from sqlalchemy import inspect
+
+    tables = set(inspect(connection).get_table_names()) - {"alembic_version"}
+    for _, name in TABLES:
+        if name in tables and connection.exec_driver_sql(f"SELECT 1 FROM {name} LIMIT 1").first():
+            raise TransitionError(
+                f"{where} already holds a record; restore into an empty database "
+                "(a new file, or a new PostgreSQL database)"
+            )
+    others = tables - {name for _, name in TABLES}
+    if others:
+        raise TransitionError(f"{where} holds tables of another application; choose another")
+
+
+def _migrate_to(connection: Connection, schema: str) -> None:
+    """Bring the empty database to the export's schema: up, or (its tables
+    holding nothing) down."""
+    from alembic.migration import MigrationContext
+
+    current = MigrationContext.configure(connection).get_current_revision()
+    if current is None or database.REVISIONS.index(current) <= database.REVISIONS.index(schema):
+        database.migrate(connection, schema)
+    else:
+        database.downgrade(connection, schema)
+
+
+def _rows(data: dict[str, Any], key: str, table: Any, schema: str) -> list[dict[str, Any]]:
+    rows = data.get(key)
+    if not isinstance(rows, list):
+        raise TransitionError(
+            f"the export has no {key!r}, so it is not a complete export of schema {schema}"
+        )
+    columns = {column.name: column for column in table.columns}
+    converted = []
+    for number, row in enumerate(rows, start=1):
+        if not isinstance(row, dict) or set(row) != set(columns):
+            found = sorted(row) if isinstance(row, dict) else type(row).__name__
+            raise TransitionError(
+                f"row {number} of {key!r} does not have the columns of schema {schema} "
+                f"({', '.join(sorted(columns))}; found {found}): not a complete export"
+            )
+        converted.append({name: _value(columns[name], row[name], key, number) for name in row})
+    return converted
+
+
+def _value(column: Any, value: Any, key: str, number: int) -> Any:
+    """A JSON value as the column takes it: dates and times from ISO text."""
+    if value is None:
+        return None
+    try:
+        kind = column.type.python_type
+    except NotImplementedError:
+        return value
+    try:
+        if kind is datetime:
+            return datetime.fromisoformat(value)
+        if kind is date:
+            return date.fromisoformat(value)
+    except (TypeError, ValueError):
+        raise TransitionError(
+            f"row {number} of {key!r}: {column.name} {value!r} is not a date; "
+            "not a transition export"
+        ) from None
+    return value
