@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from harness import SCRIPT, Result, invoke_transition, run_transition
+from postgres_server import NoServer, PostgresServer, running_server
 
 __all__ = ["SCRIPT", "Result", "as_json", "invoke_transition", "ok", "run_transition"]
 
@@ -27,6 +28,56 @@ def _isolated_environment(monkeypatch, tmp_path):
     monkeypatch.setenv("TRANSITION_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.setenv("COLUMNS", "200")
     monkeypatch.chdir(tmp_path)
+
+
+# -- the two stores --------------------------------------------------------------
+
+#: Tests of modules marked `pytestmark = pytest.mark.usefixtures("store")` run
+#: once on a SQLite file and once on a PostgreSQL database of their own.
+STORES = ("sqlite", "postgresql")
+TEMPLATE = "transition_template"
+
+
+@pytest.fixture(scope="session")
+def postgres() -> PostgresServer:
+    """A throwaway PostgreSQL server for this test process, with a template
+    database holding transition's tables, so each test's database is a copy."""
+    try:
+        with running_server() as server:
+            server.psql(f'CREATE DATABASE "{TEMPLATE}"')
+            done = run_transition("init", "--db", server.url(TEMPLATE))
+            assert done.returncode == 0, done.stderr
+            yield server
+    except NoServer as reason:
+        pytest.skip(f"no PostgreSQL server can start here: {reason}")
+
+
+def postgres_database(server: PostgresServer) -> str:
+    """A fresh database with transition's tables; its URL."""
+    name = server.new_database(template=TEMPLATE)
+    return server.url(name)
+
+
+@pytest.fixture(params=STORES)
+def store(request, monkeypatch) -> str:
+    """Which store the test runs on; TRANSITION_DB points at a fresh one."""
+    if request.param == "postgresql":
+        monkeypatch.setenv("TRANSITION_DB", postgres_database(request.getfixturevalue("postgres")))
+    return request.param
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked sqlite_only (a SQLite file's own behaviour) run on SQLite alone."""
+    keep, drop = [], []
+    for item in items:
+        param = getattr(getattr(item, "callspec", None), "params", {}).get("store")
+        if param == "postgresql" and item.get_closest_marker("sqlite_only"):
+            drop.append(item)
+        else:
+            keep.append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
 
 
 @pytest.fixture

@@ -173,14 +173,27 @@ print(json.dumps(outputs))
 
 
 def concurrent_staff(
-    folder: Path, processes: int = 4, items_each: int = 100, batch: int = 25
+    folder: Path,
+    processes: int = 4,
+    items_each: int = 100,
+    batch: int = 25,
+    postgres_url: str | None = None,
 ) -> Figures:
     """`processes` staff at once, each marking, reopening and annotating its own
-    `items_each` items through the console script; every change must land once."""
+    `items_each` items through the console script; every change must land once.
+    With `postgres_url` (an empty database), the council is restored there and
+    the staff work on the server."""
     import json
 
-    figures = Figures(f"concurrent staff ({processes} processes x {items_each} items)")
-    database = council_with_items(folder, members=-(-processes * items_each // 6))
+    store = " on PostgreSQL" if postgres_url else ""
+    figures = Figures(f"concurrent staff{store} ({processes} processes x {items_each} items)")
+    database: Path | str = council_with_items(folder, members=-(-processes * items_each // 6))
+    if postgres_url:
+        exported = folder / "council.json"
+        invoke_transition("export", "--db", str(database), "-o", str(exported))
+        restored = invoke_transition("restore", str(exported), "--db", postgres_url)
+        assert restored.returncode == 0, restored.stderr
+        database = postgres_url
     ids = item_ids(database)[: processes * items_each]
     shares = [ids[n * items_each : (n + 1) * items_each] for n in range(processes)]
     workers = [

@@ -88,11 +88,13 @@ class PostgresServer:
             raise PostgresError(done.stderr.strip())
         return done.stdout
 
-    def new_database(self) -> str:
-        """A fresh, empty database owned by the superuser; its name."""
+    def new_database(self, template: str | None = None) -> str:
+        """A fresh database owned by the superuser, empty or a copy of
+        `template`; its name."""
         self._databases += 1
         name = f"test_{os.getpid()}_{self._databases}"
-        self.psql(f'CREATE DATABASE "{name}"')
+        copy = f' TEMPLATE "{template}"' if template else ""
+        self.psql(f'CREATE DATABASE "{name}"{copy}')
         return name
 
     def stop(self) -> None:

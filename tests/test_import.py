@@ -5,6 +5,9 @@ from __future__ import annotations
 import pytest
 from conftest import as_json, invoke_transition, ok
 
+#: Each test runs on a SQLite file and on a PostgreSQL database.
+pytestmark = pytest.mark.usefixtures("store")
+
 T = invoke_transition
 MEMBERS_HEADER = "name,ward,office,running,option,filing_date,filing\n"
 

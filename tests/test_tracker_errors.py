@@ -5,6 +5,9 @@ from __future__ import annotations
 import pytest
 from conftest import invoke_transition, ok, run_transition
 
+#: Each test runs on a SQLite file and on a PostgreSQL database.
+pytestmark = pytest.mark.usefixtures("store")
+
 T = invoke_transition
 
 

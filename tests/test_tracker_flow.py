@@ -7,6 +7,9 @@ import json
 import pytest
 from conftest import as_json, invoke_transition, ok, run_transition
 
+#: Each test runs on a SQLite file and on a PostgreSQL database.
+pytestmark = pytest.mark.usefixtures("store")
+
 T = invoke_transition
 FILING_STEPS = [
     "remove-city-identity",
@@ -29,6 +32,7 @@ def checklist(*args: str, today: str = "2030-04-01", run=invoke_transition) -> l
     return as_json(run("checklist", *args, "--json", "--today", today))
 
 
+@pytest.mark.sqlite_only
 def test_init_says_where_the_database_is(db_path):
     assert f"{db_path} was created" in ok(T("init"))
     assert f"{db_path} is up to date" in ok(T("init"))
