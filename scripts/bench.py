@@ -31,6 +31,9 @@ from transition.cli.options import tracking
 from transition.cli.sample import SAMPLE_TODAY, build
 from transition.store.queries import checklist_rows
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+from postgres_server import NoServer, running_server
+
 PYTHON = sys.executable
 SCRIPT = str(Path(PYTHON).with_name("transition"))
 BASELINES = {
@@ -230,24 +233,8 @@ def main() -> int:
             ("council", c, "Ward 13 Councillor", council_item),
             ("province", p, "Member 1234", province_item),
         ):
-            bench.measure(f"{scale}: checklist MEMBER", [SCRIPT, "checklist", member, *at])
-            bench.measure(f"{scale}: status", [SCRIPT, "status", *at])
-            bench.measure(f"{scale}: status --json", [SCRIPT, "status", "--json", *at])
-            bench.measure(
-                f"{scale}: status --due-within 14", [SCRIPT, "status", "--due-within", "14", *at]
-            )
-            bench.measure(
-                f"{scale}: done ID",
-                [SCRIPT, "done", str(item), *at],
-                after=[SCRIPT, "reopen", str(item), *at],
-            )
-            timed([SCRIPT, "done", str(item), *at])  # reopen needs a done step
-            bench.measure(
-                f"{scale}: reopen ID",
-                [SCRIPT, "reopen", str(item), *at],
-                after=[SCRIPT, "done", str(item), *at],
-            )
-            bench.measure(f"{scale}: log MEMBER", [SCRIPT, "log", member, *at[:2]])
+            everyday(bench, scale, at, member, item)
+        postgres_rows(bench, folder, (council, c, council_item), (big, p, province_item))
         out = folder / "out"
         bench.measure(
             "council: render one checklist PDF",
@@ -284,6 +271,48 @@ def main() -> int:
 
     report(bench, big_items, tw, options.out)
     return 0
+
+
+def everyday(bench: Bench, scale: str, at: list[str], member: str, item: int) -> None:
+    """The everyday commands on one database."""
+    bench.measure(f"{scale}: checklist MEMBER", [SCRIPT, "checklist", member, *at])
+    bench.measure(f"{scale}: status", [SCRIPT, "status", *at])
+    bench.measure(f"{scale}: status --json", [SCRIPT, "status", "--json", *at])
+    bench.measure(f"{scale}: status --due-within 14", [SCRIPT, "status", "--due-within", "14", *at])
+    bench.measure(
+        f"{scale}: done ID",
+        [SCRIPT, "done", str(item), *at],
+        after=[SCRIPT, "reopen", str(item), *at],
+    )
+    timed([SCRIPT, "done", str(item), *at])  # reopen needs a done step
+    bench.measure(
+        f"{scale}: reopen ID",
+        [SCRIPT, "reopen", str(item), *at],
+        after=[SCRIPT, "done", str(item), *at],
+    )
+    bench.measure(f"{scale}: log MEMBER", [SCRIPT, "log", member, *at[:2]])
+
+
+def postgres_rows(bench: Bench, folder: Path, *databases: tuple[Path, list[str], int]) -> None:
+    """The same commands on a PostgreSQL server on loopback, each database
+    restored from the SQLite one's export."""
+    try:
+        with running_server() as server:
+            for (database, at, item), scale, member in zip(
+                databases,
+                ("council", "province"),
+                ("Ward 13 Councillor", "Member 1234"),
+                strict=True,
+            ):
+                export = folder / f"{scale}.json"
+                subprocess.run(
+                    [SCRIPT, "export", "--db", str(database), "-o", str(export)], check=True
+                )
+                url = server.url(server.new_database())
+                subprocess.run([SCRIPT, "restore", str(export), "--db", url], check=True)
+                everyday(bench, f"postgresql {scale}", ["--db", url, *at[2:]], member, item)
+    except NoServer as reason:
+        print(f"  PostgreSQL: no server could start ({reason}); those rows are skipped")
 
 
 def _first_open(database: Path, today: date, member: str) -> int:
@@ -337,8 +366,12 @@ def report(bench: Bench, items: int, taskwarrior: str | None, out: Path) -> None
         print(
             f"{'ok  ' if ratio <= limit else 'OVER'} {label}: {ratio:.2f} x {base} (budget {limit})"
         )
+    medians = {str(r["what"]): float(r["median"]) for r in bench.results}
+    for label, median in medians.items():
+        if label.startswith("postgresql "):
+            sqlite = medians[label.removeprefix("postgresql ")]
+            print(f"     {label}: {median / sqlite:.2f} x the same on SQLite")
     if taskwarrior:
-        medians = {r["what"]: r["median"] for r in bench.results}
         ours, theirs = medians["province: status --due-within 14"], medians[taskwarrior]
         verdicts.append(
             {"what": "province: status --due-within 14 vs taskwarrior", "ok": ours < theirs}

@@ -16,6 +16,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
 import harness
+from postgres_server import NoServer, running_server
 
 TRIALS = [
     ("concurrent", lambda d: harness.concurrent_staff(d, processes=8, items_each=150, batch=30)),
@@ -27,18 +28,39 @@ TRIALS = [
     ("hostile", lambda d: harness.hostile_input(d, examples=150)),
     ("backups", lambda d: harness.backups_under_load(d, backups=20)),
 ]
+#: Trials on a throwaway PostgreSQL server, started for them.
+SERVER_TRIALS = [
+    (
+        "concurrent-postgresql",
+        lambda d, server: harness.concurrent_staff(
+            d, processes=8, items_each=150, batch=30, postgres_url=server.url(server.new_database())
+        ),
+    ),
+    ("round-trips", lambda d, server: harness.round_trips(d, server, members=3000)),
+]
 
 
 def main() -> int:
     failed = 0
     with tempfile.TemporaryDirectory(prefix="transition-soak-") as scratch:
         for name, trial in TRIALS:
-            started = time.monotonic()
-            figures = trial(Path(scratch) / name)
-            seconds = time.monotonic() - started
-            print(f"{figures.line()} [{seconds:.0f} s]", flush=True)
-            failed += not figures.ok
+            failed += _run(name, lambda d, t=trial: t(d), Path(scratch))
+        try:
+            with running_server() as server:
+                for name, trial in SERVER_TRIALS:
+                    failed += _run(name, lambda d, t=trial: t(d, server), Path(scratch))
+        except NoServer as reason:
+            print(f"FAIL PostgreSQL trials: no server could start ({reason})", flush=True)
+            failed += 1
     return 1 if failed else 0
+
+
+def _run(name: str, trial, scratch: Path) -> int:  # type: ignore[no-untyped-def]
+    started = time.monotonic()
+    figures = trial(scratch / name)
+    seconds = time.monotonic() - started
+    print(f"{figures.line()} [{seconds:.0f} s]", flush=True)
+    return int(not figures.ok)
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ import sys
 from contextlib import redirect_stderr, redirect_stdout
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 SCRIPT = Path(sys.executable).with_name("transition")
 
@@ -717,4 +718,39 @@ def backups_under_load(folder: Path, backups: int) -> Figures:
         time.sleep(0.1)
     _, err = writer.communicate(timeout=600)
     figures.tracebacks += "Traceback" in err
+    return figures
+
+
+# -- the record on PostgreSQL ---------------------------------------------------------
+
+
+def round_trips(folder: Path, server: Any, members: int) -> Figures:
+    """A council of `members` moved file -> server -> file: each export must be
+    the first byte for byte (a changed byte counts as lost)."""
+    figures = Figures(f"round trips of {members} members (SQLite -> PostgreSQL -> SQLite)")
+    database = council_with_items(folder, members)
+    ids = item_ids(database)
+    for start in range(0, len(ids) // 3, 500):
+        result = invoke_transition(
+            "done", *map(str, ids[start : start + 500]), "--db", str(database), "--by", "Staff"
+        )
+        figures.saw(result)
+    exports = [folder / "first.json", folder / "server.json", folder / "back.json"]
+    url = server.url(server.new_database())
+    steps = [
+        ("export", "--db", str(database), "-o", str(exports[0])),
+        ("restore", str(exports[0]), "--db", url),
+        ("export", "--db", url, "-o", str(exports[1])),
+        ("restore", str(exports[1]), "--db", str(folder / "back.db")),
+        ("export", "--db", str(folder / "back.db"), "-o", str(exports[2])),
+    ]
+    for step in steps:
+        result = run_transition(*step)
+        figures.saw(result)
+        if result.returncode:
+            figures.lost += 1
+            return figures
+    for copy in exports[1:]:
+        figures.tried += 1
+        figures.lost += copy.read_bytes() != exports[0].read_bytes()
     return figures
