@@ -380,6 +380,43 @@ def check_command(*, db: DbOption = None, as_json: JsonOption = False) -> None:
         raise TransitionError(f"check found {len(found)} problem(s) in {counts}; see above")
 
 
+@app.command("fingerprint")
+def fingerprint_command(*, db: DbOption = None, as_json: JsonOption = False) -> None:
+    """Print the record's fingerprint: its number of events and the head of
+    their hash chain (COUNT-HEX), as the sign-off sheet prints it."""
+    from transition.store.checks import fingerprint
+
+    with tracking(db, None) as tracker:
+        found = fingerprint(tracker)
+    if as_json:
+        emit(found.payload(), as_json=True, human=lambda out: None)
+    else:
+        typer.echo(str(found))
+
+
+@app.command("verify")
+def verify_command(
+    fingerprint: Annotated[
+        str,
+        typer.Argument(
+            help="A fingerprint, such as 412-9f86d081884c7d65, from a sign-off sheet.",
+            metavar="FINGERPRINT",
+        ),
+    ],
+    *,
+    db: DbOption = None,
+) -> None:
+    """Say whether the record still contains, unchanged, the record a fingerprint
+    pinned (exit 0), or name the first event that differs (exit 1)."""
+    from transition.store.chain import Fingerprint
+    from transition.store.checks import verify
+
+    wanted = Fingerprint.parse(fingerprint)
+    with tracking(db, None) as tracker:
+        said = verify(tracker, wanted)
+    typer.echo(said)
+
+
 @app.command("backup")
 def backup_command(
     *,

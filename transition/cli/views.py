@@ -12,7 +12,7 @@ from typing import Any
 from transition.cli.output import Console, table
 from transition.core.calendar import Election
 from transition.core.rules import Profile
-from transition.core.terms import due_text
+from transition.core.terms import due_text, who_did
 
 PROJECTED = "projected under current law"
 
@@ -323,10 +323,12 @@ def _blank(value: Any) -> str:
 
 
 def show_log(out: Console, rows: list[dict[str, Any]]) -> None:
+    """The trail, newest first; "Who" names the declared actor, and who was
+    signed in where that differs."""
     body = [
         (
             row["at"][:16].replace("T", " "),
-            row["actor"],
+            who_did(row["actor"], row["recorded_by"]),
             row["summary"],
             change_text(row["before"], row["after"]),
         )

@@ -142,3 +142,10 @@ def is_overdue(status: str, latest: date, today: date, superseded: bool = False)
     """An open, current step is overdue once the last day it could fall due is
     past. The store's status query says the same in SQL (`latest < today`)."""
     return status == "open" and not superseded and today > latest
+
+
+def who_did(actor: str, recorded_by: str | None) -> str:
+    """ "Sam", or "Sam, recorded by ward7staff" where the one signed in differs."""
+    if recorded_by and recorded_by != actor:
+        return f"{actor}, recorded by {recorded_by}"
+    return actor

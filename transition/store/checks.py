@@ -12,9 +12,10 @@ import json
 from collections import defaultdict
 from typing import Any
 
-from sqlmodel import col, select
+from sqlmodel import col, func, select
 
 from transition.errors import TransitionError
+from transition.store.chain import GENESIS, Fingerprint, first_break
 from transition.store.models import Account, Candidacy, ChecklistItem, Election, Event, Member
 from transition.store.tracker import Tracker
 
@@ -42,6 +43,9 @@ def problems(tracker: Tracker) -> tuple[list[str], dict[str, int]]:
             found.append(f"{table} row {rowid} points to a missing {parent}")
 
     events = session.exec(select(Event).order_by(col(Event.id))).all()
+    broken = first_break(events)
+    if broken is not None:
+        found.append(f"audit trail: {broken}; the trail was changed outside transition")
     by_subject: dict[str, list[Event]] = defaultdict(list)
     by_item: dict[int, list[Event]] = defaultdict(list)
     for event in events:
@@ -129,3 +133,37 @@ def doubts(tracker: Tracker) -> list[str]:
             for warning in filing_warnings(dates, member.office, candidacy.filing_date):
                 found.append(f"{member.name} in {election.name}: {warning}")
     return found
+
+
+def fingerprint(tracker: Tracker) -> Fingerprint:
+    """The record as it stands: its number of events and the head of their chain."""
+    head = tracker.journal.head()
+    count = tracker.session.exec(select(func.count(col(Event.id)))).one()
+    return Fingerprint(count, head[1])
+
+
+def verify(tracker: Tracker, wanted: Fingerprint) -> str:
+    """Whether the record still holds, unchanged, the record `wanted` pinned:
+    its first `wanted.events` events chain as they did. What differs raises."""
+    query = select(Event).order_by(col(Event.id)).limit(wanted.events)
+    events = tracker.session.exec(query).all()
+    broken = first_break(events)
+    if broken is not None:
+        raise TransitionError(f"the record has changed: {broken}")
+    if len(events) < wanted.events:
+        raise TransitionError(
+            f"the record has changed: it holds {len(events)} events, and the fingerprint "
+            f"{wanted} was taken when it held {wanted.events}"
+        )
+    last = events[-1] if events else None
+    head = last.chain if last else GENESIS
+    if not head.startswith(wanted.head):
+        at = f"event {last.id}" if last else "the empty trail"
+        raise TransitionError(
+            f"the record has changed: {at} has hash {head[:16]}, the fingerprint says "
+            f"{wanted.head}; an earlier event differs from the one the fingerprint pinned"
+        )
+    now = fingerprint(tracker)
+    later = now.events - wanted.events
+    since = f"; {later} event(s) were added since" if later else ""
+    return f"{wanted} holds: the record still contains it unchanged{since} (now {now})"

@@ -97,7 +97,9 @@ def _prepare(made: Engine, url: URL, revision: str | None, *, create: bool, upgr
             f"administers the database takes a backup (pg_dump) and runs "
             f"`transition upgrade --confirm --db {where}`"
         )
-    with made.connect() as connection, connection.begin():
+    # READ COMMITTED: once the lock is ours, see what an upgrade before us did.
+    committed = made.execution_options(isolation_level="READ COMMITTED")
+    with committed.connect() as connection, connection.begin():
         postgres.lock_for_upgrade(connection)
         if postgres.revision(connection, where) != HEAD:  # again, now that we hold the lock
             database.migrate(connection)

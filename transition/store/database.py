@@ -31,7 +31,12 @@ if TYPE_CHECKING:
 #: The Alembic revisions this version knows, oldest first; the last is the
 #: schema this code reads and writes. tests/test_database.py checks this
 #: list against the scripts in migrations/versions.
-REVISIONS: tuple[str, ...] = ("0001_initial", "0002_closures", "0003_event_item")
+REVISIONS: tuple[str, ...] = (
+    "0001_initial",
+    "0002_closures",
+    "0003_event_item",
+    "0004_audit_chain",
+)
 HEAD = REVISIONS[-1]
 
 BUSY_TIMEOUT_MS = 60_000

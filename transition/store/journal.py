@@ -13,6 +13,9 @@ import json
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
+from sqlmodel import col, select
+
+from transition.store.chain import GENESIS, event_hash
 from transition.store.models import ChecklistItem, Event, Member
 
 if TYPE_CHECKING:
@@ -20,10 +23,13 @@ if TYPE_CHECKING:
 
 
 class Journal:
-    """Writes the events of the tracker's transaction."""
+    """Writes the events of the tracker's transaction, each linked to the one
+    before it (`transition.store.chain`). Writers hold the write lock, so the
+    head read here is still the head when the transaction commits."""
 
     def __init__(self, tracker: Tracker) -> None:
         self.tracker = tracker
+        self._head: tuple[int, str] | None = None
 
     def record(
         self,
@@ -36,19 +42,31 @@ class Journal:
         item: ChecklistItem | None = None,
     ) -> None:
         """One event: `action` (such as "item.done") on `subject` ("member 3")."""
-        self.tracker.session.add(
-            Event(
-                at=now(),
-                actor=self.tracker.actor,
-                action=action,
-                member_id=member.id if member else None,
-                item_id=item.id if item else None,
-                subject=subject,
-                summary=summary,
-                before=_json(before),
-                after=_json(after),
-            )
+        last_id, previous = self.head()
+        event = Event(
+            id=last_id + 1,
+            at=now(),
+            actor=self.tracker.actor,
+            recorded_by=self.tracker.recorder,
+            action=action,
+            member_id=member.id if member else None,
+            item_id=item.id if item else None,
+            subject=subject,
+            summary=summary,
+            before=_json(before),
+            after=_json(after),
         )
+        event.chain = event_hash(previous, event)
+        self.tracker.session.add(event)
+        self._head = (event.id, event.chain)
+
+    def head(self) -> tuple[int, str]:
+        """The last event's id and chain: where the next event links."""
+        if self._head is None:
+            query = select(Event.id, Event.chain).order_by(col(Event.id).desc()).limit(1)
+            row = self.tracker.session.exec(query).first()
+            self._head = (row[0], row[1] or GENESIS) if row else (0, GENESIS)
+        return self._head
 
     def item(
         self,

@@ -123,7 +123,12 @@ class Event(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     at: datetime = Field(index=True)
+    #: Who the command said did it (`--by`, TRANSITION_USER, the login).
     actor: str
+    #: Who was signed in when it was recorded, which no option changes: the
+    #: connected role on PostgreSQL, the system login on SQLite. Empty for
+    #: events written before transition recorded it.
+    recorded_by: str | None = None
     action: str
     member_id: int | None = Field(default=None, index=True)
     #: The checklist item the event is about, if it is about one.
@@ -132,3 +137,6 @@ class Event(SQLModel, table=True):
     summary: str
     before: str | None = None  # JSON of the fields that changed
     after: str | None = None
+    #: SHA-256 of this event's content and the previous event's chain
+    #: (`transition.store.chain`).
+    chain: str | None = Field(default=None, sa_type=String(64))

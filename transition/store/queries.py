@@ -210,31 +210,29 @@ def filing_warnings(dates: calendar.Election, office: str, filing_date: date | N
 
 
 #: One row per member of the election: the candidacy, counts of the current
-#: items by state, and the open item due first (ranked by a window function,
-#: which SQLite and PostgreSQL both have). Overdue is `is_overdue` of the core,
-#: said in SQL: an open, current item whose latest day is past.
+#: items by state, and the open item due first (found through the index on
+#: the candidacy, in SQL both SQLite and PostgreSQL speak). Overdue is
+#: `is_overdue` of the core, said in SQL: an open, current item whose latest
+#: day is past.
 STATUS_SQL = """
-WITH next_open AS (
-    SELECT candidacy_id, step_id, due, coalesce(due, latest) AS next_due,
-           row_number() OVER (
-               PARTITION BY candidacy_id ORDER BY coalesce(due, latest), id
-           ) AS rank
-    FROM checklist_item
-    WHERE status = 'open' AND superseded_at IS NULL
-)
 SELECT m.name, m.ward, m.office, c.running, c.option, c.filing_date, c.filing_actual,
        count(CASE WHEN i.status = 'done' THEN 1 END),
        count(CASE WHEN i.status = 'open' THEN 1 END),
        count(CASE WHEN i.status = 'open' AND i.latest < :today THEN 1 END),
        count(CASE WHEN i.status = 'waived' THEN 1 END),
-       n.next_due, n.step_id, n.due
+       coalesce(n.due, n.latest), n.step_id, n.due
 FROM candidacy AS c
 JOIN member AS m ON m.id = c.member_id
 LEFT JOIN checklist_item AS i ON i.candidacy_id = c.id AND i.superseded_at IS NULL
-LEFT JOIN next_open AS n ON n.candidacy_id = c.id AND n.rank = 1
+LEFT JOIN checklist_item AS n ON n.id = (
+    SELECT o.id FROM checklist_item AS o
+    WHERE o.candidacy_id = c.id AND o.status = 'open' AND o.superseded_at IS NULL
+    ORDER BY coalesce(o.due, o.latest), o.id
+    LIMIT 1
+)
 WHERE c.election_id = :election
 GROUP BY c.id, m.name, m.ward, m.office, c.running, c.option, c.filing_date,
-         c.filing_actual, n.next_due, n.step_id, n.due
+         c.filing_actual, n.due, n.latest, n.step_id
 """
 
 
@@ -306,6 +304,7 @@ def log_rows(tracker: Tracker, member: Member | None, limit: int | None) -> list
             "id": event.id,
             "at": toronto_time(event.at),
             "actor": event.actor,
+            "recorded_by": event.recorded_by,
             "action": event.action,
             "member": names.get(event.member_id),
             "subject": event.subject,

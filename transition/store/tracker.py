@@ -15,6 +15,7 @@ from datetime import date
 from sqlmodel import Session
 
 from transition.core.closures import HolidaySource, package_holidays
+from transition.store.access import authenticated_actor
 from transition.store.changes import Changes
 from transition.store.checklists import Checklists
 from transition.store.finder import Finder
@@ -27,14 +28,18 @@ class Tracker:
     session: Session
     #: The day the command works as of (a Toronto date).
     today: date
-    #: Who the trail says made each change.
+    #: Who the command says makes each change (`--by`, else TRANSITION_USER,
+    #: else the login).
     actor: str
     #: Where holiday dates come from (the command line keeps them on disk).
     holidays: HolidaySource = package_holidays
     #: What the user should hear about what was recorded, though it was.
     warnings: list[str] = field(default_factory=list)
+    #: Who is really signed in, recorded beside the actor on every event.
+    recorder: str = ""
 
     def __post_init__(self) -> None:
+        self.recorder = self.recorder or authenticated_actor(self.session)
         self.find = Finder(self)
         self.journal = Journal(self)
         self.checklists = Checklists(self)

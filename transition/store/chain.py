@@ -1,0 +1,119 @@
+"""The audit trail as a hash chain, so history cannot be rewritten unseen.
+
+Each event carries a SHA-256 over a canonical encoding of its content and the
+previous event's hash. Editing, deleting or reordering any event breaks every
+link after it; `transition check` and `transition verify` recompute the chain
+and name the first event that no longer fits. The record's fingerprint (the
+number of events and the head of the chain) is printed on the sign-off
+sheet, so the paper a member signs pins the record as it was.
+
+The chain shows tampering; it cannot stop someone who rewrites the whole
+trail after the last fingerprint was taken. Migration 0004 computed the
+chain of the events written before it, which it vouches for only from then.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+#: The hash the first event links to.
+GENESIS = "0" * 64
+#: Hex digits of the head a fingerprint shows.
+FINGERPRINT_DIGITS = 16
+
+
+def event_hash(previous: str, event: Any) -> str:
+    """The hash of `event` (an Event row, or anything with its fields) after `previous`."""
+    content = [
+        previous,
+        event.id,
+        _moment(event.at),
+        event.actor,
+        event.recorded_by,
+        event.action,
+        event.member_id,
+        event.item_id,
+        event.subject,
+        event.summary,
+        event.before,
+        event.after,
+    ]
+    encoded = json.dumps(content, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(encoded.encode("utf-8")).hexdigest()
+
+
+def _moment(at: datetime) -> str:
+    if at.tzinfo is None:
+        at = at.replace(tzinfo=UTC)
+    return at.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+@dataclass(frozen=True)
+class Break:
+    """Where the chain stops explaining the trail."""
+
+    event_id: int
+    reason: str
+
+    def __str__(self) -> str:
+        return f"event {self.event_id} {self.reason}"
+
+
+def first_break(events: Iterable[Any]) -> Break | None:
+    """The first event, in id order, that was edited, deleted before, inserted
+    out of order, or never chained; None if the whole chain holds."""
+    previous, last_id, last_at = GENESIS, 0, None
+    for event in events:
+        if event.chain is None:
+            return Break(event.id, "carries no hash: it was written outside transition")
+        if event.id != last_id + 1:
+            return Break(
+                event.id,
+                f"follows event {last_id}: {event.id - last_id - 1} event(s) before it "
+                "were deleted",
+            )
+        if last_at is not None and event.at < last_at:
+            return Break(event.id, "is dated before the event it follows: inserted out of order")
+        if event_hash(previous, event) != event.chain:
+            return Break(
+                event.id,
+                "was edited or moved: its content and the event before it no longer give its hash",
+            )
+        previous, last_id, last_at = event.chain, event.id, event.at
+    return None
+
+
+@dataclass(frozen=True)
+class Fingerprint:
+    """The record as it stands: how many events, and the head of their chain."""
+
+    events: int
+    head: str
+
+    def __str__(self) -> str:
+        return f"{self.events}-{self.head[:FINGERPRINT_DIGITS]}"
+
+    @classmethod
+    def parse(cls, text: str) -> Fingerprint:
+        from transition.errors import UsageError
+
+        count, dash, head = text.strip().partition("-")
+        if not (
+            dash
+            and count.isdigit()
+            and len(head) == FINGERPRINT_DIGITS
+            and all(c in "0123456789abcdef" for c in head.lower())
+        ):
+            raise UsageError(
+                f"{text!r} is not a fingerprint; it looks like 412-9f86d081884c7d65 "
+                "(as `transition fingerprint` and the sign-off sheet print it)"
+            )
+        return cls(int(count), head.lower())
+
+    def payload(self) -> dict[str, Any]:
+        return {"fingerprint": str(self), "events": self.events, "head": self.head}
