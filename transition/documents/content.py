@@ -13,9 +13,16 @@ from typing import Any
 
 from transition.core import calendar
 from transition.core.calendar import TORONTO, days_after
-from transition.core.terms import Option, Running, filing_kind, seat_label
+from transition.core.terms import Option, Running, filing_kind, seat_label, who_did
+from transition.store.checks import fingerprint
 from transition.store.models import Election, Member
-from transition.store.queries import candidacies, checklist_entries, checklist_rows, status_rows
+from transition.store.queries import (
+    candidacies,
+    checklist_entries,
+    checklist_rows,
+    marks,
+    status_rows,
+)
 from transition.store.tracker import Tracker
 
 
@@ -233,15 +240,40 @@ def overview_document(tracker: Tracker, election: Election) -> dict[str, Any]:
 
 
 def signoff_section(tracker: Tracker, election: Election, member: Member) -> dict[str, Any]:
-    """What the office would file if asked: every step done, waived or still open."""
+    """What the office would file if asked: every step done, waived or still
+    open, who marked each and who was signed in, the evidence in full, and the
+    record's fingerprint, which pins the record as it was when printed."""
     rows = checklist_rows(tracker, election, member)
+    recorded = marks(tracker, [r["id"] for r in rows if r["status"] != "open"])
+    done = [_marked(r, recorded.get(r["id"], {})) for r in rows if r["status"] == "done"]
+    evidence: list[str] = []
+    for row in done:
+        if row["evidence"]:
+            if row["evidence"] not in evidence:
+                evidence.append(row["evidence"])
+            row["evidence_number"] = evidence.index(row["evidence"]) + 1
     return {
         "header": header(tracker, election, member),
         "member": member_summary(tracker, election, member),
-        "done": [r for r in rows if r["status"] == "done"],
-        "waived": [r for r in rows if r["status"] == "waived"],
+        "done": done,
+        "evidence": evidence,
+        "waived": [_marked(r, recorded.get(r["id"], {})) for r in rows if r["status"] == "waived"],
         "open": [r for r in rows if r["status"] == "open"],
+        "fingerprint": str(fingerprint(tracker)),
     }
+
+
+def _marked(row: dict[str, Any], recorded: dict[str, Any]) -> dict[str, Any]:
+    """The row with who marked it as the trail has it: the declared name, who
+    was signed in where that differs, and the day it was recorded where the
+    stated day is more than a day away from it."""
+    who = who_did(row["done_by"] or "", recorded.get("recorded_by"))
+    moment = recorded.get("recorded_at")
+    late = ""
+    if moment and row["done_at"]:
+        gap = abs((date.fromisoformat(moment[:10]) - date.fromisoformat(row["done_at"])).days)
+        late = moment[:10] if gap > 1 else ""
+    return {**row, "who": who, "recorded_on": late, "evidence_number": None}
 
 
 def members_with_steps(tracker: Tracker, election: Election) -> list[Member]:

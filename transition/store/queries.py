@@ -329,3 +329,20 @@ def seat_order(office: str, ward: str | None, name: str) -> tuple[int, int, str]
         return (0, 0, name.casefold())
     ward = ward or ""
     return (1, int(ward) if ward.isdigit() else 10**6, ward.casefold() + name.casefold())
+
+
+def marks(tracker: Tracker, item_ids: list[int]) -> dict[int, dict[str, Any]]:
+    """For items marked done or waived, who was signed in when the mark was
+    recorded, and the moment (Toronto time): the latest such event of each."""
+    if not item_ids:
+        return {}
+    query = (
+        select(Event.item_id, Event.recorded_by, Event.at)
+        .where(col(Event.item_id).in_(item_ids))
+        .where(col(Event.action).in_(("item.done", "item.waived")))
+        .order_by(col(Event.id))
+    )
+    found = {}
+    for item_id, recorded_by, at in tracker.session.exec(query).all():
+        found[item_id] = {"recorded_by": recorded_by, "recorded_at": toronto_time(at)}
+    return found
