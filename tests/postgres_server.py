@@ -64,7 +64,13 @@ class PostgresServer:
         auth = quote(user, safe="") + (f":{quote(secret, safe='')}" if secret else "")
         return f"postgresql://{auth}@127.0.0.1:{self.port}/{database}"
 
-    def psql(self, sql: str, database: str = "postgres", user: str = SUPERUSER) -> str:
+    def psql(
+        self,
+        sql: str,
+        database: str = "postgres",
+        user: str = SUPERUSER,
+        password: str | None = None,
+    ) -> str:
         """Run SQL as `user` through psql; its output, or an error with psql's message."""
         done = subprocess.run(
             [
@@ -76,7 +82,7 @@ class PostgresServer:
                 "-v",
                 "ON_ERROR_STOP=1",
                 "-d",
-                self.url(database, user),
+                self.url(database, user, password),
                 "-c",
                 sql,
             ],

@@ -116,7 +116,7 @@ def test_a_newer_schema_and_a_foreign_database_are_refused_untouched(postgres):
         ("unknown database", "there is no database nosuchdb"),
         # the server does not say whether the user exists, only that it is refused
         ("unknown user", "refused the password for user nobody"),
-        ("no permission", "the server refused user clerkless"),
+        ("no permission", "user clerkless has no access to this record"),
     ],
 )
 def test_connection_problems_are_one_line_without_the_password(postgres, problem, message):

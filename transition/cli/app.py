@@ -466,6 +466,80 @@ def restore_command(
     typer.echo(f"restored {file} into {location}: {summary}")
 
 
+access_app = typer.Typer(
+    help="Who may change what on the council's record (PostgreSQL).",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+app.add_typer(access_app, name="access")
+UserArgument = Annotated[
+    str, typer.Argument(help="A PostgreSQL login role (created if missing).", metavar="USER")
+]
+
+
+@access_app.command("grant")
+def access_grant_command(
+    user: UserArgument,
+    *,
+    office: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--office",
+            metavar="MEMBER",
+            help="Office staff of this member (repeat for several members).",
+        ),
+    ] = None,
+    clerk: Annotated[
+        bool, typer.Option("--clerk", help="The clerk: sees and changes everything.")
+    ] = False,
+    auditor: Annotated[
+        bool, typer.Option("--auditor", help="The auditor: sees everything, changes nothing.")
+    ] = False,
+    db: DbOption = None,
+) -> None:
+    """Let a login role see and change a member's record, or everything (clerk),
+    or see everything (auditor); the database enforces it."""
+    from transition.store.roles import grant
+
+    if [bool(office), clerk, auditor].count(True) != 1:
+        raise UsageError("give one of --office MEMBER (repeatable), --clerk or --auditor")
+    kind = "office" if office else "clerk" if clerk else "auditor"
+    with tracking(db, None, write=True) as tracker:
+        members = [tracker.find.member(name) for name in office or []]
+        said = grant(tracker, user, kind, members)
+    typer.echo("\n".join(said))
+
+
+@access_app.command("revoke")
+def access_revoke_command(user: UserArgument, *, db: DbOption = None) -> None:
+    """Take all of a login role's access to the record (the role itself stays)."""
+    from transition.store.roles import revoke
+
+    with tracking(db, None, write=True) as tracker:
+        said = revoke(tracker, user)
+    typer.echo(said)
+
+
+@access_app.command("list")
+def access_list_command(*, db: DbOption = None, as_json: JsonOption = False) -> None:
+    """List who has access to the record, and as what."""
+    from transition.store.roles import list_grants
+
+    with tracking(db, None) as tracker:
+        rows = list_grants(tracker)
+    emit(rows, as_json=as_json, human=lambda out: _show_access(out, rows))
+
+
+def _show_access(out: Any, rows: list[dict[str, Any]]) -> None:
+    from transition.cli.output import table
+
+    body = [
+        (r["user"], r["role"], r["member"] or "", r["granted_at"][:10], r["granted_by"])
+        for r in rows
+    ]
+    out.print(table("Access", ("User", "As", "Member", "Since", "Granted by"), body))
+
+
 import_app = typer.Typer(
     help="Load members or accounts from a CSV file.", no_args_is_help=True, rich_markup_mode=None
 )

@@ -52,6 +52,7 @@ class Changes:
         return candidacy
 
     def add_regular_election(self, year: int, profile_path: Path | None) -> Election:
+        self.tracker.access.check_clerk("add elections")
         profile_text, profile = self._read_profile(profile_path, year)
         dates = calendar.regular_election(year, self.find.closures(profile))
         return self._add_election(str(year), "regular", dates, profile_text, profile)
@@ -65,6 +66,7 @@ class Changes:
         profile_path: Path | None,
         bylaw_date: date | None = None,
     ) -> Election:
+        self.tracker.access.check_clerk("add elections")
         name = clean_text(name, "by-election name")
         if name.isdigit():
             raise TransitionError(
@@ -128,6 +130,7 @@ class Changes:
         voting_day: date | None,
         bylaw_date: date | None = None,
     ) -> None:
+        self.tracker.access.check_clerk("change elections")
         if election.kind != "by-election":
             raise TransitionError(
                 f"the {election.name} election is a regular election; its dates follow the law "
@@ -166,6 +169,7 @@ class Changes:
     ) -> str:
         """Record (or, with no dates, remove) the dates the law set for one office
         in a regular election; members of that office follow them."""
+        self.tracker.access.check_clerk("change elections")
         office = choice(office, OFFICES, "--office")
         if election.kind != "regular":
             raise TransitionError(
@@ -228,6 +232,7 @@ class Changes:
     # -- members and candidacies -----------------------------------------
 
     def add_member(self, name: str, ward: str | None, office: str) -> Member:
+        self.tracker.access.check_clerk("add members")
         name = clean_text(name, "member name")
         if self.find.named(Member, name):
             raise TransitionError(f"there is already a member named {name!r}")
@@ -246,6 +251,7 @@ class Changes:
         return member
 
     def update_member(self, member: Member, ward: str | None, office: str) -> Member:
+        self.tracker.access.check_clerk("change members")
         office = choice(office, OFFICES, "office")
         ward = clean_text(ward, "ward") if ward else None
         check_seat(office, ward)
@@ -270,6 +276,7 @@ class Changes:
         running: str | None = None,
         option: str | None = None,
     ) -> Candidacy:
+        self.tracker.access.check_member(member.id, member.name, "candidacy")
         candidacy = self._candidacy(member, election)
         before = fields(candidacy, "running", "option")
         if running is not None:
@@ -293,6 +300,7 @@ class Changes:
     def set_filing(
         self, member: Member, election: Election, filing_date: date | None, actual: bool
     ) -> Candidacy:
+        self.tracker.access.check_member(member.id, member.name, "filing date")
         candidacy = self._candidacy(member, election)
         if filing_date is not None:
             closed = (
@@ -331,6 +339,7 @@ class Changes:
     # -- accounts ---------------------------------------------------------
 
     def add_account(self, member: Member, **values: Any) -> Account:
+        self.tracker.access.check_member(member.id, member.name, "accounts")
         account = Account(member_id=member.id, created_at=now(), **account_fields(values))
         for other in self.find.accounts_of(member):
             if (other.platform.casefold(), other.handle.casefold()) == (
@@ -355,6 +364,8 @@ class Changes:
 
     def update_account(self, account: Account, **values: Any) -> Account:
         """Change the fields given (None leaves one as it is); steps follow."""
+        owner = self.session.get(Member, account.member_id)
+        self.tracker.access.check_member(owner.id, owner.name, "accounts")
         before = fields(account, *ACCOUNT_TEXT, *CONNECTION_FIELDS)
         given = {k: v for k, v in values.items() if v is not None}
         for name, value in account_fields({**before, **given}).items():

@@ -12,10 +12,11 @@ import json
 from collections import defaultdict
 from typing import Any
 
-from sqlmodel import col, func, select
+from sqlmodel import col, select
 
 from transition.errors import TransitionError
 from transition.store.chain import GENESIS, Fingerprint, first_break
+from transition.store.journal import chain_head
 from transition.store.models import Account, Candidacy, ChecklistItem, Election, Event, Member
 from transition.store.tracker import Tracker
 
@@ -31,6 +32,7 @@ STATUS_AFTER = {
 def problems(tracker: Tracker) -> tuple[list[str], dict[str, int]]:
     """Every problem found, and how many of each thing were checked. What is
     doubtful but may be right is in `doubts`."""
+    tracker.access.check_reads_all("check")
     session = tracker.session
     found: list[str] = []
     connection = session.connection()
@@ -137,14 +139,14 @@ def doubts(tracker: Tracker) -> list[str]:
 
 def fingerprint(tracker: Tracker) -> Fingerprint:
     """The record as it stands: its number of events and the head of their chain."""
-    head = tracker.journal.head()
-    count = tracker.session.exec(select(func.count(col(Event.id)))).one()
-    return Fingerprint(count, head[1])
+    count, _, head = chain_head(tracker.session)
+    return Fingerprint(count, head)
 
 
 def verify(tracker: Tracker, wanted: Fingerprint) -> str:
     """Whether the record still holds, unchanged, the record `wanted` pinned:
     its first `wanted.events` events chain as they did. What differs raises."""
+    tracker.access.check_reads_all("verify")
     query = select(Event).order_by(col(Event.id)).limit(wanted.events)
     events = tracker.session.exec(query).all()
     broken = first_break(events)

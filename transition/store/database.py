@@ -36,6 +36,7 @@ REVISIONS: tuple[str, ...] = (
     "0002_closures",
     "0003_event_item",
     "0004_audit_chain",
+    "0005_access",
 )
 HEAD = REVISIONS[-1]
 

@@ -42,6 +42,7 @@ def export_state(tracker: Tracker) -> dict[str, Any]:
     gives the same export, from either store (`transition restore` reads it)."""
     from transition.store.database import HEAD
 
+    tracker.access.check_reads_all("a JSON export")
     state: dict[str, Any] = {"format": "transition-export", "schema": HEAD}
     for key, model in EXPORTED:
         rows: Sequence[SQLModel] = tracker.session.exec(

@@ -63,10 +63,15 @@ class Finder:
         return self.session.exec(select(Election).order_by(col(Election.id))).all()
 
     def member(self, name: str) -> Member:
-        """The member of this name (any case), else of a unique part of it."""
-        return self.named(Member, name) or match_name(
+        """The member of this name (any case), else of a unique part of it; one
+        the signed-in user may see the record of."""
+        found = self.named(Member, name) or match_name(
             name, self.members_by_name(), "member", "transition member list"
         )
+        access = self.tracker.access
+        if not access.reads_all and found.id not in access.members:
+            access.check_member(found.id, found.name, "record")
+        return found
 
     def members_by_name(self) -> Sequence[Member]:
         return self.session.exec(select(Member).order_by(col(Member.name))).all()
@@ -88,10 +93,27 @@ class Finder:
     def item(self, item_id: int) -> ChecklistItem:
         item = self.session.get(ChecklistItem, item_id)
         if item is None:
+            self._refuse_unseen_item(item_id)
             raise TransitionError(
                 f"there is no checklist item {item_id}; `transition checklist` lists the ids"
             )
         return item
+
+    def _refuse_unseen_item(self, item_id: int) -> None:
+        """Office staff do not see other members' items; say whose it is."""
+        access = self.tracker.access
+        if access.reads_all:
+            return
+        connection = self.session.connection()
+        whose = connection.exec_driver_sql(
+            "SELECT transition_item_member(%(item)s)", {"item": item_id}
+        ).scalar()
+        if whose is not None:
+            access.check_member(-1, whose)
+
+    def member_of(self, item: ChecklistItem) -> Member:
+        candidacy = self.session.get(Candidacy, item.candidacy_id)
+        return self.session.get(Member, candidacy.member_id)
 
     def account(self, account_id: int) -> Account:
         account = self.session.get(Account, account_id)

@@ -103,6 +103,8 @@ class Marking:
         """The items, each checked to exist and apply, before anything changes."""
         items = [self.find.item(i) for i in dict.fromkeys(item_ids)]
         for item in items:
+            member = self.find.member_of(item)
+            self.tracker.access.check_member(member.id, member.name)
             if item.superseded_at is not None:
                 raise TransitionError(
                     f"item {item.id} no longer applies (superseded); nothing was changed"

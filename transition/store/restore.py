@@ -155,7 +155,7 @@ def _refuse_a_record(connection: Connection, where: str) -> None:
                 f"{where} already holds a record; restore into an empty database "
                 "(a new file, or a new PostgreSQL database)"
             )
-    others = tables - {name for _, name in TABLES}
+    others = tables - {name for _, name in TABLES} - {"access_grant"}
     if others:
         raise TransitionError(f"{where} holds tables of another application; choose another")
 
@@ -164,12 +164,21 @@ def _migrate_to(connection: Connection, schema: str) -> None:
     """Bring the empty database to the export's schema: up, or (its tables
     holding nothing) down."""
     from alembic.migration import MigrationContext
+    from sqlalchemy import inspect
 
     current = MigrationContext.configure(connection).get_current_revision()
     if current is None or database.REVISIONS.index(current) <= database.REVISIONS.index(schema):
         database.migrate(connection, schema)
-    else:
-        database.downgrade(connection, schema)
+        return
+    if (
+        "access_grant" in inspect(connection).get_table_names()
+        and connection.exec_driver_sql("SELECT 1 FROM access_grant LIMIT 1").first()
+    ):
+        raise TransitionError(
+            f"this export is of schema {schema}, older than the database's, which would lose "
+            "its access grants: restore into a database without grants, then grant access"
+        )
+    database.downgrade(connection, schema)
 
 
 def _rows(data: dict[str, Any], key: str, table: Any, schema: str) -> list[dict[str, Any]]:

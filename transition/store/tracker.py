@@ -15,7 +15,7 @@ from datetime import date
 from sqlmodel import Session
 
 from transition.core.closures import HolidaySource, package_holidays
-from transition.store.access import authenticated_actor
+from transition.store.access import access_of, authenticated_actor
 from transition.store.changes import Changes
 from transition.store.checklists import Checklists
 from transition.store.finder import Finder
@@ -40,6 +40,8 @@ class Tracker:
 
     def __post_init__(self) -> None:
         self.recorder = self.recorder or authenticated_actor(self.session)
+        #: What the signed-in user may see and change (all of it on SQLite).
+        self.access = access_of(self.session, self.recorder)
         self.find = Finder(self)
         self.journal = Journal(self)
         self.checklists = Checklists(self)
