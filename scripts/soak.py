@@ -37,6 +37,8 @@ SERVER_TRIALS = [
         ),
     ),
     ("round-trips", lambda d, server: harness.round_trips(d, server, members=3000)),
+    ("roles", lambda d, server: harness.role_attempts(d, server, rounds=3)),
+    ("tampering", lambda d, server: harness.tamperings(d, server, per_kind=10)),
 ]
 
 

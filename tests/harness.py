@@ -99,10 +99,17 @@ class Figures:
     locked: int = 0
     changed: int = 0
     skipped: str = ""
+    #: For trials of what must be caught (refusals, tampering): how many were,
+    #: and how many got through.
+    caught: int | None = None
+    missed: int = 0
 
     @property
     def ok(self) -> bool:
-        return not (self.lost or self.doubled or self.tracebacks or self.locked or self.changed)
+        return (
+            not (self.lost or self.doubled or self.tracebacks or self.locked or self.changed)
+            and not self.missed
+        )
 
     def line(self) -> str:
         counts = (
@@ -110,6 +117,11 @@ class Figures:
             f"{self.tracebacks} tracebacks, {self.locked} 'database is locked', "
             f"{self.changed} files changed"
         )
+        if self.caught is not None:
+            counts = (
+                f"{self.tried} tried, {self.caught} caught, {self.missed} missed, "
+                f"{self.tracebacks} tracebacks, {self.changed} records changed"
+            )
         skipped = f" (skipped: {self.skipped})" if self.skipped else ""
         return f"{'ok  ' if self.ok else 'FAIL'} {self.promise}: {counts}{skipped}"
 
@@ -753,4 +765,140 @@ def round_trips(folder: Path, server: Any, members: int) -> Figures:
     for copy in exports[1:]:
         figures.tried += 1
         figures.lost += copy.read_bytes() != exports[0].read_bytes()
+    return figures
+
+
+ROLE_ATTEMPTS = (
+    # (role, what the console script is asked, or SQL through psql)
+    ("office", ("done", "{theirs}")),
+    ("office", ("member", "add", "Intruder", "--ward", "99")),
+    ("office", ("member", "set", "{their_name}", "--running", "no")),
+    ("office", ("account", "set", "{their_account}", "--email", "x@example.org")),
+    ("office", ("election", "add", "--year", "2034")),
+    ("office", ("access", "grant", "{office}", "--clerk")),
+    ("auditor", ("done", "{mine}")),
+    ("auditor", ("waive", "{mine}", "--reason", "no")),
+    ("stranger", ("status",)),
+    ("office", "UPDATE checklist_item SET status = 'done' WHERE id = {theirs}"),
+    ("office", "UPDATE account SET email = 'x@example.org' WHERE id = {their_account}"),
+    ("office", "INSERT INTO member (name, office, created_at) VALUES ('I', 'mayor', now())"),
+    ("office", "UPDATE event SET actor = 'someone'"),
+    ("office", "DELETE FROM event"),
+    ("auditor", "UPDATE checklist_item SET status = 'done' WHERE id = {mine}"),
+    ("auditor", "INSERT INTO access_grant (role_name, kind) VALUES ('x', 'clerk')"),
+    ("clerk", "UPDATE event SET actor = 'someone'"),
+    ("clerk", "DELETE FROM event"),
+    ("stranger", "SELECT * FROM account"),
+)
+
+
+def role_attempts(folder: Path, server: Any, rounds: int = 1) -> Figures:
+    """What each role may not do, tried through the console script and through
+    psql as that role: every attempt must be refused, and the record unchanged."""
+    figures = Figures("attempts beyond a role (console script and psql)", caught=0)
+    url = server.url(server.new_database())
+    exported = folder / "council.json"
+    database = council_with_items(folder, 4)
+    invoke_transition("export", "--db", str(database), "-o", str(exported))
+    invoke_transition("restore", str(exported), "--db", url)
+    name = url.rsplit("/", 1)[1]
+    roles = {"office": "office7", "auditor": "auditor7", "clerk": "clerk7", "stranger": "stranger7"}
+    invoke_transition("access", "grant", roles["office"], "--office", "Member 0001", "--db", url)
+    invoke_transition("access", "grant", roles["auditor"], "--auditor", "--db", url)
+    invoke_transition("access", "grant", roles["clerk"], "--clerk", "--db", url)
+    for role in roles.values():
+        server.psql(f"DROP ROLE IF EXISTS {role}" if role == roles["stranger"] else "SELECT 1")
+        if role == roles["stranger"]:
+            server.psql(f"CREATE ROLE {role} LOGIN")
+        server.psql(f"ALTER ROLE {role} PASSWORD 'pw-{role}'")
+    rows = as_rows(invoke_transition("checklist", "--json", "--db", url))
+    accounts = as_rows(invoke_transition("account", "list", "--json", "--db", url))
+    values = {
+        "mine": next(r["id"] for r in rows if r["member"] == "Member 0001"),
+        "theirs": next(r["id"] for r in rows if r["member"] == "Member 0002"),
+        "their_name": "Member 0002",
+        "their_account": next(a["id"] for a in accounts if a["member"] == "Member 0002"),
+        "office": roles["office"],
+    }
+    for _ in range(rounds):
+        before = invoke_transition("export", "--db", url).stdout
+        for kind, attempt in ROLE_ATTEMPTS:
+            role = roles[kind]
+            figures.tried += 1
+            if isinstance(attempt, str):
+                # A refusal is an error, or (row-level security) no row to touch.
+                statement = attempt.format(**values)
+                if not statement.startswith("SELECT"):
+                    statement += " RETURNING 1"
+                try:
+                    said = server.psql(statement, name, user=role, password=f"pw-{role}")
+                    refused = not said.strip()
+                except Exception:  # psql's refusal
+                    refused = True
+            else:
+                user_url = url.replace(url.split("@")[0].removeprefix("postgresql://"),
+                                       f"{role}:pw-{role}")  # fmt: skip
+                result = run_transition(*[a.format(**values) for a in attempt], "--db", user_url)
+                figures.saw(result)
+                refused = result.returncode == 1 and result.stderr.count("\n") == 1
+            figures.caught += refused
+            figures.missed += not refused
+        after = invoke_transition("export", "--db", url).stdout
+        figures.changed += after != before
+    return figures
+
+
+TAMPERINGS = {
+    "edit": "UPDATE event SET summary = summary || ' (edited)' WHERE id = {n}",
+    "delete": "DELETE FROM event WHERE id = {n}",
+    "reorder": "UPDATE event SET at = (SELECT min(at) FROM event) WHERE id = {n}",
+    "insert": (
+        "INSERT INTO event (id, at, actor, action, subject, summary) "
+        "SELECT max(id) + 1, max(at), 'intruder', 'item.done', 'item 1', 'done' FROM event"
+    ),
+}
+
+
+def tamperings(folder: Path, server: Any, per_kind: int = 3, seed: int = 15) -> Figures:
+    """The trail changed behind transition's back, as its owner could, on a
+    SQLite file (triggers dropped) and on PostgreSQL (triggers disabled): every
+    change must be named by `check`, and by `verify` of an earlier fingerprint."""
+    import random
+    import sqlite3
+
+    chance = random.Random(seed)
+    figures = Figures("tampering with the audit trail (SQLite and PostgreSQL)", caught=0)
+    source = council_with_items(folder / "source", 3)
+    exported = folder / "source.json"
+    invoke_transition("done", "1", "2", "3", "--db", str(source), "--by", "Staff")
+    invoke_transition("export", "--db", str(source), "-o", str(exported))
+    count = len(as_rows(invoke_transition("log", "--json", "--db", str(source))))
+    for store in ("sqlite", "postgresql"):
+        for how, statement in TAMPERINGS.items():
+            for n in range(per_kind):
+                if store == "sqlite":
+                    target = str(folder / f"{how}-{n}.db")
+                else:
+                    target = server.url(server.new_database())
+                invoke_transition("restore", str(exported), "--db", target)
+                pinned = invoke_transition("fingerprint", "--db", target).stdout.strip()
+                sql = statement.format(n=chance.randint(2, count - 1))
+                if store == "sqlite":
+                    with sqlite3.connect(target) as connection:
+                        connection.execute("DROP TRIGGER event_append_only_update")
+                        connection.execute("DROP TRIGGER event_append_only_delete")
+                        connection.execute(sql)
+                    connection.close()
+                else:
+                    name = target.rsplit("/", 1)[1]
+                    server.psql(f"ALTER TABLE event DISABLE TRIGGER USER; {sql}", name)
+                figures.tried += 1
+                check = invoke_transition("check", "--db", target)
+                figures.saw(check)
+                found = check.returncode == 1 and "audit trail: event" in check.stdout
+                if how != "insert":  # an event added after it leaves what it pinned
+                    verify = invoke_transition("verify", pinned, "--db", target)
+                    found = found and verify.returncode == 1
+                figures.caught += found
+                figures.missed += not found
     return figures
