@@ -17,11 +17,17 @@ import typer
 
 from transition.cli.options import (
     DATE,
+    DB_HELP,
+    ELECTION_HELP,
     PENDING_WARNINGS,
+    TODAY_HELP,
     ByOption,
     DbOption,
     ElectionOption,
+    ItemCompletion,
+    ItemIds,
     JsonOption,
+    OptionalMember,
     ProfileOption,
     TodayOption,
     TryAgain,
@@ -37,16 +43,78 @@ from transition.errors import TransitionError, UsageError
 app = typer.Typer(
     name="transition",
     help="Election-period social media transitions for Ontario council offices: "
-    "the election calendar, each member's due dates, and the rules they come from.",
-    add_completion=False,
+    "the election calendar, each member's due dates, and the rules they come from. "
+    "--db, --today and --election work before the command or after it (after wins).",
+    add_completion=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,  # plain help: rich's help layout costs ~60 ms a call
 )
 
 
+def _version(value: bool) -> None:
+    """--version: what a bug report needs, one line each."""
+    if not value:
+        return
+    import platform
+    import sqlite3
+    from importlib.metadata import PackageNotFoundError, version
+
+    from transition import __version__
+    from transition.store.database import HEAD
+
+    try:
+        weasyprint = f"WeasyPrint {version('weasyprint')}"
+    except PackageNotFoundError:
+        weasyprint = "WeasyPrint not installed (PDFs cannot be printed)"
+    typer.echo(
+        f"transition {__version__}\n"
+        f"database schema {HEAD}\n"
+        f"Python {platform.python_version()}\n"
+        f"SQLite {sqlite3.sqlite_version}\n"
+        f"{weasyprint}"
+    )
+    raise typer.Exit()
+
+
 @app.callback(invoke_without_command=True)
-def root(ctx: typer.Context) -> None:
-    """Election-period social media transitions for Ontario council offices."""
+def root(
+    ctx: typer.Context,
+    *,
+    db: Annotated[
+        str | None,
+        typer.Option("--db", metavar="FILE|URL", help=DB_HELP, show_default=False),
+    ] = None,
+    today: Annotated[
+        date | None,
+        typer.Option(
+            "--today", **DATE, envvar="TRANSITION_TODAY", help=TODAY_HELP, show_default=False
+        ),
+    ] = None,
+    election: Annotated[
+        str | None,
+        typer.Option(
+            "--election",
+            metavar="NAME",
+            envvar="TRANSITION_ELECTION",
+            help=ELECTION_HELP,
+            show_default=False,
+        ),
+    ] = None,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            callback=_version,
+            is_eager=True,
+            help="Show the version, the database schema it writes, and Python's, SQLite's "
+            "and WeasyPrint's, then exit.",
+        ),
+    ] = False,
+) -> None:
+    """Election-period social media transitions for Ontario council offices.
+
+    --db, --today and --election may come before the command (for every
+    command that takes them) or after it; the one after it wins."""
     if ctx.invoked_subcommand is None:
         typer.echo(ctx.get_help())
 
@@ -81,7 +149,9 @@ def calendar_command(
             "--bylaw-date", **DATE, help="By-election: the by-law calling it (checks the dates)."
         ),
     ] = None,
-    name: Annotated[str | None, typer.Option(help="By-election: a name to show.")] = None,
+    name: Annotated[
+        str | None, typer.Option("--name", metavar="NAME", help="By-election: a name to show.")
+    ] = None,
     profile: ProfileOption = None,
     today: TodayOption = None,
     as_json: JsonOption = False,
@@ -219,7 +289,7 @@ def _became(before: str | None) -> str:
 
 @app.command("checklist")
 def checklist_command(
-    member: Annotated[str | None, typer.Argument(help="One member (default: everyone).")] = None,
+    member: OptionalMember = None,
     *,
     show_all: Annotated[
         bool, typer.Option("--all", help="Also show items that no longer apply (superseded).")
@@ -241,10 +311,11 @@ def checklist_command(
     emit(rows, as_json=as_json, human=lambda out: show_checklist(out, heading, rows))
 
 
-ItemIds = Annotated[list[int], typer.Argument(help="Checklist item ids, as `checklist` shows.")]
-NoteOption = Annotated[str | None, typer.Option("--note", help="A note to keep with the item.")]
+NoteOption = Annotated[
+    str | None, typer.Option("--note", metavar="TEXT", help="A note to keep with the item.")
+]
 EvidenceOption = Annotated[
-    str | None, typer.Option("--evidence", help="Where the proof is, such as a URL.")
+    str | None, typer.Option("--evidence", metavar="URL", help="Where the proof is, such as a URL.")
 ]
 
 
@@ -297,9 +368,21 @@ def note_command(
 
 @app.command("waive")
 def waive_command(
-    item_id: Annotated[int, typer.Argument(help="The checklist item id.")],
+    item_id: Annotated[
+        int,
+        typer.Argument(
+            help="The checklist item id, as `checklist` shows.",
+            metavar="ID",
+            min=1,
+            max=2**62,
+            autocompletion=ItemCompletion,
+        ),
+    ],
     *,
-    reason: Annotated[str, typer.Option("--reason", help="Why the step does not need doing.")],
+    reason: Annotated[
+        str,
+        typer.Option("--reason", metavar="TEXT", help="Why the step does not need doing."),
+    ],
     by: ByOption = None,
     db: DbOption = None,
     today: TodayOption = None,
@@ -344,10 +427,11 @@ def status_command(
 
 @app.command("log")
 def log_command(
-    member: Annotated[str | None, typer.Argument(help="One member (default: everything).")] = None,
+    member: OptionalMember = None,
     *,
     limit: Annotated[
-        int | None, typer.Option("--limit", min=1, help="Show only the newest N.")
+        int | None,
+        typer.Option("--limit", min=1, max=2**62, metavar="N", help="Show only the newest N."),
     ] = None,
     db: DbOption = None,
     as_json: JsonOption = False,
@@ -421,7 +505,10 @@ def verify_command(
 def backup_command(
     *,
     output: Annotated[
-        Path, typer.Option("-o", "--output", help="The file to write the copy to.", dir_okay=False)
+        Path,
+        typer.Option(
+            "-o", "--output", metavar="FILE", help="The file to write the copy to.", dir_okay=False
+        ),
     ],
     db: DbOption = None,
 ) -> None:

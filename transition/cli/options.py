@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -33,14 +33,55 @@ def parse_date(value: str | date) -> date:
 
 DATE = {"parser": parse_date, "metavar": "YYYY-MM-DD"}
 
+
+def from_group(ctx: typer.Context, param: typer.CallbackParam, value: Any) -> Any:
+    """The shared options work before the command too (`transition --db FILE
+    status`): the one nearer the command wins, then the one before it, then
+    the environment variable, then the default."""
+    if _given(ctx, param.name):
+        return value
+    root = ctx.find_root()
+    if root is not ctx and _given(root, param.name):
+        return root.params[param.name]
+    return value
+
+
+def _given(ctx: typer.Context, name: str | None) -> bool:
+    source = ctx.get_parameter_source(name) if name else None
+    return source is not None and source.name == "COMMANDLINE"
+
+
+def _completion(name: str) -> Any:
+    """A completion function of `transition.cli.completion`, loaded on a Tab only."""
+
+    def complete(ctx: typer.Context, incomplete: str) -> Any:
+        from transition.cli import completion
+
+        function = getattr(completion, name)
+        return function(incomplete) if name == "profiles" else function(ctx, incomplete)
+
+    return complete
+
+
+TODAY_HELP = "Work as of this date instead of today in Toronto."
+DB_HELP = (
+    "The database: a file, sqlite:///PATH or postgresql://USER@HOST:PORT/DATABASE; "
+    "else TRANSITION_DB, else a file in your data folder."
+)
+ELECTION_HELP = (
+    "The election, by name (a year such as 2030, or a by-election's name); "
+    "else the only one, else the next one."
+)
+
 TodayOption = Annotated[
     date | None,
     typer.Option(
         "--today",
         **DATE,
         envvar="TRANSITION_TODAY",
-        help="Work as of this date instead of today in Toronto.",
+        help=TODAY_HELP,
         show_default=False,
+        callback=from_group,
     ),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
@@ -51,14 +92,18 @@ ProfileOption = Annotated[
         help="A profile TOML file of your own (default: the City of Toronto 2016 bulletin).",
         dir_okay=False,
         show_default=False,
+        metavar="FILE.toml",
+        autocompletion=_completion("profiles"),
     ),
 ]
 DbOption = Annotated[
     str | None,
     typer.Option(
         "--db",
-        help="The database file (or sqlite:///PATH); else TRANSITION_DB, else your data folder.",
+        help=DB_HELP,
         show_default=False,
+        metavar="FILE|URL",
+        callback=from_group,
     ),
 ]
 ElectionOption = Annotated[
@@ -66,9 +111,50 @@ ElectionOption = Annotated[
     typer.Option(
         "--election",
         envvar="TRANSITION_ELECTION",
-        help="The election, by name (a year such as 2030, or a by-election's name); "
-        "else the only one, else the next one.",
+        help=ELECTION_HELP,
         show_default=False,
+        metavar="NAME",
+        callback=from_group,
+        autocompletion=_completion("elections"),
+    ),
+]
+MemberCompletion = _completion("members")
+MemberArgument = Annotated[
+    str,
+    typer.Argument(
+        help="The member's name (any case, or a unique part).",
+        metavar="MEMBER",
+        autocompletion=MemberCompletion,
+    ),
+]
+OptionalMember = Annotated[
+    str | None,
+    typer.Argument(
+        help="One member (default: everyone).",
+        metavar="[MEMBER]",
+        autocompletion=MemberCompletion,
+        show_default=False,
+    ),
+]
+ItemCompletion = _completion("items")
+ItemIds = Annotated[
+    list[int],
+    typer.Argument(
+        help="Checklist item ids, as `checklist` shows.",
+        metavar="ID...",
+        min=1,
+        max=2**62,
+        autocompletion=ItemCompletion,
+    ),
+]
+AccountId = Annotated[
+    int,
+    typer.Argument(
+        help="The account id, as `account list` shows.",
+        metavar="ID",
+        min=1,
+        max=2**62,
+        autocompletion=_completion("accounts"),
     ),
 ]
 ByOption = Annotated[
@@ -77,6 +163,7 @@ ByOption = Annotated[
         "--by",
         help="Who did it; else TRANSITION_USER, else your login name.",
         show_default=False,
+        metavar="NAME",
     ),
 ]
 

@@ -9,14 +9,24 @@ from typing import Annotated, Any
 
 import typer
 
-from transition.cli.options import DbOption, ElectionOption, TodayOption, tracking
+from transition.cli.options import (
+    DbOption,
+    ElectionOption,
+    MemberCompletion,
+    TodayOption,
+    tracking,
+)
 from transition.errors import UsageError
 from transition.files import save
 
 OutputFile = Annotated[
     Path | None,
     typer.Option(
-        "-o", "--output", help="Write to FILE instead of standard output.", dir_okay=False
+        "-o",
+        "--output",
+        metavar="FILE",
+        help="Write to FILE instead of standard output.",
+        dir_okay=False,
     ),
 ]
 AllOption = Annotated[bool, typer.Option("--all", help="Every member with steps.")]
@@ -34,7 +44,11 @@ def export_command(
     *,
     export_format: Annotated[
         str,
-        typer.Option("--format", help="json (everything, for backup) or csv (one row per step)."),
+        typer.Option(
+            "--format",
+            metavar="json|csv",
+            help="json (everything, for backup and restore) or csv (one row per step).",
+        ),
     ] = "json",
     output: OutputFile = None,
     db: DbOption = None,
@@ -54,7 +68,15 @@ def export_command(
 
 @export_app.command("ics")
 def export_ics_command(
-    member: Annotated[str | None, typer.Argument(help="One member's due dates.")] = None,
+    member: Annotated[
+        str | None,
+        typer.Argument(
+            help="One member's due dates.",
+            metavar="[MEMBER]",
+            autocompletion=MemberCompletion,
+            show_default=False,
+        ),
+    ] = None,
     *,
     all_members: AllOption = False,
     output: OutputFile = None,
@@ -78,9 +100,22 @@ def export_ics_command(
 
 
 def render_command(
-    kind: Annotated[str, typer.Argument(help="checklist, reminders, overview or signoff.")],
+    kind: Annotated[
+        str,
+        typer.Argument(
+            metavar="checklist|reminders|overview|signoff",
+            help="What to print.",
+            show_default=False,
+        ),
+    ],
     member: Annotated[
-        str | None, typer.Argument(help="The member (checklist, signoff, reminders).")
+        str | None,
+        typer.Argument(
+            help="The member (checklist, signoff, reminders).",
+            metavar="[MEMBER]",
+            autocompletion=MemberCompletion,
+            show_default=False,
+        ),
     ] = None,
     *,
     all_members: AllOption = False,
@@ -98,10 +133,19 @@ def render_command(
         ),
     ] = 14,
     output_format: Annotated[
-        str | None, typer.Option("--format", help="html or pdf (default: from the -o suffix).")
+        str | None,
+        typer.Option(
+            "--format", metavar="html|pdf", help="html or pdf (default: from the -o suffix)."
+        ),
     ] = None,
     output: Annotated[
-        Path, typer.Option("-o", "--output", help="The file, or with --all a folder, to write.")
+        Path,
+        typer.Option(
+            "-o",
+            "--output",
+            metavar="FILE|FOLDER",
+            help="The file, or with --all a folder, to write.",
+        ),
     ],
     db: DbOption = None,
     election: ElectionOption = None,

@@ -11,10 +11,13 @@ import typer
 
 from transition.cli.options import (
     DATE,
+    AccountId,
     ByOption,
     DbOption,
     ElectionOption,
     JsonOption,
+    MemberArgument,
+    OptionalMember,
     ProfileOption,
     TodayOption,
     tracking,
@@ -34,9 +37,6 @@ account_app = typer.Typer(
     help="Members' social media accounts.", no_args_is_help=True, rich_markup_mode=None
 )
 
-MemberArgument = Annotated[
-    str, typer.Argument(help="The member's name (any case, or a unique part).")
-]
 BylawOption = Annotated[
     date | None,
     typer.Option(
@@ -48,11 +48,15 @@ BylawOption = Annotated[
 @election_app.command("add")
 def election_add(
     *,
-    year: Annotated[int | None, typer.Option("--year", help="A regular election year.")] = None,
+    year: Annotated[
+        int | None, typer.Option("--year", metavar="YEAR", help="A regular election year.")
+    ] = None,
     by_election: Annotated[
         bool, typer.Option("--by-election", help="A by-election, with the clerk's dates.")
     ] = False,
-    name: Annotated[str | None, typer.Option("--name", help="By-election: its name.")] = None,
+    name: Annotated[
+        str | None, typer.Option("--name", metavar="NAME", help="By-election: its name.")
+    ] = None,
     opens: Annotated[
         date | None, typer.Option(**DATE, help="By-election: nominations open.")
     ] = None,
@@ -158,7 +162,11 @@ def election_set(
     ] = None,
     source: Annotated[
         str | None,
-        typer.Option("--source", help="With --office: the law or decision that changed the dates."),
+        typer.Option(
+            "--source",
+            metavar="TEXT",
+            help="With --office: the law or decision that changed the dates.",
+        ),
     ] = None,
     statutory: Annotated[
         bool,
@@ -201,10 +209,13 @@ def member_add(
     name: Annotated[str, typer.Argument(help="The member's name.")],
     *,
     ward: Annotated[
-        str | None, typer.Option("--ward", help="The ward the member represents.")
+        str | None, typer.Option("--ward", metavar="WARD", help="The ward the member represents.")
     ] = None,
     office: Annotated[
-        str, typer.Option("--office", help="councillor, or mayor (who has no ward).")
+        str,
+        typer.Option(
+            "--office", metavar="councillor|mayor", help="councillor, or mayor (who has no ward)."
+        ),
     ] = "councillor",
     by: ByOption = None,
     db: DbOption = None,
@@ -257,11 +268,15 @@ def member_show(
 def member_set(
     name: MemberArgument,
     *,
-    running: Annotated[str | None, typer.Option("--running", help="yes, no or undecided.")] = None,
+    running: Annotated[
+        str | None, typer.Option("--running", metavar="yes|no|undecided", help="Whether they run.")
+    ] = None,
     option: Annotated[
         str | None,
         typer.Option(
-            "--option", help="separate (Option 1, para 19a) or single (Option 2, para 19b)."
+            "--option",
+            metavar="separate|single",
+            help="separate (Option 1, para 19a) or single (Option 2, para 19b).",
         ),
     ] = None,
     by: ByOption = None,
@@ -312,9 +327,15 @@ def member_file(
         typer.echo(f"{member.name} {kind} on {filing_date.isoformat()} ({chosen.name})")
 
 
-UrlOption = Annotated[str | None, typer.Option("--url", help="The account's address.")]
-EmailOption = Annotated[str | None, typer.Option("--email", help="The registration email.")]
-PhoneOption = Annotated[str | None, typer.Option("--phone", help="The registration phone number.")]
+UrlOption = Annotated[
+    str | None, typer.Option("--url", metavar="URL", help="The account's address.")
+]
+EmailOption = Annotated[
+    str | None, typer.Option("--email", metavar="EMAIL", help="The registration email.")
+]
+PhoneOption = Annotated[
+    str | None, typer.Option("--phone", metavar="NUMBER", help="The registration phone number.")
+]
 
 
 def _connection(key: str) -> object:
@@ -338,11 +359,17 @@ CityResourcesFlag = _connection("city-resources")
 def account_add(
     member: MemberArgument,
     *,
-    platform: Annotated[str, typer.Option("--platform", help="X, Instagram, Facebook, ...")],
-    handle: Annotated[
-        str, typer.Option("--handle", help="The account's handle, such as @CllrDoe.")
+    platform: Annotated[
+        str, typer.Option("--platform", metavar="NAME", help="X, Instagram, Facebook, ...")
     ],
-    role: Annotated[str, typer.Option("--role", help="council, campaign or single (Option 2).")],
+    handle: Annotated[
+        str,
+        typer.Option("--handle", metavar="HANDLE", help="The account's handle, such as @CllrDoe."),
+    ],
+    role: Annotated[
+        str,
+        typer.Option("--role", metavar="council|campaign|single", help="What the account is for."),
+    ],
     url: UrlOption = None,
     email: EmailOption = None,
     phone: PhoneOption = None,
@@ -374,9 +401,12 @@ def account_add(
 
 @account_app.command("set")
 def account_set(
-    account_id: Annotated[int, typer.Argument(help="The account id, as `account list` shows.")],
+    account_id: AccountId,
     *,
-    role: Annotated[str | None, typer.Option("--role", help="council, campaign or single.")] = None,
+    role: Annotated[
+        str | None,
+        typer.Option("--role", metavar="council|campaign|single", help="What the account is for."),
+    ] = None,
     url: UrlOption = None,
     email: EmailOption = None,
     phone: PhoneOption = None,
@@ -406,7 +436,7 @@ def account_set(
 
 @account_app.command("list")
 def account_list(
-    member: Annotated[str | None, typer.Argument(help="One member (default: everyone).")] = None,
+    member: OptionalMember = None,
     *,
     db: DbOption = None,
     election: ElectionOption = None,
@@ -425,7 +455,7 @@ def account_list(
 
 @account_app.command("show")
 def account_show(
-    account_id: Annotated[int, typer.Argument(help="The account id, as `account list` shows.")],
+    account_id: AccountId,
     *,
     db: DbOption = None,
     election: ElectionOption = None,

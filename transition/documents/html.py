@@ -123,11 +123,9 @@ def _check(request: Request) -> None:
         raise UsageError("--combined goes with --all for checklist or signoff")
     if kind in PER_MEMBER and not (member or everyone):
         raise UsageError(f"give a MEMBER, or --all for everyone, to render the {kind}")
-    if everyone and not request.combined:
-        if kind not in PER_MEMBER:
-            raise UsageError(
-                f"--all makes one file per member for checklist or signoff, not {kind}"
-            )
+    # The reminder sheet and the overview are the whole council's already:
+    # --all asks for what they print without it.
+    if everyone and not request.combined and kind in PER_MEMBER:
         if request.output.exists() and not request.output.is_dir():
             raise UsageError(
                 f"with --all, -o names a folder for one file per member; {request.output} is a file"

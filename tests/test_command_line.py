@@ -1,0 +1,169 @@
+"""The command line as Click and Typer tools have taught people to expect:
+shared options before or after the command, --version, completion that knows
+the council, choices shown in the help."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+import typer
+from conftest import SCRIPT, as_json, invoke_transition, ok, run_transition
+
+from transition.cli.app import app
+from transition.store.database import HEAD
+
+T = invoke_transition
+
+
+def _commands():
+    """Every command, with its path: ["member", "show"] and the click command."""
+
+    def walk(command, path):
+        for name, sub in getattr(command, "commands", {}).items():
+            if getattr(sub, "commands", None):
+                yield from walk(sub, [*path, name])
+            else:
+                yield [*path, name], sub
+
+    return list(walk(typer.main.get_command(app), []))
+
+
+SHARED = ("db", "today", "election")
+
+
+@pytest.mark.parametrize(
+    ("path", "command"), _commands(), ids=lambda v: " ".join(v) if isinstance(v, list) else ""
+)
+def test_every_shared_option_looks_before_the_command(path, command):
+    """Each command that takes --db, --today or --election takes them from
+    before the command too (the shared options' callback); the behaviour is
+    tested below."""
+    root = {p.name for p in typer.main.get_command(app).params}
+    assert set(SHARED) <= root
+    for param in command.params:
+        if param.name in SHARED:
+            assert param.callback is not None, f"{' '.join(path)} --{param.name} ignores the root"
+
+
+def test_before_and_after_with_the_nearer_one_winning(jane, tmp_path):
+    other = tmp_path / "other.db"
+    ok(T("--db", str(other), "election", "add", "--year", "2034"))
+    assert [e["name"] for e in as_json(T("--db", str(other), "election", "list", "--json"))] == [
+        "2034"
+    ]
+    assert [e["name"] for e in as_json(T("election", "list", "--json"))] == ["2030"]
+    # after the command wins over before it
+    after = as_json(T("--db", str(other), "election", "list", "--json", "--db", str(jane)))
+    assert [e["name"] for e in after] == ["2030"]
+    # --today: before, after, the environment
+    heading = lambda result: ok(result).splitlines()[0]  # noqa: E731
+    assert "as of 2030-05-20" in heading(T("--today", "2030-05-20", "checklist"))
+    assert "as of 2030-06-01" in heading(
+        T("--today", "2030-05-20", "checklist", "--today", "2030-06-01")
+    )
+    env = {"TRANSITION_TODAY": "2030-01-01"}
+    assert "as of 2030-05-20" in heading(T("--today", "2030-05-20", "status", env=env))
+    assert "as of 2030-01-01" in heading(T("status", env=env))
+    # --election
+    ok(T("election", "add", "--year", "2034"))
+    assert "2034 election" in heading(T("--election", "2034", "status", "--today", "2030-01-01"))
+    assert "2030 election" in heading(
+        T("--election", "2034", "status", "--election", "2030", "--today", "2030-01-01")
+    )
+
+
+def test_a_bad_shared_option_before_the_command_is_a_usage_error():
+    result = T("--today", "2030-02-30", "status")
+    assert result.returncode == 2 and "is not a date" in result.stderr
+
+
+def test_version_names_what_a_bug_report_needs():
+    lines = ok(run_transition("--version")).splitlines()
+    assert lines[0].startswith("transition ")
+    assert lines[1] == f"database schema {HEAD}"
+    assert lines[2].startswith("Python 3.") and lines[3].startswith("SQLite 3.")
+    assert lines[4].startswith("WeasyPrint ")
+
+
+def complete(*words: str, shell: str = "zsh", env: dict | None = None) -> list[str]:
+    """What the shell gets for `transition WORDS<Tab>`, through Click's protocol."""
+    line = " ".join(("transition", *words))
+    variables = {**os.environ, **(env or {}), "_TRANSITION_COMPLETE": f"complete_{shell}"}
+    if shell == "zsh":
+        variables["_TYPER_COMPLETE_ARGS"] = line
+    else:
+        variables["COMP_WORDS"] = line
+        variables["COMP_CWORD"] = str(len(words))
+    done = subprocess.run([str(SCRIPT)], capture_output=True, text=True, env=variables)
+    assert done.returncode == 0, done.stderr
+    return [line for line in done.stdout.splitlines() if line]
+
+
+def test_completion_knows_the_council(jane):
+    ok(T("member", "add", "Pat Lee", "--ward", "3"))
+    ok(T("done", "1"))
+    assert any('"Jane Doe":"Ward 7"' in line for line in complete("member", "show", ""))
+    assert complete("checklist", "P", shell="bash") == ["Pat Lee"]
+    done = "\n".join(complete("done", ""))
+    assert '"2":"remove-city-identity (Jane Doe, open)"' in done and '"1":' not in done
+    assert complete("reopen", "", shell="bash") == ["1"]
+    assert complete("note", "", shell="bash") == [str(n) for n in range(1, 7)]
+    assert complete("waive", "", shell="bash") == [str(n) for n in range(2, 7)]
+    assert complete("status", "--election", "", shell="bash") == ["2030"]
+    assert complete("account", "show", "", shell="bash") == ["1"]
+    # the database the command line names, before or after the command
+    assert complete("--db", "nowhere.db", "checklist", "", shell="bash") == []
+    assert complete("checklist", "--db", str(jane), "J", shell="bash") == ["Jane Doe"]
+
+
+def test_completion_of_files_and_profiles(tmp_path):
+    (tmp_path / "ottawa.toml").write_text("")
+    (tmp_path / "notes.txt").write_text("")
+    assert complete("rules", "--profile", "ot", shell="bash") == ["ottawa.toml"]
+    assert complete("render", "overview", "-o", "") == ["_files"]
+
+
+def test_completion_reads_and_never_writes(tmp_path):
+    target = tmp_path / "transition.db"
+    assert complete("member", "show", "", env={"TRANSITION_DB": str(target)}) in ([], ["_files"])
+    assert not target.exists()
+    ok(T("election", "add", "--year", "2030"))
+    before = target.read_bytes()
+    complete("done", "")
+    assert target.read_bytes() == before
+
+
+def test_render_reminders_and_overview_take_all_as_their_default(jane, tmp_path):
+    ok(T("render", "reminders", "--all", "-o", str(tmp_path / "r.html"), "--today", "2030-04-25"))
+    ok(T("render", "overview", "--all", "-o", str(tmp_path / "o.html")))
+    assert "the whole council" in (tmp_path / "r.html").read_text()
+
+
+def test_help_shows_choices_and_real_metavars():
+    for path, _ in _commands():
+        shown = ok(T(*path, "--help"))
+        assert (
+            "<str>" not in shown
+            and "<int>" not in shown
+            and "TEXT"
+            not in shown.replace("--note TEXT", "")
+            .replace("--reason TEXT", "")
+            .replace("--source TEXT", "")
+        ), (path, shown)
+    render = ok(T("render", "--help"))
+    assert "checklist|reminders|overview|signoff" in render and "--format html|pdf" in render
+
+
+def test_completion_is_installable():
+    shown = run_transition("--show-completion", "bash", env={"SHELL": "/bin/bash"})
+    assert shown.returncode == 0 and "_TRANSITION_COMPLETE" in shown.stdout
+
+
+def test_python_m_transition_runs_it():
+    done = subprocess.run(
+        [sys.executable, "-m", "transition", "--version"], capture_output=True, text=True
+    )
+    assert done.returncode == 0 and done.stdout.startswith("transition ")
