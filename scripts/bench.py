@@ -234,6 +234,7 @@ def main() -> int:
             ("province", p, "Member 1234", province_item),
         ):
             everyday(bench, scale, at, member, item)
+        completion_rows(bench, "province", str(big))
         postgres_rows(bench, folder, (council, c, council_item), (big, p, province_item))
         out = folder / "out"
         bench.measure(
@@ -293,6 +294,26 @@ def everyday(bench: Bench, scale: str, at: list[str], member: str, item: int) ->
     bench.measure(f"{scale}: log MEMBER", [SCRIPT, "log", member, *at[:2]])
 
 
+def completion_rows(bench: Bench, scale: str, database: str) -> None:
+    """What a Tab costs: the shell runs the console script with Click's
+    completion variables, for item ids (of tens of thousands) and names."""
+    for what, words in (
+        ("done ID", "transition done "),
+        ("checklist MEMBER", "transition checklist M"),
+    ):
+        bench.measure(
+            f"{scale}: complete {what}",
+            [
+                "env",
+                f"TRANSITION_DB={database}",
+                "_TRANSITION_COMPLETE=complete_bash",
+                f"COMP_WORDS={words}",
+                "COMP_CWORD=2",
+                SCRIPT,
+            ],
+        )
+
+
 def postgres_rows(bench: Bench, folder: Path, *databases: tuple[Path, list[str], int]) -> None:
     """The same commands on a PostgreSQL server on loopback, each database
     restored from the SQLite one's export."""
@@ -311,6 +332,8 @@ def postgres_rows(bench: Bench, folder: Path, *databases: tuple[Path, list[str],
                 url = server.url(server.new_database())
                 subprocess.run([SCRIPT, "restore", str(export), "--db", url], check=True)
                 everyday(bench, f"postgresql {scale}", ["--db", url, *at[2:]], member, item)
+                if scale == "province":
+                    completion_rows(bench, "postgresql province", url)
     except NoServer as reason:
         print(f"  PostgreSQL: no server could start ({reason}); those rows are skipped")
 
