@@ -27,7 +27,7 @@ def test_members_and_accounts_import(election, tmp_path):
     (tmp_path / "a.csv").write_text(
         "member,platform,handle,url,role,email,phone,identifies_member,publicised,uses_logo,city_resources\n"
         "Jane Doe,X,@CllrDoe,https://x.com/CllrDoe,single,jane.doe@toronto.ca,416-555-0100,yes,no,no,no\n"
-        "chow,Instagram,@olivia,,council,,,no,no,no,no\n"
+        '"Chow, Olivia",Instagram,@olivia,,council,,,no,no,no,no\n'
     )
     assert "2 new, 0 updated" in ok(T("import", "members", "m.csv"))
     assert "2 new, 0 updated" in ok(T("import", "accounts", "a.csv"))
@@ -42,7 +42,7 @@ def test_members_and_accounts_import(election, tmp_path):
 
 
 BAD_FILES = [
-    (MEMBERS_HEADER + "Good Row,3,,,,,\nJane,7,,maybe,,,\n", "line 3: --running must be one of"),
+    (MEMBERS_HEADER + "Good Row,3,,,,,\nJane,7,,maybe,,,\n", "line 3: running must be one of"),
     (
         MEMBERS_HEADER + "Jane,7,,yes,,2030-02-30,\n",
         "line 2: filing_date '2030-02-30' is not a date",
@@ -53,7 +53,7 @@ BAD_FILES = [
     ),
     (MEMBERS_HEADER + "Ann,1,,,,,\nann,2,,,,,\n", "line 3: the same member as line 2"),
     (
-        MEMBERS_HEADER + "Ann,1,,,,,\n,2,,,,,\nBob,,,,,,\n",
+        MEMBERS_HEADER + "Ann,1,,,,,\n,2,,,,,\nBob,²,,,,,\n",
         "2 bad rows, so nothing was imported: line 3",
     ),
     ("name,wrad\nAnn,1\n", "unknown column(s) wrad"),
@@ -62,6 +62,7 @@ BAD_FILES = [
     ("", "is empty"),
     (MEMBERS_HEADER + 'Ann,"1,,,,,\n', "fix the quoting"),
     (MEMBERS_HEADER + "Ann,1,,,,,,extra\n", "more cells than the header"),
+    (MEMBERS_HEADER + "Bob,,,,,,\n", "line 2: a councillor needs a ward"),
 ]
 
 
@@ -87,4 +88,7 @@ def test_another_encoding_is_refused_with_the_line(election, tmp_path):
 def test_accounts_for_unknown_members_name_the_line(election, tmp_path):
     (tmp_path / "a.csv").write_text("member,platform,handle,role\nNobody,X,@x,council\n")
     result = T("import", "accounts", "a.csv")
-    assert result.returncode == 1 and "line 2: there is no member 'Nobody'" in result.stderr
+    assert (
+        result.returncode == 1
+        and "line 2: there is no member named exactly 'Nobody'" in result.stderr
+    )

@@ -21,6 +21,33 @@ def resource_dir(name: str) -> Path:
     return packaged if packaged.is_dir() else PACKAGE.parent / name
 
 
+def read_input(path: Path, limit: int, what: str) -> bytes:
+    """The bytes of a file the user gave, refused (one line) unless it is a
+    regular file no larger than `limit`: a device such as /dev/zero or a pipe
+    would be read until memory ran out."""
+    import stat
+
+    try:
+        status = path.stat()
+    except OSError as error:
+        raise TransitionError(f"cannot read {path}: {error.strerror or error}") from None
+    if not stat.S_ISREG(status.st_mode):
+        raise TransitionError(f"{path} is not a regular file; give the {what} file itself")
+    if status.st_size > limit:
+        raise TransitionError(
+            f"{path} is {status.st_size:,} bytes, more than any {what} ({limit:,} at most); "
+            "check the file"
+        )
+    try:
+        with path.open("rb") as file:
+            data = file.read(limit + 1)
+    except OSError as error:
+        raise TransitionError(f"cannot read {path}: {error.strerror or error}") from None
+    if len(data) > limit:
+        raise TransitionError(f"{path} grew past {limit:,} bytes while being read; check it")
+    return data
+
+
 def save(path: Path, data: str | bytes) -> None:
     """Write an output file atomically; a failure is one line for the user."""
     try:

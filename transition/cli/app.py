@@ -6,6 +6,9 @@ user are caught once, in `main`, and printed as one line. Heavy libraries
 so `transition --help` and the date commands start fast.
 """
 
+import contextlib
+import errno
+import os
 import random
 import sys
 import time
@@ -38,6 +41,7 @@ from transition.cli.options import (
 from transition.cli.output import emit
 from transition.cli.printing import export_app, render_command
 from transition.cli.records import account_app, election_app, member_app
+from transition.cli.startup import Terminated
 from transition.errors import TransitionError, UsageError
 
 app = typer.Typer(
@@ -450,9 +454,9 @@ def check_command(*, db: DbOption = None, as_json: JsonOption = False) -> None:
     """Check the database: SQLite's integrity, and that the records and audit trail agree."""
     from transition.store.checks import doubts, problems
 
-    with tracking(db, None) as tracker:
+    with tracking(db, None, whole=False) as tracker:
         found, checked = problems(tracker)
-        doubtful = doubts(tracker)
+        doubtful = doubts(tracker) if checked else []
     counts = ", ".join(f"{n} {what}" for what, n in checked.items())
     report = "\n".join([*found, *(f"warning: {d}" for d in doubtful)])
     report = report or f"ok: checked {counts}"
@@ -461,7 +465,8 @@ def check_command(*, db: DbOption = None, as_json: JsonOption = False) -> None:
     payload = {"ok": not found, "problems": found, "warnings": doubtful, "checked": checked}
     emit(payload, as_json=as_json, human=lambda out: out.print(report, markup=False))
     if found:
-        raise TransitionError(f"check found {len(found)} problem(s) in {counts}; see above")
+        where = f" in {counts}" if counts else ""
+        raise TransitionError(f"check found {len(found)} problem(s){where}; see above")
 
 
 @app.command("fingerprint")
@@ -496,7 +501,7 @@ def verify_command(
     from transition.store.checks import verify
 
     wanted = Fingerprint.parse(fingerprint)
-    with tracking(db, None) as tracker:
+    with tracking(db, None, whole=False) as tracker:
         said = verify(tracker, wanted)
     typer.echo(said)
 
@@ -647,10 +652,11 @@ def import_members_command(
 ) -> None:
     """Members, with their candidacy in the election: name, ward, office, running, option,
     filing_date, filing (planned or actual)."""
-    from transition.store.importer import import_members
+    from transition.store.importer import import_members, read_members
 
+    rows = read_members(file)  # every row checked before the write lock is taken
     with tracking(db, today, write=True, by=by) as tracker:
-        message = import_members(tracker, tracker.find.election(election), file)
+        message = import_members(tracker, tracker.find.election(election), file, rows)
     typer.echo(message)
 
 
@@ -660,10 +666,11 @@ def import_accounts_command(
 ) -> None:
     """Accounts: member, platform, handle, url, role, email, phone, identifies_member,
     publicised, uses_logo, city_resources (yes or no)."""
-    from transition.store.importer import import_accounts
+    from transition.store.importer import import_accounts, read_accounts
 
+    rows = read_accounts(file)  # every row checked before the write lock is taken
     with tracking(db, today, write=True, by=by) as tracker:
-        message = import_accounts(tracker, file)
+        message = import_accounts(tracker, file, rows)
     typer.echo(message)
 
 
@@ -675,27 +682,49 @@ app.add_typer(export_app, name="export")
 
 
 def main(argv: list[str] | None = None) -> None:
-    """The console script: run the app and turn every user error into one line."""
+    """The console script: run the app and turn every user error into one line.
+    Interrupted (Ctrl-C, or SIGTERM) means not done: exit 130 (143), nothing
+    committed, nothing on standard error."""
     command = typer.main.get_command(app)
     args = sys.argv[1:] if argv is None else list(argv)
     try:
         _check_text(args)
         status = _run(command, args)
         warn(*PENDING_WARNINGS)
+        sys.stdout.flush()
     except typer.TyperException as error:
         # click's usage errors (exit 2) and other refusals, as one line.
         ctx = getattr(error, "ctx", None)
         hint = f" (see '{ctx.command_path} --help')" if ctx is not None else ""
         _fail(error.format_message() + hint, error.exit_code)
-    except typer.Abort:
-        _fail("aborted", 130)
+    except (typer.Abort, KeyboardInterrupt):
+        _quit(130)
+    except Terminated:
+        _quit(143)
     except TransitionError as error:
         _fail(str(error), error.exit_code)
     except BrokenPipeError:
         # The reader (say, `| head`) went away; nothing left to say to it.
-        sys.stderr.close()
-        sys.exit(1)
+        _quit(0)
+    except OSError as error:
+        if error.errno == errno.ENOSPC or _is_stdout(error):
+            _fail(f"cannot write the output: {error.strerror or error}", 1)
+        raise
     sys.exit(status if isinstance(status, int) else 0)
+
+
+def _is_stdout(error: OSError) -> bool:
+    return getattr(error, "filename", None) is None and error.errno in (errno.EIO, errno.ENOSPC)
+
+
+def _quit(status: int) -> None:
+    """Leave at once and quietly: standard output may be a closed pipe, whose
+    flush at exit would only print a warning."""
+    with contextlib.suppress(OSError, ValueError):
+        sys.stdout.flush()
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    sys.exit(status)
 
 
 #: How often a command the server undid (to keep concurrent staff apart) runs again.
@@ -727,6 +756,10 @@ def _check_text(args: list[str]) -> None:
 
 
 def _fail(message: str, status: int) -> None:
-    line = " ".join(message.split())
+    from transition.cli.output import printable
+
+    line = printable(" ".join(message.split()))
+    with contextlib.suppress(OSError, ValueError):
+        sys.stdout.flush()
     sys.stderr.write(f"transition: error: {line}\n")
     sys.exit(status)

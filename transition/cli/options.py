@@ -7,6 +7,7 @@ once keeps their names, help and environment variables the same everywhere.
 
 import getpass
 import os
+import signal
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -14,6 +15,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+
+from transition.errors import TransitionError, UsageError
 
 if TYPE_CHECKING:
     from transition.store.tracker import Tracker
@@ -174,15 +177,30 @@ def today_or_now(today: date | None) -> date:
     return today or toronto_today()
 
 
+#: Who did it is a person's name: as long as any, not a page of text.
+MAX_ACTOR = 200
+
+
 def current_actor(by: str | None = None) -> str:
-    """`--by`, else TRANSITION_USER, else the login name."""
-    name = by or os.environ.get("TRANSITION_USER")
-    if not name:
+    """`--by`, else TRANSITION_USER, else the login name: checked as any name
+    typed is (no control characters, not blank, not overlong), since it is
+    stored and printed to whoever reads the trail."""
+    from transition.store.validate import normal_name
+
+    source = "--by" if by is not None else "TRANSITION_USER"
+    name = by if by is not None else os.environ.get("TRANSITION_USER")
+    if name is None:
         try:
-            name = getpass.getuser()
-        except (KeyError, OSError):
-            name = "unknown"
-    return " ".join(name.split()) or "unknown"
+            return normal_name(getpass.getuser(), "login name")
+        except (KeyError, OSError, TransitionError):
+            return "unknown"
+    try:
+        name = normal_name(name, f"{source} name")
+    except TransitionError as error:
+        raise UsageError(str(error)) from None
+    if len(name) > MAX_ACTOR:
+        raise UsageError(f"the {source} name is {len(name)} characters; keep it under {MAX_ACTOR}")
+    return name
 
 
 @contextmanager
@@ -194,6 +212,7 @@ def tracking(
     by: str | None = None,
     create: bool = False,
     upgrade: bool = False,
+    whole: bool = True,
 ) -> Iterator["Tracker"]:
     """A tracker on the record, inside one transaction (committed on success).
 
@@ -214,12 +233,15 @@ def tracking(
 
     settle()
     location = locate(db)
-    engine = open_record(location, create=create, upgrade=upgrade)
+    actor = current_actor(by)
+    engine = open_record(location, create=create, upgrade=upgrade, write=write, whole=whole)
     try:
         bind = writer(engine) if write else engine
-        with Session(bind, expire_on_commit=False) as session, session.begin():
-            tracker = Tracker(session, today_or_now(today), current_actor(by), cached_holidays)
+        with Session(bind, expire_on_commit=False) as session:
+            transaction = session.begin()
+            tracker = Tracker(session, today_or_now(today), actor, cached_holidays)
             yield tracker
+            _commit(transaction)
     except (DBAPIError, sqlite3.Error) as error:
         if is_retryable(error, location):
             raise TryAgain() from None
@@ -227,6 +249,28 @@ def tracking(
     finally:
         engine.dispose()
     PENDING_WARNINGS.extend(tracker.warnings)
+
+
+INTERRUPTS = (signal.SIGINT, signal.SIGTERM)
+
+
+def _commit(transaction: Any) -> None:
+    """Commit, unless the user interrupted first: an interrupt that came while
+    the command worked undoes it; one that comes during the commit itself
+    finds the change made, and the command done."""
+    if not hasattr(signal, "pthread_sigmask"):
+        transaction.commit()
+        return
+    signal.pthread_sigmask(signal.SIG_BLOCK, INTERRUPTS)
+    try:
+        if set(signal.sigpending()) & set(INTERRUPTS):
+            transaction.rollback()
+            raise KeyboardInterrupt
+        transaction.commit()
+        while signal.sigtimedwait(INTERRUPTS, 0) is not None:
+            pass  # arrived during the commit: the change is made, the command done
+    finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, INTERRUPTS)
 
 
 class TryAgain(Exception):

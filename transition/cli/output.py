@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import sys
+import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -43,8 +44,22 @@ class Grid:
 
 def table(title: str | None, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> Grid:
     return Grid(
-        title, columns, [["" if cell is None else str(cell) for cell in row] for row in rows]
+        printable(title) if title else title,
+        columns,
+        [["" if cell is None else printable(str(cell)) for cell in row] for row in rows],
     )
+
+
+def printable(text: str) -> str:
+    """Text from the record as a terminal may safely show it: a control
+    character (an escape sequence could clear the reader's screen or retitle
+    their window) is shown as its code, such as \\x1b; line breaks stay."""
+    return "".join(c if c in "\n\t" or not _is_control(c) else f"\\x{ord(c):02x}" for c in text)
+
+
+def _is_control(character: str) -> bool:
+    code = ord(character)
+    return code < 32 or 127 <= code < 160 or unicodedata.category(character) in ("Cf", "Cs")
 
 
 class RichConsole:
@@ -57,7 +72,8 @@ class RichConsole:
 
     def print(self, *objects: Any, markup: bool = False) -> None:
         self.rich.print(
-            *(self._draw(o) if isinstance(o, Grid) else o for o in objects), markup=markup
+            *(self._draw(o) if isinstance(o, Grid) else printable(str(o)) for o in objects),
+            markup=markup,
         )
 
     @staticmethod
@@ -86,7 +102,7 @@ class PlainConsole:
     def print(self, *objects: Any, markup: bool = False) -> None:
         lines = []
         for thing in objects:
-            lines.append(self._draw(thing) if isinstance(thing, Grid) else str(thing))
+            lines.append(self._draw(thing) if isinstance(thing, Grid) else printable(str(thing)))
         sys.stdout.write(" ".join(lines) + "\n")
 
     @staticmethod

@@ -13,6 +13,9 @@ freezing what start-up built so that later collections skip it. Long work
 from __future__ import annotations
 
 import gc
+import os
+import signal
+import sys
 
 _starting = False
 
@@ -23,13 +26,43 @@ WORK_THRESHOLDS = (50_000, 20, 20)
 
 
 def main() -> None:
-    """The `transition` console script."""
+    """The `transition` console script. Ctrl-C or SIGTERM at any moment, even
+    while it is still loading, ends it quietly with 130 (or 143)."""
     global _starting
     _starting = True
     gc.disable()
-    from transition.cli.app import main as run
+    global _MAIN
+    _MAIN = os.getpid()
+    signal.signal(signal.SIGTERM, _terminated)
+    try:
+        from transition.cli.app import main as run
 
-    run()
+        run()
+    except KeyboardInterrupt:
+        _exit_quietly(130)
+    except Terminated:
+        _exit_quietly(143)
+
+
+class Terminated(BaseException):
+    """SIGTERM: stop as Ctrl-C stops, undoing the transaction under way."""
+
+
+def _terminated(number: int, frame: object) -> None:
+    if os.getpid() != _MAIN:  # a forked child that has not set its own yet
+        os._exit(128 + number)
+    raise Terminated()
+
+
+_MAIN = 0
+
+
+def _exit_quietly(status: int) -> None:
+    try:
+        sys.stdout.flush()
+    except (OSError, ValueError):
+        os.dup2(os.open(os.devnull, os.O_WRONLY), 1)
+    sys.exit(status)
 
 
 def settle() -> None:

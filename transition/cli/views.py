@@ -254,6 +254,8 @@ def show_checklist(out: Console, heading: str, rows: list[dict[str, Any]]) -> No
     body = []
     for row in rows:
         done = f"{row['done_by']} on {row['done_at']}" if row["done_at"] else ""
+        if row.get("recorded_on"):
+            done += f" (recorded {row['recorded_on']})"
         if row["note"]:
             done += f"\n{row['note']}" if done else row["note"]
         body.append(

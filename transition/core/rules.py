@@ -8,6 +8,7 @@ once, naming the step and the field, so a clerk can fix a profile in one pass.
 
 from __future__ import annotations
 
+import stat
 import tomllib
 from dataclasses import dataclass
 from datetime import date
@@ -119,6 +120,7 @@ def read_profile(path: Path | str | None = None) -> tuple[str, Profile]:
     else:
         source = Path(path)
         label = str(path)
+        _check_regular(source, label)
     try:
         text = source.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -130,6 +132,27 @@ def read_profile(path: Path | str | None = None) -> tuple[str, Profile]:
     except tomllib.TOMLDecodeError as error:
         raise ProfileError(f"profile {label} is not valid TOML: {error}") from None
     return text, parse_profile(data, label)
+
+
+#: Toronto's profile is 9 KB; a profile a hundred times larger is not one.
+MAX_PROFILE_BYTES = 1024 * 1024
+
+
+def _check_regular(source: Path, label: str) -> None:
+    """Refuse a device or pipe (read until memory ran out) and an outsize file."""
+    try:
+        status = source.stat()
+    except FileNotFoundError:
+        raise ProfileError(f"no profile file at {label}; check the --profile path") from None
+    except OSError as error:
+        raise ProfileError(f"cannot read profile {label}: {error.strerror or error}") from None
+    if not stat.S_ISREG(status.st_mode):
+        raise ProfileError(f"{label} is not a regular file; give a profile TOML file")
+    if status.st_size > MAX_PROFILE_BYTES:
+        raise ProfileError(
+            f"{label} is {status.st_size:,} bytes, larger than any profile "
+            f"({MAX_PROFILE_BYTES:,} at most); check the --profile path"
+        )
 
 
 def parse_profile(data: dict[str, Any], label: str = "profile") -> Profile:

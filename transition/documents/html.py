@@ -125,8 +125,9 @@ def _check(request: Request) -> None:
         raise UsageError(f"give a MEMBER, or --all for everyone, to render the {kind}")
     # The reminder sheet and the overview are the whole council's already:
     # --all asks for what they print without it.
-    if everyone and not request.combined and kind in PER_MEMBER:
-        if request.output.exists() and not request.output.is_dir():
+    folder = request.output
+    if everyone and not request.combined and kind in PER_MEMBER:  # noqa: SIM102
+        if folder.exists() and not folder.is_dir():
             raise UsageError(
                 f"with --all, -o names a folder for one file per member; {request.output} is a file"
             )
@@ -154,9 +155,10 @@ def documents_for(tracker: Any, election: Any, request: Request) -> list[Documen
         raise TransitionError(f"no member has steps in the {election.name} election yet")
     sections = [section(tracker, election, member) for member in members]
     if not request.combined:
+        stems = file_stems(members)
         return [
             Document(
-                output / f"{kind}-{slug(member.name)}.{request.fmt}",
+                output / f"{kind}-{stems[member.id]}.{request.fmt}",
                 (render_html(kind, sections=[one]),),
             )
             for member, one in zip(members, sections, strict=True)
@@ -186,7 +188,24 @@ def write_html(documents: list[Document]) -> list[Path]:
     return [document.path for document in documents]
 
 
-def slug(text: str) -> str:
+def file_stems(members: list[Any]) -> dict[int, str]:
+    """Each member's file name: the seat, then the name in Latin letters
+    ("ward-7-jane-doe", "mayor-olivia-chow"); a name with none ("Иван
+    Петров") or two members with the same stem add the member's id. The same
+    member gets the same name on every run; no two members share one."""
+    stems = {}
+    for member in members:
+        seat = f"ward-{slug(member.ward)}" if member.ward else slug(member.office)
+        name = slug(member.name, fallback="")
+        stems[member.id] = f"{seat}-{name}" if name else f"{seat}-member-{member.id}"
+    taken = list(stems.values())
+    for member_id, stem in stems.items():
+        if taken.count(stem) > 1:
+            stems[member_id] = f"{stem}-{member_id}"
+    return stems
+
+
+def slug(text: str, fallback: str = "member") -> str:
     """A file name from a member's name: "Ward 7 Councillor" -> "ward-7-councillor"."""
     plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-") or "member"
+    return re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-") or fallback

@@ -38,7 +38,8 @@ def calendar_feed(tracker: Tracker, election: Election, members: list[Member]) -
     for n, (label, day) in enumerate(head["key_dates"]):
         feed.add_component(
             _event(
-                uid=f"{slug(election.name)}-key-{n}@{domain}",
+                # By the election's id: names in other scripts slug alike.
+                uid=f"election-{election.id}-key-{n}@{domain}",
                 summary=f"{head['election_title']}: {label}",
                 day=day,
                 description=f"{head['law']}.{note}",
@@ -80,7 +81,8 @@ def _event(
     event.add("dtstamp", stamp)
     event.add("summary", summary)
     event.add("dtstart", day)
-    event.add("dtend", day + timedelta(days=1))
+    if day < date.max:  # an all-day event ends the next day; the calendar's last has none
+        event.add("dtend", day + timedelta(days=1))
     event.add("description", description)
     event.add("sequence", sequence)
     event.add("transp", "TRANSPARENT")

@@ -112,6 +112,8 @@ def get_ready() -> None:
 def read_while_loading(read: Callable[[Request], Read], request: Request) -> Read:
     """`read(request)`, run in a forked child while this process gets ready to
     print; the child's answer, or its error, comes back through a pipe."""
+    global _PARENT
+    _PARENT = os.getpid()
     if not _may_fork():
         get_ready()  # first, so that a machine without Pango hears it first
         return read(request)
@@ -165,6 +167,8 @@ class _Part(NamedTuple):
 def write_pdfs(documents: Sequence[Document], *, progress: bool) -> list[Path]:
     """Print each document to its file (replaced atomically), sharing the parts
     among the cores, with a progress bar if asked and there is more than one."""
+    global _PARENT
+    _PARENT = os.getpid()
     workers = _cores() if _may_fork() else 1
     splits = [_split(document.htmls, workers) for document in documents]
     # The longest first, so that short ones fill the cores' last gaps.
@@ -226,8 +230,33 @@ def _printing(parts: list[_Part], workers: int) -> Iterator[Iterator[tuple[_Part
 
 def _leave_interrupts_to_the_command() -> None:
     """In a child: Ctrl-C ends it at once and says nothing; the command,
-    interrupted too, stops the rest and exits 130."""
+    interrupted too, stops the rest and exits 130. And it dies with the
+    command, however the command ends (even SIGKILL): a worker left behind
+    would hold the command's output open, and a script waiting on it hang."""
     signal.signal(signal.SIGINT, lambda number, frame: os._exit(128 + number))
+    signal.signal(signal.SIGTERM, lambda number, frame: os._exit(128 + number))
+    _die_with_parent()
+
+
+#: The command's process id, noted before it forks its children.
+_PARENT = os.getpid()
+
+
+def _die_with_parent() -> None:
+    """Ask Linux to kill this child when its parent dies (PR_SET_PDEATHSIG);
+    elsewhere the parent's own exit stops its pool."""
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+
+    pr_set_pdeathsig = 1
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(pr_set_pdeathsig, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != _PARENT:  # the parent died before the request was made
+        os._exit(1)
 
 
 def _start_printing() -> None:

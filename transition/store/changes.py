@@ -27,6 +27,8 @@ from transition.store.validate import (
     check_seat,
     choice,
     clean_text,
+    clean_ward,
+    normal_name,
 )
 
 if TYPE_CHECKING:
@@ -67,7 +69,7 @@ class Changes:
         bylaw_date: date | None = None,
     ) -> Election:
         self.tracker.access.check_clerk("add elections")
-        name = clean_text(name, "by-election name")
+        name = normal_name(name, "by-election name")
         if name.isdigit():
             raise TransitionError(
                 f"{name!r} looks like a year; give the by-election a name such as 'Ward 9 2025'"
@@ -88,7 +90,8 @@ class Changes:
         """The profile's text and rules, refused if its closures name a holiday
         the `holidays` package does not know (a misspelt name closes nothing)."""
         text, profile = read_profile(path)
-        unknown = self.find.closures(profile).unknown_names(year)
+        # A year the holidays package covers: names do not change with the year.
+        unknown = self.find.closures(profile).unknown_names(min(max(year, 2000), 2100))
         if unknown:
             raise TransitionError(
                 f"the profile's closures name holidays the holidays package does not have in "
@@ -233,11 +236,11 @@ class Changes:
 
     def add_member(self, name: str, ward: str | None, office: str) -> Member:
         self.tracker.access.check_clerk("add members")
-        name = clean_text(name, "member name")
+        name = normal_name(name, "member name")
         if self.find.named(Member, name):
             raise TransitionError(f"there is already a member named {name!r}")
         office = choice(office, OFFICES, "office")
-        ward = clean_text(ward, "ward") if ward is not None else None
+        ward = clean_ward(ward) if ward is not None else None
         check_seat(office, ward)
         member = Member(name=name, ward=ward, office=office, created_at=now())
         self.session.add(member)
@@ -253,7 +256,7 @@ class Changes:
     def update_member(self, member: Member, ward: str | None, office: str) -> Member:
         self.tracker.access.check_clerk("change members")
         office = choice(office, OFFICES, "office")
-        ward = clean_text(ward, "ward") if ward else None
+        ward = clean_ward(ward) if ward else None
         check_seat(office, ward)
         before = fields(member, "ward", "office")
         member.ward, member.office = ward, office

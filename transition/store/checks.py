@@ -16,6 +16,7 @@ from sqlmodel import col, select
 
 from transition.errors import TransitionError
 from transition.store.chain import GENESIS, Fingerprint, first_break
+from transition.store.database import missing_objects
 from transition.store.journal import chain_head
 from transition.store.models import Account, Candidacy, ChecklistItem, Election, Event, Member
 from transition.store.tracker import Tracker
@@ -41,6 +42,10 @@ def problems(tracker: Tracker) -> tuple[list[str], dict[str, int]]:
         integrity = [row[0] for row in connection.exec_driver_sql("PRAGMA integrity_check")]
         if integrity != ["ok"]:
             found.extend(f"SQLite integrity: {line}" for line in integrity)
+        missing = missing_objects(connection)
+        found.extend(f"missing {what}" for what in missing)
+        if any(what.startswith("table ") for what in missing):
+            return found, {}  # the tool's own checks need every table
         for table, rowid, parent, _ in connection.exec_driver_sql("PRAGMA foreign_key_check"):
             found.append(f"{table} row {rowid} points to a missing {parent}")
 

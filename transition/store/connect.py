@@ -50,7 +50,14 @@ def locate(option: str | None) -> Location:
     return Location(path=database.database_path(value), default=not value)
 
 
-def open_record(location: Location, *, create: bool = True, upgrade: bool = False) -> Engine:
+def open_record(
+    location: Location,
+    *,
+    create: bool = True,
+    upgrade: bool = False,
+    write: bool = False,
+    whole: bool = True,
+) -> Engine:
     """An engine on a current `transition` database.
 
     A SQLite file is created if missing and upgraded (after a backup) if old.
@@ -60,7 +67,9 @@ def open_record(location: Location, *, create: bool = True, upgrade: bool = Fals
     """
     if location.path is not None:
         try:
-            return database.open_database(location.path, default_location=location.default)
+            return database.open_database(
+                location.path, default_location=location.default, write=write, whole=whole
+            )
         except sqlite3.Error as error:
             raise database.database_error(error, location.path) from None
     return _open_postgres(location.url, create=create, upgrade=upgrade)  # type: ignore[arg-type]

@@ -37,10 +37,36 @@ REVISIONS: tuple[str, ...] = (
     "0003_event_item",
     "0004_audit_chain",
     "0005_access",
+    "0006_names",
 )
 HEAD = REVISIONS[-1]
 
-BUSY_TIMEOUT_MS = 60_000
+#: What a database at HEAD holds (SQLite's own sqlite_ objects aside); a test
+#: keeps this list and the migrations in step.
+SCHEMA_OBJECTS: tuple[tuple[str, str], ...] = (
+    ("table", "account"),
+    ("table", "alembic_version"),
+    ("table", "candidacy"),
+    ("table", "checklist_item"),
+    ("table", "election"),
+    ("table", "event"),
+    ("table", "member"),
+    ("table", "office_override"),
+    ("index", "ix_account_member_id"),
+    ("index", "ix_candidacy_election_id"),
+    ("index", "ix_candidacy_member_id"),
+    ("index", "ix_checklist_item_candidacy_id"),
+    ("index", "ix_event_at"),
+    ("index", "ix_event_item_id"),
+    ("index", "ix_event_member_id"),
+    ("index", "ix_office_override_election_id"),
+    ("trigger", "event_append_only_delete"),
+    ("trigger", "event_append_only_update"),
+)
+
+#: How long a command waits its turn behind another that writes: longer than
+#: the longest import a council makes (3,000 members take about half a minute).
+BUSY_TIMEOUT_MS = 600_000
 SQLITE_HEADER = b"SQLite format 3\x00"
 
 
@@ -60,11 +86,20 @@ def database_path(option: str | None) -> Path:
         )
     if not value:
         raise TransitionError("the database path is empty; give a file path")
-    return Path(value).expanduser()
+    # Resolved before SQLite sees it: a symlink is followed to the file it
+    # names (made owner-only there), and "?" or "#" are letters of a file name.
+    return Path(os.path.realpath(Path(value).expanduser()))
 
 
-def open_database(path: Path, *, default_location: bool = False) -> Engine:
-    """An engine on a current `transition` database at `path`, created if missing."""
+def open_database(
+    path: Path, *, default_location: bool = False, write: bool = False, whole: bool = True
+) -> Engine:
+    """An engine on a current `transition` database at `path`, created if missing.
+
+    A file missing any of transition's tables, indexes or triggers is refused
+    (unless not `whole`: `transition check` opens it to name them all); before
+    a command writes, SQLite's quick check must pass, so a damaged file is
+    refused rather than written to."""
     if not path.exists():
         if default_location:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -82,10 +117,43 @@ def open_database(path: Path, *, default_location: bool = False) -> Engine:
     try:
         if revision != HEAD:
             _upgrade(engine, path)
+        if whole or write:
+            _check_schema(engine, path)
+        if write:
+            _quick_check(engine, path)
     except BaseException:
         engine.dispose()
         raise
     return engine
+
+
+def missing_objects(connection: Any) -> list[str]:
+    """Transition's tables, indexes and triggers the file lacks, as "trigger X"."""
+    execute = getattr(connection, "exec_driver_sql", None) or connection.execute
+    present = {(kind, name) for kind, name in execute("SELECT type, name FROM sqlite_master")}
+    return [f"{kind} {name}" for kind, name in SCHEMA_OBJECTS if (kind, name) not in present]
+
+
+def _check_schema(engine: Engine, path: Path) -> None:
+    with engine.connect() as connection:
+        missing = missing_objects(connection)
+    if missing:
+        raise TransitionError(
+            f"{path} lacks {len(missing)} of transition's tables, indexes or triggers "
+            f"({missing[0]} first); `transition check` names them all: restore the "
+            "file from a backup"
+        )
+
+
+def _quick_check(engine: Engine, path: Path) -> None:
+    """SQLite's quick check of every page, before anything is written."""
+    with engine.connect() as connection:
+        found = [row[0] for row in connection.exec_driver_sql("PRAGMA quick_check(5)")]
+    if found != ["ok"]:
+        raise TransitionError(
+            f"{path} is damaged ({found[0]}); nothing was written to it: restore it from "
+            "a backup (`transition check` says more)"
+        )
 
 
 def check_file(path: Path) -> None:
@@ -122,7 +190,7 @@ def database_error(error: BaseException, path: Path) -> TransitionError:
     if "full" in text:
         what = f"the disk holding {path} is full; free some space and try again"
     elif "locked" in text or "busy" in text:
-        what = f"{path} stayed busy with another command for over a minute; try again"
+        what = f"{path} stayed busy with another command for ten minutes; try again"
     elif "readonly" in text or "read-only" in text:
         what = f"{path} is read-only; ask for write access, or copy it somewhere writable"
     elif "disk i/o" in text or "file too large" in text:
@@ -139,7 +207,13 @@ def database_error(error: BaseException, path: Path) -> TransitionError:
 def _engine(path: Path) -> Engine:
     from sqlalchemy import create_engine, event
 
-    engine = create_engine(f"sqlite:///{path}", connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+    # The path goes to sqlite3 itself: in a URL, a "?" would start parameters.
+    engine = create_engine(
+        "sqlite://",
+        creator=lambda: sqlite3.connect(
+            str(path), timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False
+        ),
+    )
 
     @event.listens_for(engine, "connect")
     def _configure(dbapi_connection, _record):  # type: ignore[no-untyped-def]
@@ -185,18 +259,29 @@ def read_revision(path: Path) -> str | None:
 
 
 def _revision(connection: Any, path: Path) -> str | None:
-    """The revision seen through a DBAPI or SQLAlchemy connection; refuses foreign files."""
+    """The revision seen through a DBAPI or SQLAlchemy connection. Only a file
+    with no schema objects at all may become a transition database; anything
+    else without one of transition's revisions is another application's."""
     execute = getattr(connection, "exec_driver_sql", None) or connection.execute
-    tables = {row[0] for row in execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    if "alembic_version" not in tables:
-        if tables:
-            raise TransitionError(
-                f"{path} is a SQLite database of another application, not transition's; "
-                "choose another --db"
-            )
+    objects = {
+        (kind, name)
+        for kind, name in execute("SELECT type, name FROM sqlite_master")
+        if not name.startswith("sqlite_")
+    }
+    foreign = TransitionError(
+        f"{path} is a SQLite database of another application, not transition's; choose another --db"
+    )
+    if ("table", "alembic_version") not in objects:
+        if objects:
+            raise foreign
         return None
     row = execute("SELECT version_num FROM alembic_version").fetchone()
-    return row[0] if row else None
+    if row is None:
+        raise foreign
+    ours = {("table", "checklist_item"), ("table", "event"), ("table", "candidacy")}
+    if row[0] not in REVISIONS and not ours <= objects:
+        raise foreign
+    return row[0]
 
 
 def _upgrade(engine: Engine, path: Path) -> None:
@@ -292,17 +377,51 @@ def backup_path(path: Path, label: str) -> Path:
 
 
 def backup_to(source: Path, target: Path) -> int:
-    """Back up to `target`, replacing it only once the copy is complete; its size."""
-    target.parent.mkdir(parents=True, exist_ok=True)
+    """Back up to `target`, replacing it only once the copy is complete and
+    passes SQLite's integrity check; its size. Partial copies left by backups
+    that were killed are removed first; this one's is removed whatever ends it."""
+    if not target.name or target.is_dir():
+        raise TransitionError(f"give the backup a file name, not {str(target) or 'nothing'}")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise TransitionError(f"cannot back up to {target}: {error.strerror or error}") from None
+    _remove_abandoned(target.parent.glob(f".{target.name}.*.partial"), ".partial")
     scratch = target.with_name(f".{target.name}.{os.getpid()}.partial")
-    scratch.unlink(missing_ok=True)
+    _remove_with_journals(scratch)
     try:
         backup(source, scratch)
+        found = _integrity(scratch)
+        if found != ["ok"]:
+            raise TransitionError(
+                f"the copy of {source} fails SQLite's integrity check ({found[0]}): the "
+                "database is damaged; nothing was written to "
+                f"{target}: restore the database from an earlier backup"
+            )
         os.replace(scratch, target)
     except (OSError, sqlite3.Error) as error:
-        scratch.unlink(missing_ok=True)
         raise TransitionError(f"cannot back up to {target}: {error}") from None
+    finally:
+        _remove_with_journals(scratch)
     return target.stat().st_size
+
+
+def _integrity(path: Path) -> list[str]:
+    with contextlib.closing(sqlite3.connect(path)) as connection:
+        return [row[0] for row in connection.execute("PRAGMA integrity_check(5)")]
+
+
+def _remove_with_journals(path: Path) -> None:
+    for leftover in (path, *(Path(f"{path}{end}") for end in ("-journal", "-wal", "-shm"))):
+        leftover.unlink(missing_ok=True)
+
+
+def _remove_abandoned(paths: Any, suffix: str) -> None:
+    """Scratch files of processes that no longer run (their pid in the name)."""
+    for scratch in paths:
+        pid = scratch.name.removesuffix(suffix).rpartition(".")[2]
+        if pid.isdigit() and not _alive(int(pid)):
+            _remove_with_journals(scratch)
 
 
 def backup(source: Path, target: Path) -> Path:

@@ -6,6 +6,7 @@ changes or deletes a row.
 from __future__ import annotations
 
 import tomllib
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
@@ -25,7 +26,7 @@ from transition.store.models import (
     Member,
     OfficeOverride,
 )
-from transition.store.validate import fold_name, match_name
+from transition.store.validate import match_name
 
 if TYPE_CHECKING:
     from transition.store.tracker import Tracker
@@ -80,15 +81,16 @@ class Finder:
         return self.session.exec(select(Member)).all()
 
     def named(self, model: Any, name: str) -> Any:
-        """The row of exactly this name, in any case: by the index (which folds
-        ASCII case), else by Python's full case folding."""
-        name = " ".join(name.split())
+        """The row of exactly this name, in any case, once both are normalised
+        (`validate.normal_name`): by the index (which folds ASCII case), else
+        by Python's full case folding."""
+        name = " ".join(unicodedata.normalize("NFC", name).split())
         found = self.session.exec(select(model).where(model.name == name)).first()
         if found is not None or name.isascii():
             return found
-        wanted = fold_name(name)
+        wanted = name.casefold()
         rows = self.session.exec(select(model)).all()
-        return next((row for row in rows if fold_name(row.name) == wanted), None)
+        return next((row for row in rows if row.name.casefold() == wanted), None)
 
     def item(self, item_id: int) -> ChecklistItem:
         item = self.session.get(ChecklistItem, item_id)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+import unicodedata
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -18,8 +19,18 @@ from typing import Any
 
 from transition.core.terms import CONNECTION_FIELDS
 from transition.errors import TransitionError
+from transition.files import read_input
+from transition.store.changes import OPTIONS
 from transition.store.models import Election, Member
 from transition.store.tracker import Tracker
+from transition.store.validate import (
+    OFFICES,
+    RUNNING,
+    account_fields,
+    choice,
+    clean_ward,
+    normal_name,
+)
 
 MEMBER_COLUMNS = ("name", "ward", "office", "running", "option", "filing_date", "filing")
 MEMBER_REQUIRED = ("name",)
@@ -35,18 +46,17 @@ ACCOUNT_COLUMNS = (
 )
 ACCOUNT_REQUIRED = ("member", "platform", "handle", "role")
 
+#: A council's spreadsheet is kilobytes; a province's 100,000 rows a few MB.
+MAX_CSV_BYTES = 64 * 1024 * 1024
 _TRUE = {"yes", "y", "true", "t", "1", "x"}
-_FALSE = {"no", "n", "false", "f", "0", ""}
+_FALSE = {"no", "n", "false", "f", "0"}
 
 
 def read_rows(
     path: Path, columns: tuple[str, ...], required: tuple[str, ...]
 ) -> list[tuple[int, dict[str, str]]]:
     """The file's rows as (line number, {column: text}); refuses a malformed file."""
-    try:
-        raw = path.read_bytes()
-    except OSError as error:
-        raise TransitionError(f"cannot read {path}: {error.strerror}") from None
+    raw = read_input(path, MAX_CSV_BYTES, "CSV")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -94,12 +104,72 @@ def _check_header(
         )
 
 
-def import_members(tracker: Tracker, election: Election, path: Path) -> str:
+Rows = list[tuple[int, dict[str, str]]]
+
+
+def read_members(path: Path) -> Rows:
+    """The members file's rows, each checked as far as it can be without the
+    record, every problem reported at once: this runs before the command
+    takes the write lock, so a bad file never keeps others waiting."""
     rows = read_rows(path, MEMBER_COLUMNS, MEMBER_REQUIRED)
-    _refuse_duplicates(path, rows, lambda r: r["name"].casefold(), "member")
+    _refuse_duplicates(path, rows, lambda r: _same_name(r["name"]), "member")
+
+    def check(row: dict[str, str]) -> None:
+        normal_name(row["name"], "member name")
+        if row.get("ward"):
+            clean_ward(row["ward"])
+        for column, allowed in (("office", OFFICES), ("running", RUNNING), ("option", OPTIONS)):
+            if row.get(column):
+                choice(row[column], allowed, column)
+        if (row.get("filing") or "").lower() not in ("", "planned", "actual"):
+            raise TransitionError(f"filing must be planned or actual, not {row['filing']!r}")
+        _date(row.get("filing_date", ""), "filing_date")
+
+    _check_all(path, rows, check)
+    return rows
+
+
+def read_accounts(path: Path) -> Rows:
+    """The accounts file's rows, checked before the write lock (see read_members)."""
+    rows = read_rows(path, ACCOUNT_COLUMNS, ACCOUNT_REQUIRED)
+    _refuse_duplicates(
+        path,
+        rows,
+        lambda r: (_same_name(r["member"]), r["platform"].casefold(), r["handle"].casefold()),
+        "account",
+    )
+
+    def check(row: dict[str, str]) -> None:
+        fields: dict[str, Any] = {
+            k: row.get(k) or None for k in ("platform", "handle", "url", "role", "email", "phone")
+        }
+        for flag in CONNECTION_FIELDS:
+            fields[flag] = _flag(row.get(flag, ""), flag)
+        account_fields(fields)
+
+    _check_all(path, rows, check)
+    return rows
+
+
+def _check_all(path: Path, rows: Rows, check: Callable[[dict[str, str]], None]) -> None:
+    problems = []
+    for line, row in rows:
+        try:
+            check(row)
+        except TransitionError as error:
+            problems.append(f"line {line}: {error}")
+    if problems:
+        count = "1 bad row" if len(problems) == 1 else f"{len(problems)} bad rows"
+        raise TransitionError(
+            f"{path} has {count}, so nothing was imported: " + "; ".join(problems)
+        )
+
+
+def import_members(tracker: Tracker, election: Election, path: Path, rows: Rows) -> str:
     added = updated = 0
 
     def apply(row: dict[str, str]) -> None:
+        # An empty cell keeps what is recorded; only a command clears a value.
         nonlocal added, updated
         existing = tracker.find.named(Member, row["name"])
         if existing is None:
@@ -109,17 +179,25 @@ def import_members(tracker: Tracker, election: Election, path: Path) -> str:
             added += 1
         else:
             member = tracker.change.update_member(
-                existing, row.get("ward") or None, row.get("office") or existing.office
+                existing,
+                row.get("ward") or existing.ward,
+                row.get("office") or existing.office,
             )
             updated += 1
         tracker.change.set_candidacy(
             member, election, row.get("running") or None, row.get("option") or None
         )
-        if row.get("filing_date") or row.get("filing"):
-            filing = _date(row.get("filing_date", ""), "filing_date")
-            kind = (row.get("filing") or "planned").lower()
-            if kind not in ("planned", "actual"):
-                raise TransitionError(f"filing must be planned or actual, not {row['filing']!r}")
+        kind = (row.get("filing") or "").lower()
+        if kind not in ("", "planned", "actual"):
+            raise TransitionError(f"filing must be planned or actual, not {row['filing']!r}")
+        filing = _date(row.get("filing_date", ""), "filing_date")
+        if filing is None and kind:
+            filing = tracker.find.candidacy(member, election).filing_date
+            if filing is None:
+                raise TransitionError(
+                    f"filing is {kind}, but there is no filing_date and none is recorded"
+                )
+        if filing is not None:
             tracker.change.set_filing(member, election, filing, actual=kind == "actual")
 
     _apply_all(path, rows, apply)
@@ -127,19 +205,19 @@ def import_members(tracker: Tracker, election: Election, path: Path) -> str:
     return f"imported {len(rows)} members from {path} ({counts}) for {election.name}"
 
 
-def import_accounts(tracker: Tracker, path: Path) -> str:
-    rows = read_rows(path, ACCOUNT_COLUMNS, ACCOUNT_REQUIRED)
-    _refuse_duplicates(
-        path,
-        rows,
-        lambda r: (r["member"].casefold(), r["platform"].casefold(), r["handle"].casefold()),
-        "account",
-    )
+def import_accounts(tracker: Tracker, path: Path, rows: Rows) -> str:
     added = updated = 0
 
     def apply(row: dict[str, str]) -> None:
         nonlocal added, updated
-        member = tracker.find.member(row["member"])
+        # A file is data, not a person typing: its member must be one exactly.
+        member = tracker.find.named(Member, row["member"])
+        if member is None:
+            raise TransitionError(
+                f"there is no member named exactly {row['member']!r} (a file must give the "
+                "whole name; `transition member list` shows them)"
+            )
+        tracker.access.check_member(member.id, member.name, "accounts")
         fields: dict[str, Any] = {
             k: row.get(k) or None for k in ("platform", "handle", "url", "role", "email", "phone")
         }
@@ -200,8 +278,16 @@ def _refuse_duplicates(
         )
 
 
-def _flag(value: str, column: str) -> bool:
+def _same_name(name: str) -> str:
+    """Two rows name the same member if they do once names are normalised."""
+    return " ".join(unicodedata.normalize("NFC", name).split()).casefold()
+
+
+def _flag(value: str, column: str) -> bool | None:
+    """yes or no; None (keep what is recorded) for an empty cell."""
     cleaned = value.strip().lower()
+    if not cleaned:
+        return None
     if cleaned in _TRUE:
         return True
     if cleaned in _FALSE:

@@ -116,8 +116,20 @@ def checklist_rows(
     member: Member | None = None,
     include_superseded: bool = False,
 ) -> list[dict[str, Any]]:
-    """Every item of the election (or of one member), ordered by member and date."""
-    return [row for _, row in checklist_entries(tracker, election, member, include_superseded)]
+    """Every item of the election (or of one member), ordered by member and
+    date. A step marked done (or waived) on a stated day more than a day away
+    from when it was recorded carries the recorded day too (`recorded_on`):
+    staff do record yesterday's work, and the trail keeps when they did."""
+    rows = [row for _, row in checklist_entries(tracker, election, member, include_superseded)]
+    marked = marks(tracker, [row["id"] for row in rows if row["done_at"]])
+    for row in rows:
+        row["recorded_on"] = None
+        moment = marked.get(row["id"], {}).get("recorded_at")
+        if moment and row["done_at"]:
+            stated, recorded = date.fromisoformat(row["done_at"]), date.fromisoformat(moment[:10])
+            if abs((recorded - stated).days) > 1:
+                row["recorded_on"] = recorded.isoformat()
+    return rows
 
 
 def checklist_entries(
@@ -334,7 +346,8 @@ def seat_order(office: str, ward: str | None, name: str) -> tuple[int, int, str]
     if office == "mayor":
         return (0, 0, name.casefold())
     ward = ward or ""
-    return (1, int(ward) if ward.isdigit() else 10**6, ward.casefold() + name.casefold())
+    number = int(ward) if ward.isascii() and ward.isdigit() else 10**6
+    return (1, number, ward.casefold() + name.casefold())
 
 
 def marks(tracker: Tracker, item_ids: list[int]) -> dict[int, dict[str, Any]]:

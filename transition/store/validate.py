@@ -9,6 +9,7 @@ handed to the tracker.
 from __future__ import annotations
 
 import difflib
+import unicodedata
 from collections.abc import Sequence
 from typing import Any
 
@@ -42,17 +43,42 @@ def account_fields(fields: dict[str, Any]) -> dict[str, Any]:
     return values
 
 
+def normal_name(name: Any, what: str) -> str:
+    """A name as it is stored and looked up: Unicode NFC (a decomposed "é" is
+    the one composed "é"), every run of whitespace (non-breaking spaces too)
+    one space, nothing invisible. Two names that look alike are one name."""
+    text = unicodedata.normalize("NFC", str(name if name is not None else ""))
+    if any(unicodedata.category(c) == "Cf" for c in text):
+        raise TransitionError(
+            f"the {what} holds invisible characters (zero-width or direction marks); retype it"
+        )
+    return clean_text(" ".join(text.split()), what)
+
+
 def fold_name(name: str) -> str:
-    """A name as lookups compare it: whitespace folded, case folded."""
-    return " ".join(name.split()).casefold()
+    """A name as lookups compare it: normalised, then without case and accents,
+    so "frederic" finds "Frédéric"."""
+    text = " ".join(unicodedata.normalize("NFC", name).split()).casefold()
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def match_name(name: str, rows: Sequence[Any], kind: str, listing: str) -> Any:
-    """Exact (any case), else a unique part of a name; otherwise suggest."""
-    wanted = fold_name(name)
+    """The row of this name: exactly (any case), else the only one that matches
+    without accents, else the only one that holds it; otherwise say which."""
+    exact = " ".join(unicodedata.normalize("NFC", name).split()).casefold()
     for row in rows:
-        if fold_name(row.name) == wanted:
+        if row.name.casefold() == exact:
             return row
+    wanted = fold_name(name)
+    same = [row for row in rows if fold_name(row.name) == wanted]
+    if len(same) == 1:
+        return same[0]
+    if same:
+        names = ", ".join(repr(row.name) for row in same[:5])
+        raise TransitionError(
+            f"{name!r} matches {len(same)} {kind}s ({names}); type the name exactly"
+        )
     partial = [row for row in rows if wanted and wanted in fold_name(row.name)]
     if len(partial) == 1:
         return partial[0]
@@ -69,6 +95,24 @@ def match_name(name: str, rows: Sequence[Any], kind: str, listing: str) -> Any:
         else f"`{listing}` shows them"
     )
     raise TransitionError(f"there is no {kind} {name!r}; {hint}")
+
+
+def clean_ward(ward: Any) -> str:
+    """A ward as people write it: a number in ASCII digits ("7", not "七" or
+    "②", which sort nowhere), or a name with letters."""
+    text = normal_name(ward, "ward")
+    if text.isascii() and text.isdigit():
+        return str(int(text))
+    if any(c.isdigit() and not c.isascii() for c in text) or any(
+        unicodedata.numeric(c, None) is not None and not c.isascii() for c in text
+    ):
+        raise TransitionError(
+            f"the ward {text!r} uses digits other than 0-9; "
+            "write its number in 0-9 or give its name"
+        )
+    if not any(c.isalpha() for c in text):
+        raise TransitionError(f"the ward {text!r} is neither a number nor a name")
+    return text
 
 
 def check_seat(office: str, ward: str | None) -> None:
