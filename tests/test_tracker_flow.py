@@ -171,7 +171,7 @@ def test_the_whole_flow_through_the_console_script(tmp_path):
     assert len(exported["members"]) == 3
     assert len(exported["events"]) == len(as_json(run("log", "--json")))
     ok(run("export", "--format", "csv", "-o", str(tmp_path / "out" / "state.csv")))
-    csv_text = (tmp_path / "out" / "state.csv").read_text()
+    csv_text = (tmp_path / "out" / "state.csv").read_text(encoding="utf-8-sig")
     assert csv_text.startswith("election,member,ward,")
     assert "no links were ever posted" in csv_text
 

@@ -636,8 +636,21 @@ import_app = typer.Typer(
     help="Load members or accounts from a CSV file.", no_args_is_help=True, rich_markup_mode=None
 )
 app.add_typer(import_app, name="import")
+EncodingOption = Annotated[
+    str,
+    typer.Option(
+        "--encoding",
+        metavar="NAME",
+        help="The file's text encoding, if not UTF-8 (such as cp1252, latin-1).",
+    ),
+]
 CsvArgument = Annotated[
-    Path, typer.Argument(help="A CSV file (UTF-8) with a header row.", dir_okay=False)
+    Path,
+    typer.Argument(
+        help="A CSV file with a header row, its cells separated by commas, semicolons or tabs.",
+        metavar="FILE.csv",
+        dir_okay=False,
+    ),
 ]
 
 
@@ -645,6 +658,7 @@ CsvArgument = Annotated[
 def import_members_command(
     file: CsvArgument,
     *,
+    encoding: EncodingOption = "utf-8",
     by: ByOption = None,
     db: DbOption = None,
     election: ElectionOption = None,
@@ -654,7 +668,7 @@ def import_members_command(
     filing_date, filing (planned or actual)."""
     from transition.store.importer import import_members, read_members
 
-    rows = read_members(file)  # every row checked before the write lock is taken
+    rows = read_members(file, encoding)  # every row checked before the write lock is taken
     with tracking(db, today, write=True, by=by) as tracker:
         message = import_members(tracker, tracker.find.election(election), file, rows)
     typer.echo(message)
@@ -662,13 +676,18 @@ def import_members_command(
 
 @import_app.command("accounts")
 def import_accounts_command(
-    file: CsvArgument, *, by: ByOption = None, db: DbOption = None, today: TodayOption = None
+    file: CsvArgument,
+    *,
+    encoding: EncodingOption = "utf-8",
+    by: ByOption = None,
+    db: DbOption = None,
+    today: TodayOption = None,
 ) -> None:
     """Accounts: member, platform, handle, url, role, email, phone, identifies_member,
     publicised, uses_logo, city_resources (yes or no)."""
     from transition.store.importer import import_accounts, read_accounts
 
-    rows = read_accounts(file)  # every row checked before the write lock is taken
+    rows = read_accounts(file, encoding)  # every row checked before the write lock is taken
     with tracking(db, today, write=True, by=by) as tracker:
         message = import_accounts(tracker, file, rows)
     typer.echo(message)
@@ -687,6 +706,7 @@ def main(argv: list[str] | None = None) -> None:
     committed, nothing on standard error."""
     command = typer.main.get_command(app)
     args = sys.argv[1:] if argv is None else list(argv)
+    stdout = sys.stdout
     try:
         _check_text(args)
         status = _run(command, args)
@@ -706,6 +726,12 @@ def main(argv: list[str] | None = None) -> None:
     except BrokenPipeError:
         # The reader (say, `| head`) went away; nothing left to say to it.
         _quit(0)
+    except SystemExit:
+        # click met the broken pipe first: it swaps in a wrapped standard
+        # output and exits 1; the reader left, so there was no error.
+        if sys.stdout is not stdout:
+            _quit(0)
+        raise
     except OSError as error:
         if error.errno == errno.ENOSPC or _is_stdout(error):
             _fail(f"cannot write the output: {error.strerror or error}", 1)

@@ -3,6 +3,9 @@
 Jinja2, WeasyPrint, pypdf and icalendar are imported inside these commands only.
 """
 
+import io
+import os
+import stat
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -57,13 +60,16 @@ def export_command(
     """Export the whole database as JSON or CSV, to move or keep a copy."""
     if ctx.invoked_subcommand is not None:
         return
-    from transition.store.export import export_text
+    from transition.store.export import SPREADSHEET_MARK, export_text
 
     if export_format not in ("json", "csv"):
         raise UsageError(f"--format must be json or csv, not {export_format!r}")
     with tracking(db, today) as tracker:
         text = export_text(tracker, export_format)
-    _deliver(text, output)
+    if export_format == "csv" and _to_a_file(output):
+        text = SPREADSHEET_MARK + text
+    # The whole record holds emails and phones: its owner's alone.
+    _deliver(text, output, private=export_format == "json")
 
 
 @export_app.command("ics")
@@ -187,12 +193,23 @@ def read_documents(request: Any) -> list[Any]:
         return documents_for(tracker, tracker.find.election(request.election), request)
 
 
-def _deliver(data: str | bytes, output: Path | None) -> None:
+def _to_a_file(output: Path | None) -> bool:
+    """Whether the output lands in a file (named, or standard output sent to
+    one) rather than in a pipe or on a terminal."""
+    if output is not None:
+        return True
+    try:
+        return stat.S_ISREG(os.fstat(sys.stdout.fileno()).st_mode)
+    except (OSError, ValueError, io.UnsupportedOperation):
+        return False
+
+
+def _deliver(data: str | bytes, output: Path | None, *, private: bool = False) -> None:
     if output is None:
         if isinstance(data, bytes):
             sys.stdout.buffer.write(data)
         else:
             sys.stdout.write(data)
         return
-    save(output, data)
+    save(output, data, private=private)
     typer.echo(f"wrote {output}", err=True)

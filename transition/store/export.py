@@ -128,17 +128,31 @@ def export_csv_rows(tracker: Tracker) -> list[dict[str, Any]]:
     return rows
 
 
+#: What starts a CSV file saved for a spreadsheet: without it, Excel and
+#: LibreOffice take "Frédéric" for Windows-1252.
+SPREADSHEET_MARK = "\ufeff"
+
+
 def export_text(tracker: Tracker, export_format: str) -> str:
     """The export as text: complete JSON, or a flat CSV a spreadsheet opens."""
     if export_format == "json":
         return json.dumps(export_state(tracker), indent=2, ensure_ascii=False) + "\n"
+    # As spreadsheets read CSV: CRLF line ends and yes/no as the import reads
+    # them back. The byte-order mark a spreadsheet needs is the file's
+    # (see SPREADSHEET_MARK), not the text's: a pipe to a program wants none.
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=EXPORT_CSV_COLUMNS, lineterminator="\n")
+    writer = csv.DictWriter(buffer, fieldnames=EXPORT_CSV_COLUMNS, lineterminator="\r\n")
     writer.writeheader()
     writer.writerows(
-        {k: spreadsheet_safe(v) for k, v in row.items()} for row in export_csv_rows(tracker)
+        {k: spreadsheet_safe(_cell(v)) for k, v in row.items()} for row in export_csv_rows(tracker)
     )
     return buffer.getvalue()
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return value
 
 
 #: A cell starting with one of these is read as a formula by spreadsheets.

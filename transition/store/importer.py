@@ -9,6 +9,7 @@ transaction, so a file imports whole or not at all.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import unicodedata
@@ -18,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from transition.core.terms import CONNECTION_FIELDS
-from transition.errors import TransitionError
+from transition.errors import TransitionError, UsageError
 from transition.files import read_input
 from transition.store.changes import OPTIONS
 from transition.store.models import Election, Member
@@ -53,34 +54,69 @@ _FALSE = {"no", "n", "false", "f", "0"}
 
 
 def read_rows(
-    path: Path, columns: tuple[str, ...], required: tuple[str, ...]
+    path: Path, columns: tuple[str, ...], required: tuple[str, ...], encoding: str = "utf-8"
 ) -> list[tuple[int, dict[str, str]]]:
-    """The file's rows as (line number, {column: text}); refuses a malformed file."""
+    """The file's rows as (line number, {column: text}); refuses a malformed file.
+
+    A file as spreadsheets save it: UTF-8 with or without a byte-order mark
+    (or another `encoding`), cells separated by commas, semicolons (as
+    spreadsheets in French and other locales write) or tabs, found from the
+    header; wholly empty rows are skipped. Line numbers are the file's own.
+    """
     raw = read_input(path, MAX_CSV_BYTES, "CSV")
+    text = _decoded(path, raw, encoding)
+    delimiter = _delimiter(text, columns)
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True, delimiter=delimiter)
+    rows = []
+    ended = 0
     try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = raw[: error.start].count(b"\n") + 1
-        raise TransitionError(
-            f"{path} is not UTF-8 text (line {line}); save it from the spreadsheet as CSV UTF-8"
-        ) from None
-    reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
-    try:
-        header = [name.strip().lower() for name in reader.fieldnames or []]
+        header = [name.strip().lower() for name in next(reader, [])]
+        ended = reader.line_num
         _check_header(path, header, columns, required)
-        reader.fieldnames = header
-        rows = []
-        for record in reader:
-            if None in record:
-                raise TransitionError(
-                    f"{path} line {reader.line_num}: more cells than the header has columns"
-                )
-            rows.append((reader.line_num, {k: (v or "").strip() for k, v in record.items()}))
+        for cells in reader:
+            line, ended = ended + 1, reader.line_num
+            if not any(cell.strip() for cell in cells):
+                continue  # a spreadsheet's empty row (",,,,")
+            if len(cells) > len(header):
+                raise TransitionError(f"{path} line {line}: more cells than the header has columns")
+            values = dict(zip(header, (cell.strip() for cell in cells), strict=False))
+            rows.append((line, {name: values.get(name, "") for name in header}))
     except csv.Error as error:
-        raise TransitionError(f"{path} line {reader.line_num}: {error}; fix the quoting") from None
+        raise TransitionError(f"{path} line {ended + 1}: {error}; fix the quoting") from None
     if not rows:
         raise TransitionError(f"{path} has a header but no rows; nothing to import")
     return rows
+
+
+def _decoded(path: Path, raw: bytes, encoding: str) -> str:
+    try:
+        codec = codecs.lookup(encoding)
+    except LookupError:
+        raise UsageError(f"--encoding {encoding!r} is not an encoding Python knows") from None
+    name = "utf-8-sig" if codec.name == "utf-8" else codec.name
+    try:
+        return raw.decode(name)
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        hint = (
+            "save it from the spreadsheet as CSV UTF-8, or give its encoding, such as "
+            "--encoding cp1252"
+            if codec.name == "utf-8"
+            else "check --encoding"
+        )
+        label = "UTF-8" if codec.name == "utf-8" else codec.name
+        raise TransitionError(f"{path} is not {label} text (line {line}); {hint}") from None
+
+
+def _delimiter(text: str, columns: tuple[str, ...]) -> str:
+    """The separator that splits the header into the most known columns."""
+    first = text.split("\n", 1)[0]
+
+    def known(delimiter: str) -> int:
+        cells = next(csv.reader([first], delimiter=delimiter), [])
+        return sum(cell.strip().lower() in columns for cell in cells)
+
+    return max((",", ";", "\t"), key=known)
 
 
 def _check_header(
@@ -107,11 +143,11 @@ def _check_header(
 Rows = list[tuple[int, dict[str, str]]]
 
 
-def read_members(path: Path) -> Rows:
+def read_members(path: Path, encoding: str = "utf-8") -> Rows:
     """The members file's rows, each checked as far as it can be without the
     record, every problem reported at once: this runs before the command
     takes the write lock, so a bad file never keeps others waiting."""
-    rows = read_rows(path, MEMBER_COLUMNS, MEMBER_REQUIRED)
+    rows = read_rows(path, MEMBER_COLUMNS, MEMBER_REQUIRED, encoding)
     _refuse_duplicates(path, rows, lambda r: _same_name(r["name"]), "member")
 
     def check(row: dict[str, str]) -> None:
@@ -129,9 +165,9 @@ def read_members(path: Path) -> Rows:
     return rows
 
 
-def read_accounts(path: Path) -> Rows:
+def read_accounts(path: Path, encoding: str = "utf-8") -> Rows:
     """The accounts file's rows, checked before the write lock (see read_members)."""
-    rows = read_rows(path, ACCOUNT_COLUMNS, ACCOUNT_REQUIRED)
+    rows = read_rows(path, ACCOUNT_COLUMNS, ACCOUNT_REQUIRED, encoding)
     _refuse_duplicates(
         path,
         rows,
