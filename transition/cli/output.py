@@ -40,13 +40,21 @@ class Grid:
     title: str | None
     columns: Sequence[str]
     rows: Sequence[Sequence[Any]]
+    #: Columns a narrow window may do without, the first to go first.
+    optional: Sequence[str] = ()
 
 
-def table(title: str | None, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> Grid:
+def table(
+    title: str | None,
+    columns: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    optional: Sequence[str] = (),
+) -> Grid:
     return Grid(
         printable(title) if title else title,
         columns,
         [["" if cell is None else printable(str(cell)) for cell in row] for row in rows],
+        optional,
     )
 
 
@@ -76,12 +84,12 @@ class RichConsole:
             markup=markup,
         )
 
-    @staticmethod
-    def _draw(grid: Grid) -> Any:
+    def _draw(self, grid: Grid) -> Any:
         from rich import box
         from rich.table import Table
         from rich.text import Text
 
+        grid = _fitted(grid, self.rich.width)
         # Cells are Text, never markup: a handle like "[red]" prints as typed.
         drawn = Table(
             title=Text(grid.title) if grid.title else None,
@@ -89,11 +97,48 @@ class RichConsole:
             box=box.SIMPLE_HEAD,
             show_edge=False,
         )
-        for column in grid.columns:
-            drawn.add_column(column, overflow="fold")
+        # A date or an id is never broken across lines ("2030-05 / -06"); text
+        # wraps at spaces, and what cannot fit a narrow window is shortened
+        # with an ellipsis rather than cut mid-word.
+        narrow = _natural_width(grid) > self.rich.width
+        for n, column in enumerate(grid.columns):
+            # In a narrow window a column is as wide as its longest word, so
+            # text wraps at spaces and every word (a date, a step) stays whole.
+            widest = max(_longest_word(grid, n), len(column))
+            drawn.add_column(column, max_width=widest if narrow else None, overflow="ellipsis")
         for row in grid.rows:
             drawn.add_row(*(Text(cell) for cell in row))
         return drawn
+
+
+def _longest_word(grid: Grid, column: int) -> int:
+    return max((len(word) for row in grid.rows for word in row[column].split()), default=1)
+
+
+def _natural_width(grid: Grid) -> int:
+    """The grid's width with no cell wrapped (3 characters of padding a column)."""
+    return sum(
+        max([len(title), *(len(line) for row in grid.rows for line in row[n].splitlines())]) + 3
+        for n, title in enumerate(grid.columns)
+    )
+
+
+def _fitted(grid: Grid, width: int) -> Grid:
+    """The grid without its optional columns, one at a time, until every
+    column's longest word fits the window (3 characters of padding each)."""
+    columns, rows = list(grid.columns), [list(row) for row in grid.rows]
+    for name in grid.optional:
+        needed = sum(
+            max(_longest_word(Grid(None, columns, rows), n), len(title)) + 3
+            for n, title in enumerate(columns)
+        )
+        if needed <= width - 3 or name not in columns:
+            continue
+        index = columns.index(name)
+        del columns[index]
+        for row in rows:
+            del row[index]
+    return Grid(grid.title, columns, rows)
 
 
 class PlainConsole:

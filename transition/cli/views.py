@@ -269,7 +269,7 @@ def show_checklist(out: Console, heading: str, rows: list[dict[str, Any]]) -> No
                 done,
             )
         )
-    out.print(table(heading, columns, body))
+    out.print(table(heading, columns, body, optional=("Done", "Account", "Status")))
     notes = dict.fromkeys(f"{row['member']}: {w}" for row in rows for w in row["warnings"])
     for note in notes:
         out.print(f"Note: {note}", markup=False)
@@ -278,7 +278,7 @@ def show_checklist(out: Console, heading: str, rows: list[dict[str, Any]]) -> No
 def show_status(out: Console, heading: str, rows: list[dict[str, Any]]) -> None:
     body = []
     for row in rows:
-        filing = row["filing_date"] and f"{row['filing_date']} ({row['filing']})"
+        filing = row["filing_date"] and f"{row['filing_date']}\n{row['filing']}"
         if row["next_step"]:
             when = due_text(None if row["next_on_filing"] else row["next_due"], row["next_due"])
             upcoming = f"{when}\n{row['next_step']}"
@@ -308,7 +308,7 @@ def show_status(out: Console, heading: str, rows: list[dict[str, Any]]) -> None:
         "Overdue",
         "Next due",
     )
-    out.print(table(heading, columns, body))
+    out.print(table(heading, columns, body, optional=("Option", "Running", "Ward", "Done")))
 
 
 def change_text(before: dict[str, Any] | None, after: dict[str, Any] | None) -> str:
