@@ -153,6 +153,13 @@ def render_command(
             help="The file, or with --all a folder, to write.",
         ),
     ],
+    archival: Annotated[
+        bool,
+        typer.Option(
+            "--archival",
+            help="Sign-off: a PDF/A file, self-contained for archiving (tagged, fonts embedded).",
+        ),
+    ] = False,
     db: DbOption = None,
     election: ElectionOption = None,
     today: TodayOption = None,
@@ -171,6 +178,7 @@ def render_command(
         db=db,
         election=election,
         today=today,
+        archival=archival,
     )
     if request.fmt == "html":
         written = render.write_html(read_documents(request))

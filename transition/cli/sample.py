@@ -29,6 +29,14 @@ SEPARATE_ACCOUNTS = {3, 6, 9, 12, 15, 18, 21, 24}
 FILED = {1: 6, 2: 6, 5: 7, 7: 6, 9: 8, 10: 13, 13: 14, 16: 15, 19: 13}
 #: Wards planning to file later in the window.
 PLANNED = {8: date(2030, 6, 3), 11: date(2030, 6, 10), 14: date(2030, 7, 2), 20: date(2030, 8, 9)}
+#: The mayor's accounts beyond X.
+MAYOR_ACCOUNTS = (
+    ("Facebook", "TorontoMayorDemo"),
+    ("Instagram", "@torontomayordemo"),
+    ("YouTube", "@TorontoMayorDemo"),
+    ("LinkedIn", "toronto-mayor-demo"),
+    ("TikTok", "@torontomayordemo"),
+)
 #: Offices that missed the publication cutoff.
 LATE_ON_CUTOFF = {10, 23}
 
@@ -64,6 +72,19 @@ def council_rows() -> tuple[list[dict[str, object]], list[dict[str, object]]]:
             "identifies_member": "yes",
             "publicised": "yes",
         },
+        # The mayor's office runs the most accounts: its checklist runs to a
+        # second page, as a busy office's does.
+        *(
+            {
+                "member": "Mayor",
+                "platform": platform,
+                "handle": handle,
+                "role": "single",
+                "identifies_member": "yes",
+                "publicised": "yes" if platform != "LinkedIn" else "no",
+            }
+            for platform, handle in MAYOR_ACCOUNTS
+        ),
     ]
     for ward in WARDS:
         name = f"Ward {ward} Councillor"

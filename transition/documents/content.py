@@ -29,6 +29,7 @@ from transition.store.tracker import Tracker
 def header(tracker: Tracker, election: Election, member: Member | None = None) -> dict[str, Any]:
     """What every page says about itself: whose, which election, under which law, as of when."""
     dates = tracker.find.calendar(election)
+    moment = datetime.now(UTC).astimezone(TORONTO)
     law = dates.regime.name
     if dates.kind == "by-election":
         law = f"by-election under the {law}"
@@ -60,7 +61,8 @@ def header(tracker: Tracker, election: Election, member: Member | None = None) -
         "projected": dates.projected,
         "key_dates": key_dates,
         "as_of": tracker.today,
-        "generated": datetime.now(UTC).astimezone(TORONTO).strftime("%Y-%m-%d %H:%M %Z"),
+        "generated": moment.strftime("%Y-%m-%d %H:%M %Z"),
+        "generated_iso": moment.isoformat(timespec="seconds"),
         "member_name": member.name if member else None,
         "overrides": [override_sentence(dates, o) for o in dates.overrides],
     }

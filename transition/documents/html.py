@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
@@ -38,6 +38,8 @@ class Document:
     htmls: tuple[str, ...]
     #: The PDF's title where it joins several documents.
     title: str | None = None
+    #: The kind of PDF: tagged PDF/UA, or PDF/A for an archival sign-off.
+    variant: str = "pdf/ua-1"
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,7 @@ class Request:
     db: str | None
     election: str | None
     today: date | None
+    archival: bool = False
 
     def __post_init__(self) -> None:
         _check(self)
@@ -121,6 +124,8 @@ def _check(request: Request) -> None:
         raise UsageError("the overview is of the whole council; give no MEMBER")
     if request.combined and not (kind in PER_MEMBER and everyone):
         raise UsageError("--combined goes with --all for checklist or signoff")
+    if request.archival and (kind != "signoff" or request.fmt != "pdf"):
+        raise UsageError("--archival makes a PDF/A sign-off sheet: render signoff to a PDF")
     if kind in PER_MEMBER and not (member or everyone):
         raise UsageError(f"give a MEMBER, or --all for everyone, to render the {kind}")
     # The reminder sheet and the overview are the whole council's already:
@@ -138,6 +143,13 @@ def documents_for(tracker: Any, election: Any, request: Request) -> list[Documen
     to, from one open record."""
     from transition.documents import content as documents
 
+    found = _documents(tracker, election, request, documents)
+    if request.archival:
+        return [replace(one, variant="pdf/a-2a") for one in found]
+    return found
+
+
+def _documents(tracker: Any, election: Any, request: Request, documents: Any) -> list[Document]:
     kind, output = request.kind, request.output
     if kind == "overview":
         doc = documents.overview_document(tracker, election)

@@ -68,7 +68,13 @@ def _font_configuration() -> Any:
     return FontConfiguration()
 
 
-def pdf_bytes(htmls: Sequence[str], title: str | None = None) -> bytes:
+#: Every PDF is tagged PDF/UA, so a screen reader can follow its headings and
+#: tables (Ontario's accessibility standards ask accessible documents); an
+#: archival one (a sign-off sheet to file) is PDF/A-2a, which is tagged too.
+ACCESSIBLE, ARCHIVAL = "pdf/ua-1", "pdf/a-2a"
+
+
+def pdf_bytes(htmls: Sequence[str], title: str | None = None, variant: str = ACCESSIBLE) -> bytes:
     """One PDF of these HTML documents, one after another, each laid out on its
     own (WeasyPrint's way to combine documents)."""
     laid_out = [_lay_out(html) for html in htmls]
@@ -77,7 +83,26 @@ def pdf_bytes(htmls: Sequence[str], title: str | None = None) -> bytes:
         document = document.copy([page for each in laid_out for page in each.pages])
     if title:
         document.metadata.title = title
-    return document.write_pdf()
+    return document.write_pdf(pdf_variant=variant)
+
+
+#: What a PDF prints differently from a browser: WeasyPrint puts the running
+#: header and footer in the page's margin boxes, with "page N of M" counting
+#: each member's own pages (a browser would count the whole file), so the
+#: table rows that browsers repeat on every page go, and the sheet they wrap
+#: is laid out as the plain blocks it holds.
+PDF_ONLY = """
+@page {
+  @top-left { content: string(pagehead); width: 100%; font: 8pt "DejaVu Sans", sans-serif;
+    color: #333; border-bottom: 0.6pt solid #666; vertical-align: bottom; padding-bottom: 2pt; }
+  @bottom-left { content: string(pagefoot); width: 75%; font: 8pt "DejaVu Sans", sans-serif;
+    color: #333; }
+  @bottom-right { content: "page " counter(page) " of " counter(pages);
+    font: 8pt "DejaVu Sans", sans-serif; color: #333; }
+}
+.sheet > thead, .sheet > tfoot { display: none; }
+.sheet, .sheet > tbody, .sheet > tbody > tr, .sheet > tbody > tr > td { display: block; }
+"""
 
 
 def _lay_out(html: str) -> Any:
@@ -88,7 +113,7 @@ def _lay_out(html: str) -> Any:
     weasyprint = load_weasyprint()
     before, opened, rest = html.partition("<style>")
     style, closed, after = rest.partition("</style>")
-    stylesheets = [_stylesheet(style)] if opened and closed else []
+    stylesheets = [_stylesheet(style + PDF_ONLY)] if opened and closed else []
     if stylesheets:
         html = before + after
     document = weasyprint.HTML(string=html, base_url=str(resource_dir("templates")))
@@ -162,6 +187,7 @@ class _Part(NamedTuple):
     part: int
     htmls: tuple[str, ...]
     title: str | None
+    variant: str
 
 
 def write_pdfs(documents: Sequence[Document], *, progress: bool) -> list[Path]:
@@ -174,7 +200,7 @@ def write_pdfs(documents: Sequence[Document], *, progress: bool) -> list[Path]:
     # The longest first, so that short ones fill the cores' last gaps.
     parts = sorted(
         (
-            _Part(number, part, htmls, documents[number].title)
+            _Part(number, part, htmls, documents[number].title, documents[number].variant)
             for number, pieces in enumerate(splits)
             for part, htmls in enumerate(pieces)
         ),
@@ -271,7 +297,7 @@ def _print(part: _Part) -> bytes:
     4 ms a page); so printing runs with the collector off and collects once
     before each part, clearing the last part's garbage."""
     gc.collect()
-    return pdf_bytes(part.htmls, part.title)
+    return pdf_bytes(part.htmls, part.title, part.variant)
 
 
 def _split(htmls: tuple[str, ...], workers: int) -> list[tuple[str, ...]]:
