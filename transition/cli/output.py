@@ -62,6 +62,8 @@ def printable(text: str) -> str:
     """Text from the record as a terminal may safely show it: a control
     character (an escape sequence could clear the reader's screen or retitle
     their window) is shown as its code, such as \\x1b; line breaks stay."""
+    if text.replace("\n", "").replace("\t", "").isprintable():
+        return text  # nearly every cell, checked in C: nothing to escape
     return "".join(c if c in "\n\t" or not _is_control(c) else f"\\x{ord(c):02x}" for c in text)
 
 
