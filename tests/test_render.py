@@ -18,6 +18,7 @@ from conftest import SCRIPT, as_json, invoke_transition, ok, run_transition
 from hypothesis import given
 from hypothesis import strategies as st
 from pypdf import PdfReader
+from pypdf.generic import DictionaryObject, IndirectObject
 
 from transition.cli.sample import SAMPLE_TODAY, build
 from transition.documents.html import slug
@@ -144,6 +145,62 @@ def page_texts(path: Path) -> list[str]:
     ]
 
 
+def structure_problems(path):
+    """What keeps a screen reader from the whole of a tagged PDF: pages
+    without structure, elements on pages not in the file, links whose tag is
+    lost, parent-tree entries that are not in the tree."""
+    reader = PdfReader(path)
+    tree = reader.trailer["/Root"]["/StructTreeRoot"].get_object()
+    pages = {page.indirect_reference.idnum: n for n, page in enumerate(reader.pages)}
+    links = {a.idnum for page in reader.pages for a in page.get("/Annots", [])}
+    problems, reached, on_pages = [], set(), set()
+    stack = [tree.raw_get("/K")]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, list):
+            stack.extend(node)
+            continue
+        if isinstance(node, IndirectObject):
+            reached.add(node.idnum)
+        element = node.get_object()
+        if not isinstance(element, DictionaryObject):
+            continue  # a marked-content id on the element's page
+        if element.get("/Type") == "/OBJR":
+            if element.raw_get("/Obj").idnum not in links:
+                problems.append("a link's tag points at no link on any page")
+            continue
+        if "/Pg" in element:
+            page = element.raw_get("/Pg").idnum
+            if page in pages:
+                on_pages.add(pages[page])
+            else:
+                problems.append(f"an element on a page not in the file ({page})")
+        if "/K" in element:
+            stack.append(element.raw_get("/K"))
+    if on_pages != set(range(len(reader.pages))):
+        missing = sorted(set(range(len(reader.pages))) - on_pages)
+        problems.append(f"pages without structure: {missing}")
+    numbers = tree["/ParentTree"].get_object()["/Nums"]
+    keys = [int(k) for k in numbers[::2]]
+    if len(keys) != len(set(keys)):
+        problems.append("parent-tree keys repeat")
+    parents = [page.get("/StructParents") for page in reader.pages]
+    annotations = [
+        a.get_object().get("/StructParent") for p in reader.pages for a in p.get("/Annots", [])
+    ]
+    if sorted(k for k in parents + annotations if k is not None) != sorted(keys):
+        problems.append("pages and links do not match the parent-tree keys")
+    for raw in numbers[1::2]:
+        target = raw.get_object()
+        for element in list(target) if isinstance(target, list) else [raw]:
+            element = element.get_object()
+            tagged = isinstance(element, DictionaryObject) and "/Pg" in element
+            page = element.raw_get("/Pg") if tagged else None
+            if page is not None and page.idnum not in pages:
+                problems.append("a parent-tree entry is on a page not in the file")
+    return problems
+
+
 @pytest.mark.parametrize("forking", [True, False], ids=["on every core", "in one process"])
 def test_a_combined_pdf_reads_page_for_page_as_the_separate_ones(
     council, each_pdf, tmp_path, monkeypatch, forking
@@ -176,6 +233,8 @@ def test_a_combined_pdf_reads_page_for_page_as_the_separate_ones(
     combined = page_texts(tmp_path / "all.pdf")
     assert combined == separate
     assert PdfReader(tmp_path / "all.pdf").metadata.title == "Social media transition checklist"
+    # tagged throughout, not only the part printed first
+    assert structure_problems(tmp_path / "all.pdf") == []
     # the mayor's runs to two pages, numbered as its own, not the file's
     assert any("page 2 of 2" in page for page in combined)
     assert sum("page 1 of 1" in page for page in combined) == len(combined) - 2

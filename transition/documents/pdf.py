@@ -321,17 +321,65 @@ def _split(htmls: tuple[str, ...], workers: int) -> list[tuple[str, ...]]:
 
 def _join(pieces: list[bytes]) -> bytes:
     """One PDF of parts printed apart, keeping the first part's title and
-    metadata and every part's bookmarks."""
+    metadata, every part's bookmarks and every part's tags (see _graft)."""
     if len(pieces) == 1:
         return pieces[0]
-    from pypdf import PdfWriter
+    from pypdf import PdfReader, PdfWriter
 
     writer = PdfWriter(clone_from=BytesIO(pieces[0]))
     for piece in pieces[1:]:
-        writer.append(BytesIO(piece))
+        reader = PdfReader(BytesIO(piece))
+        first = len(writer.pages)
+        writer.append(reader)
+        _graft(writer, reader, writer.pages[first:])
     joined = BytesIO()
     writer.write(joined)
     return joined.getvalue()
+
+
+def _graft(writer: Any, reader: Any, pages: Sequence[Any]) -> None:
+    """Join a part's structure tree (what makes the PDF tagged) to the
+    whole's, which pypdf's append leaves behind: the part's elements go under
+    the whole's Document element, its parent-tree keys (one a page, one a
+    link) move past the whole's, and its pages and links are renumbered to
+    match. Without this, a screen reader would find only the first part."""
+    from pypdf.generic import ArrayObject, NameObject, NumberObject
+
+    ours = _structure(writer.root_object)
+    theirs = _structure(reader.trailer["/Root"])
+    if ours is None or theirs is None:
+        return
+    (tree, document, numbers), (_, their_document, their_numbers) = ours, theirs
+    offset = 1 + max((int(k) for k in numbers[::2]), default=-1)
+    # The part's Document element is the whole's: its children's /P follow.
+    translated = writer._id_translated.setdefault(id(reader), {"PreventGC": reader})
+    translated[their_document.indirect_reference.idnum] = document.indirect_reference.idnum
+    for child in their_document["/K"]:
+        document["/K"].append(child.clone(writer))
+    for key, elements in zip(their_numbers[::2], their_numbers[1::2], strict=True):
+        numbers.extend([NumberObject(int(key) + offset), elements.clone(writer)])
+    for page, original in zip(pages, reader.pages, strict=True):
+        if "/StructParents" in original:  # which pypdf's append leaves out
+            page[NameObject("/StructParents")] = NumberObject(original["/StructParents"] + offset)
+        for annotation in page.get("/Annots", ArrayObject()):
+            annotation = annotation.get_object()
+            if "/StructParent" in annotation:
+                moved = NumberObject(annotation["/StructParent"] + offset)
+                annotation[NameObject("/StructParent")] = moved
+    tree[NameObject("/ParentTreeNextKey")] = NumberObject(
+        offset + 1 + max((int(k) for k in their_numbers[::2]), default=-1)
+    )
+
+
+def _structure(catalog: Any) -> tuple[Any, Any, Any] | None:
+    """A tagged PDF's structure tree root, its one Document element and its
+    parent tree's flat list of numbers (key, elements, key, elements ...)."""
+    if "/StructTreeRoot" not in catalog:
+        return None
+    tree = catalog["/StructTreeRoot"].get_object()
+    kids = tree["/K"]
+    document = (kids[0] if isinstance(kids, list) else kids).get_object()
+    return tree, document, tree["/ParentTree"].get_object()["/Nums"]
 
 
 def _cores() -> int:
