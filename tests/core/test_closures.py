@@ -15,7 +15,7 @@ from transition.core.rules import ProfileError, load_profile, parse_profile
 from transition.core.terms import Option
 
 D = date.fromisoformat
-EVERY_ANCHOR = Path(__file__).parent / "profiles" / "every-anchor.toml"
+EVERY_ANCHOR = Path(__file__).parent.parent / "profiles" / "every-anchor.toml"
 
 # Days in Toronto and what closes the City's offices (None: open, or only a
 # weekend). Each rule of the City's twelve designated holidays, with a date

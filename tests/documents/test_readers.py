@@ -356,5 +356,5 @@ def test_a_narrow_terminal_breaks_no_date_and_no_word(council):
 
 
 def test_the_license_ships():
-    root = Path(__file__).resolve().parent.parent
+    root = Path(__file__).resolve().parent.parent.parent
     assert "MIT License" in (root / "LICENSE").read_text()

@@ -13,9 +13,11 @@ from conftest import as_json, invoke_transition, ok, run_transition
 from transition.store.database import HEAD
 
 T = invoke_transition
-EVERY_ANCHOR = Path(__file__).parent / "profiles" / "every-anchor.toml"
+EVERY_ANCHOR = Path(__file__).parent.parent / "profiles" / "every-anchor.toml"
 #: toronto-2016.toml exactly as the first release shipped it.
-FIRST_RELEASE_PROFILE = Path(__file__).parent / "profiles" / "toronto-2016-first-release.toml"
+FIRST_RELEASE_PROFILE = (
+    Path(__file__).parent.parent / "profiles" / "toronto-2016-first-release.toml"
+)
 
 
 def test_calendar_lists_the_closed_weekdays_of_the_nomination_period():
@@ -273,7 +275,11 @@ def test_an_older_database_gets_torontos_closures_on_its_stored_profile(db_path)
     connection.close()
     assert version == HEAD
     shipped = (
-        Path(__file__).parent.parent / "transition" / "core" / "profiles" / "toronto-2016.toml"
+        Path(__file__).parent.parent.parent
+        / "transition"
+        / "core"
+        / "profiles"
+        / "toronto-2016.toml"
     ).read_text()
     assert stored[1] == shipped
     assert stored[2] == first_release.replace("toronto-2016", "custom")
