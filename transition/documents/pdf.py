@@ -211,6 +211,10 @@ def write_pdfs(documents: Sequence[Document], *, progress: bool) -> list[Path]:
     visible = progress and len(parts) > 1
     # Workers fork before the progress bar starts its thread.
     with _printing(parts, workers) as printed, _progress(members, visible) as advance:
+        if len(parts) > len(documents) and workers > 1:
+            # Parts will be joined: load pypdf (about 80 ms) while the workers
+            # print, rather than after them.
+            import pypdf  # noqa: F401
         for part, pdf in printed:
             done[part.number][part.part] = pdf
             if len(done[part.number]) == len(splits[part.number]):
