@@ -1,4 +1,4 @@
-"""`make soak`: the reliability trials of tests/test_reliability.py, run longer.
+"""`make soak`: the reliability trials of tests/store/test_reliability.py, run longer.
 
 Prints one line per promise with its counts: operations tried, changes lost
 or doubled, tracebacks seen, "database is locked" errors, files changed that
