@@ -107,6 +107,11 @@ def test_csv_as_spreadsheets_write_it(db_path, tmp_path):
     refused = T("import", "members", "latin.csv")
     assert refused.returncode == 1 and "--encoding cp1252" in refused.stderr
     assert "1 new" in ok(T("import", "members", "latin.csv", "--encoding", "cp1252"))
+    for unknown in ("klingon", "base64", "rot13"):  # not an encoding; codecs, not text
+        refused = T("import", "members", "latin.csv", "--encoding", unknown)
+        assert refused.returncode == 2 and "not a text encoding" in refused.stderr, unknown
+    strict = T("import", "members", "latin.csv", "--encoding", "idna")  # rules of its own
+    assert strict.returncode == 1 and "is not idna text" in strict.stderr
     Path("lines.csv").write_text('name,ward\n"Pat\nLee",3\n,,\nBob,x²\n')
     bad = T("import", "members", "lines.csv")
     assert bad.returncode == 1 and "line 5:" in bad.stderr  # the file's own line

@@ -22,12 +22,13 @@ from transition.cli.options import (
     DATE,
     DB_HELP,
     ELECTION_HELP,
+    LARGEST_ID,
     PENDING_WARNINGS,
     TODAY_HELP,
     ByOption,
     DbOption,
     ElectionOption,
-    ItemCompletion,
+    ItemId,
     ItemIds,
     JsonOption,
     OptionalMember,
@@ -372,16 +373,7 @@ def note_command(
 
 @app.command("waive")
 def waive_command(
-    item_id: Annotated[
-        int,
-        typer.Argument(
-            help="The checklist item id, as `checklist` shows.",
-            metavar="ID",
-            min=1,
-            max=2**62,
-            autocompletion=ItemCompletion,
-        ),
-    ],
+    item_id: ItemId,
     *,
     reason: Annotated[
         str,
@@ -435,7 +427,7 @@ def log_command(
     *,
     limit: Annotated[
         int | None,
-        typer.Option("--limit", min=1, max=2**62, metavar="N", help="Show only the newest N."),
+        typer.Option("--limit", min=1, max=LARGEST_ID, metavar="N", help="Show only the newest N."),
     ] = None,
     db: DbOption = None,
     as_json: JsonOption = False,

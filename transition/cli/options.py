@@ -140,13 +140,26 @@ OptionalMember = Annotated[
     ),
 ]
 ItemCompletion = _completion("items")
+#: The largest id or count an option takes: what a database integer holds,
+#: with room, so that 2**63 is a usage error and not an overflow.
+LARGEST_ID = 2**62
+ItemId = Annotated[
+    int,
+    typer.Argument(
+        help="The checklist item id, as `checklist` shows.",
+        metavar="ID",
+        min=1,
+        max=LARGEST_ID,
+        autocompletion=ItemCompletion,
+    ),
+]
 ItemIds = Annotated[
     list[int],
     typer.Argument(
         help="Checklist item ids, as `checklist` shows.",
         metavar="ID...",
         min=1,
-        max=2**62,
+        max=LARGEST_ID,
         autocompletion=ItemCompletion,
     ),
 ]
@@ -156,7 +169,7 @@ AccountId = Annotated[
         help="The account id, as `account list` shows.",
         metavar="ID",
         min=1,
-        max=2**62,
+        max=LARGEST_ID,
         autocompletion=_completion("accounts"),
     ),
 ]

@@ -356,6 +356,9 @@ def _graft(writer: Any, reader: Any, pages: Sequence[Any]) -> None:
     (tree, document, numbers), (_, their_document, their_numbers) = ours, theirs
     offset = 1 + max((int(k) for k in numbers[::2]), default=-1)
     # The part's Document element is the whole's: its children's /P follow.
+    # pypdf keeps, per source file, which of its objects it has cloned as
+    # which (the map its append just filled); the test of a combined PDF's
+    # structure tree fails if a pypdf release changes it.
     translated = writer._id_translated.setdefault(id(reader), {"PreventGC": reader})
     translated[their_document.indirect_reference.idnum] = document.indirect_reference.idnum
     for child in their_document["/K"]:

@@ -92,20 +92,24 @@ def _decoded(path: Path, raw: bytes, encoding: str) -> str:
     try:
         codec = codecs.lookup(encoding)
     except LookupError:
-        raise UsageError(f"--encoding {encoding!r} is not an encoding Python knows") from None
+        codec = None
+    # Python's codecs also hold transforms (base64, rot13) that are not text.
+    if codec is None or not getattr(codec, "_is_text_encoding", True):
+        raise UsageError(f"--encoding {encoding!r} is not a text encoding Python knows")
     name = "utf-8-sig" if codec.name == "utf-8" else codec.name
+    label = "UTF-8" if codec.name == "utf-8" else codec.name
+    hint = (
+        "save it from the spreadsheet as CSV UTF-8, or give its encoding, such as --encoding cp1252"
+        if codec.name == "utf-8"
+        else "check --encoding"
+    )
     try:
         return raw.decode(name)
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
-        hint = (
-            "save it from the spreadsheet as CSV UTF-8, or give its encoding, such as "
-            "--encoding cp1252"
-            if codec.name == "utf-8"
-            else "check --encoding"
-        )
-        label = "UTF-8" if codec.name == "utf-8" else codec.name
         raise TransitionError(f"{path} is not {label} text (line {line}); {hint}") from None
+    except UnicodeError as error:  # a codec with rules of its own, such as idna
+        raise TransitionError(f"{path} is not {label} text ({error}); {hint}") from None
 
 
 def _delimiter(text: str, columns: tuple[str, ...]) -> str:
@@ -157,11 +161,10 @@ def read_members(path: Path, encoding: str = "utf-8") -> Rows:
         for column, allowed in (("office", OFFICES), ("running", RUNNING), ("option", OPTIONS)):
             if row.get(column):
                 choice(row[column], allowed, column)
-        if (row.get("filing") or "").lower() not in ("", "planned", "actual"):
-            raise TransitionError(f"filing must be planned or actual, not {row['filing']!r}")
+        _filing_kind(row)
         _date(row.get("filing_date", ""), "filing_date")
 
-    _check_all(path, rows, check)
+    _each_row(path, rows, check)
     return rows
 
 
@@ -176,29 +179,29 @@ def read_accounts(path: Path, encoding: str = "utf-8") -> Rows:
     )
 
     def check(row: dict[str, str]) -> None:
-        fields: dict[str, Any] = {
-            k: row.get(k) or None for k in ("platform", "handle", "url", "role", "email", "phone")
-        }
-        for flag in CONNECTION_FIELDS:
-            fields[flag] = _flag(row.get(flag, ""), flag)
-        account_fields(fields)
+        account_fields(_account_fields(row))
 
-    _check_all(path, rows, check)
+    _each_row(path, rows, check)
     return rows
 
 
-def _check_all(path: Path, rows: Rows, check: Callable[[dict[str, str]], None]) -> None:
-    problems = []
-    for line, row in rows:
-        try:
-            check(row)
-        except TransitionError as error:
-            problems.append(f"line {line}: {error}")
-    if problems:
-        count = "1 bad row" if len(problems) == 1 else f"{len(problems)} bad rows"
-        raise TransitionError(
-            f"{path} has {count}, so nothing was imported: " + "; ".join(problems)
-        )
+def _account_fields(row: dict[str, str]) -> dict[str, Any]:
+    """An accounts row as the account's fields: an empty cell is None (kept
+    as recorded), a connection yes or no."""
+    fields: dict[str, Any] = {
+        k: row.get(k) or None for k in ("platform", "handle", "url", "role", "email", "phone")
+    }
+    for flag in CONNECTION_FIELDS:
+        fields[flag] = _flag(row.get(flag, ""), flag)
+    return fields
+
+
+def _filing_kind(row: dict[str, str]) -> str:
+    """A members row's filing: "", "planned" or "actual"."""
+    kind = (row.get("filing") or "").lower()
+    if kind not in ("", "planned", "actual"):
+        raise TransitionError(f"filing must be planned or actual, not {row['filing']!r}")
+    return kind
 
 
 def import_members(tracker: Tracker, election: Election, path: Path, rows: Rows) -> str:
@@ -223,9 +226,7 @@ def import_members(tracker: Tracker, election: Election, path: Path, rows: Rows)
         tracker.change.set_candidacy(
             member, election, row.get("running") or None, row.get("option") or None
         )
-        kind = (row.get("filing") or "").lower()
-        if kind not in ("", "planned", "actual"):
-            raise TransitionError(f"filing must be planned or actual, not {row['filing']!r}")
+        kind = _filing_kind(row)
         filing = _date(row.get("filing_date", ""), "filing_date")
         if filing is None and kind:
             filing = tracker.find.candidacy(member, election).filing_date
@@ -236,7 +237,7 @@ def import_members(tracker: Tracker, election: Election, path: Path, rows: Rows)
         if filing is not None:
             tracker.change.set_filing(member, election, filing, actual=kind == "actual")
 
-    _apply_all(path, rows, apply)
+    _each_row(path, rows, apply)
     counts = f"{added} new, {updated} updated"
     return f"imported {len(rows)} members from {path} ({counts}) for {election.name}"
 
@@ -254,11 +255,7 @@ def import_accounts(tracker: Tracker, path: Path, rows: Rows) -> str:
                 "whole name; `transition member list` shows them)"
             )
         tracker.access.check_member(member.id, member.name, "accounts")
-        fields: dict[str, Any] = {
-            k: row.get(k) or None for k in ("platform", "handle", "url", "role", "email", "phone")
-        }
-        for flag in CONNECTION_FIELDS:
-            fields[flag] = _flag(row.get(flag, ""), flag)
+        fields = _account_fields(row)
         existing = next(
             (
                 a
@@ -275,18 +272,17 @@ def import_accounts(tracker: Tracker, path: Path, rows: Rows) -> str:
             tracker.change.update_account(existing, **fields)
             updated += 1
 
-    _apply_all(path, rows, apply)
+    _each_row(path, rows, apply)
     return f"imported {len(rows)} accounts from {path} ({added} new, {updated} updated)"
 
 
-def _apply_all(
-    path: Path, rows: list[tuple[int, dict[str, str]]], apply: Callable[[dict[str, str]], None]
-) -> None:
-    """Apply every row; collect each row's problem with its line, then refuse them all."""
+def _each_row(path: Path, rows: Rows, do: Callable[[dict[str, str]], None]) -> None:
+    """Check or apply every row; collect each row's problem with its line,
+    then refuse them all."""
     problems = []
     for line, row in rows:
         try:
-            apply(row)
+            do(row)
         except TransitionError as error:
             problems.append(f"line {line}: {error}")
     if problems:
