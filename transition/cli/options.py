@@ -254,6 +254,7 @@ def tracking(
             transaction = session.begin()
             tracker = Tracker(session, today_or_now(today), actor, cached_holidays)
             yield tracker
+            tracker.write()  # the rows still to write, while an interrupt undoes them
             _commit(transaction)
     except (DBAPIError, sqlite3.Error) as error:
         if is_retryable(error, location):

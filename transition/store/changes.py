@@ -49,8 +49,7 @@ class Changes:
         """The candidacy to change, made now if a hand-edited database lacks it."""
         candidacy = self.find.candidacy(member, election)
         if candidacy.id is None:
-            self.session.add(candidacy)
-            self.session.flush()
+            self.tracker.keep(candidacy)
         return candidacy
 
     def add_regular_election(self, year: int, profile_path: Path | None) -> Election:
@@ -243,13 +242,12 @@ class Changes:
         ward = clean_ward(ward) if ward is not None else None
         check_seat(office, ward)
         member = Member(name=name, ward=ward, office=office, created_at=now())
-        self.session.add(member)
-        self.session.flush()
+        self.tracker.keep(member)
         where = f"ward {ward}" if ward else office
         self.journal.record(
             "member.added", f"member {member.id}", f"added {name} ({where})", member
         )
-        for election in self.session.exec(select(Election)).all():
+        for election in self.find.elections():
             self.checklists.sync(self.find.candidacy(member, election))
         return member
 
@@ -353,8 +351,7 @@ class Changes:
                     f"{member.name} already has the {other.platform} account {other.handle} "
                     f"(account {other.id})"
                 )
-        self.session.add(account)
-        self.session.flush()
+        self.tracker.keep(account)
         self.journal.record(
             "account.added",
             f"account {account.id}",
@@ -367,7 +364,7 @@ class Changes:
 
     def update_account(self, account: Account, **values: Any) -> Account:
         """Change the fields given (None leaves one as it is); steps follow."""
-        owner = self.session.get(Member, account.member_id)
+        owner = self.find.get(Member, account.member_id)
         self.tracker.access.check_member(owner.id, owner.name, "accounts")
         before = fields(account, *ACCOUNT_TEXT, *CONNECTION_FIELDS)
         given = {k: v for k, v in values.items() if v is not None}
@@ -375,7 +372,7 @@ class Changes:
             setattr(account, name, value)
         after = fields(account, *ACCOUNT_TEXT, *CONNECTION_FIELDS)
         if before != after:
-            member = self.session.get(Member, account.member_id)
+            member = owner
             self.journal.record(
                 "account.changed",
                 f"account {account.id}",

@@ -9,9 +9,9 @@ superseded, never deleted. Each move is an event in the audit trail.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
-
-from sqlmodel import select
 
 from transition.core.terms import due_text
 from transition.store.journal import fields, now
@@ -25,17 +25,34 @@ class Checklists:
     def __init__(self, tracker: Tracker) -> None:
         self.tracker = tracker
         self.session = tracker.session
+        self._waiting: dict[int, Candidacy] | None = None
+
+    @contextmanager
+    def together(self) -> Iterator[None]:
+        """Re-plan each candidacy the changes inside touch once, when they are
+        all made, rather than after each: an import row that adds a member,
+        sets the candidacy and the filing date plans once, and its items'
+        events say where each item ends up."""
+        self._waiting = {}
+        try:
+            yield
+            waiting = list(self._waiting.values())
+        finally:
+            self._waiting = None
+        for candidacy in waiting:
+            self.sync(candidacy)
 
     def sync(self, candidacy: Candidacy) -> None:
         """Make the candidacy's items match what the planner says is due now."""
-        find, session = self.tracker.find, self.session
+        find = self.tracker.find
         if candidacy.id is None:  # a member without one (edited by hand) gets it now
-            session.add(candidacy)
-            session.flush()
-        member = session.get(Member, candidacy.member_id)
+            self.tracker.keep(candidacy)
+        if self._waiting is not None:
+            self._waiting[candidacy.id] = candidacy
+            return
+        member = find.get(Member, candidacy.member_id)
         result = find.plan(candidacy)
-        query = select(ChecklistItem).where(ChecklistItem.candidacy_id == candidacy.id)
-        existing = {(i.step_id, i.account_id): i for i in session.exec(query).all()}
+        existing = {(i.step_id, i.account_id): i for i in find.items_of(candidacy)}
         planned_keys = set()
         for planned in result.steps:
             key = (planned.step.id, planned.account.key if planned.account else None)
@@ -49,8 +66,7 @@ class Checklists:
                     due=planned.due,
                     latest=planned.latest,
                 )
-                session.add(item)
-                session.flush()
+                self.tracker.keep(item)
                 self._event(item, member, "item.added", "added", after=_dates(item))
                 continue
             if item.superseded_at is not None:
@@ -65,13 +81,11 @@ class Checklists:
             if key not in planned_keys and item.superseded_at is None:
                 item.superseded_at = now()
                 self._event(item, member, "item.superseded", "no longer applies")
-        session.flush()
 
     def sync_member(self, member: Member) -> None:
         """Re-plan the member in every election that is not over."""
-        query = select(Candidacy).where(Candidacy.member_id == member.id)
-        for candidacy in self.session.exec(query).all():
-            election = self.session.get(Election, candidacy.election_id)
+        for candidacy in self.tracker.find.candidacies_of(member):
+            election = self.tracker.find.get(Election, candidacy.election_id)
             if self.tracker.find.calendar(election).voting_day >= self.tracker.today:
                 self.sync(candidacy)
 

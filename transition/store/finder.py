@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import tomllib
 import unicodedata
+from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from sqlmodel import col, select
@@ -32,6 +33,29 @@ if TYPE_CHECKING:
     from transition.store.tracker import Tracker
 
 
+@dataclass
+class Loaded:
+    """The whole record, read once: members by name and id, each member's
+    candidacies and accounts, each candidacy's items."""
+
+    members: dict[str, Member] = field(default_factory=dict)
+    by_id: dict[tuple[type, int], Any] = field(default_factory=dict)
+    candidacies: dict[tuple[int, int], Candidacy] = field(default_factory=dict)
+    accounts: defaultdict[int, list[Account]] = field(default_factory=lambda: defaultdict(list))
+    items: defaultdict[int, list[ChecklistItem]] = field(default_factory=lambda: defaultdict(list))
+
+    def add(self, row: Any) -> None:
+        self.by_id[type(row), row.id] = row
+        if isinstance(row, Member):
+            self.members[name_key(row.name)] = row
+        elif isinstance(row, Candidacy):
+            self.candidacies[row.member_id, row.election_id] = row
+        elif isinstance(row, Account):
+            self.accounts[row.member_id].append(row)
+        elif isinstance(row, ChecklistItem):
+            self.items[row.candidacy_id].append(row)
+
+
 class Finder:
     """The reads every command shares, within the tracker's transaction."""
 
@@ -40,6 +64,31 @@ class Finder:
         self.session = tracker.session
         self._profiles: dict[int, Profile] = {}
         self._calendars: dict[int, calendar.Election] = {}
+        self._loaded: Loaded | None = None
+
+    def load_everything(self) -> None:
+        """Read every member, candidacy, account and item now, for work that
+        touches most of them (an import): each lookup after this is a
+        dictionary's, not a query, so the session need not flush the rows
+        being added until the work is done. Rows added later are `remember`ed."""
+        loaded = Loaded()
+        for model in (Member, Candidacy, Account, ChecklistItem):
+            for row in self.session.exec(select(model).order_by(col(model.id))).all():
+                loaded.add(row)
+        self._elections = self.elections()
+        self._loaded = loaded
+
+    def remember(self, row: Any) -> None:
+        """A row just added, for the lookups of `load_everything`."""
+        if self._loaded is not None:
+            self._loaded.add(row)
+
+    def get(self, model: Any, row_id: int) -> Any:
+        """The row of this id, from what was loaded (a row added but not yet
+        written included), else from the session."""
+        if self._loaded is not None and (model, row_id) in self._loaded.by_id:
+            return self._loaded.by_id[model, row_id]
+        return self.session.get(model, row_id)
 
     def election(self, name: str | None = None) -> Election:
         """`name`, else the only election, else the next one on or after today."""
@@ -61,6 +110,8 @@ class Finder:
         return min(upcoming, key=lambda e: self.calendar(e).voting_day)
 
     def elections(self) -> Sequence[Election]:
+        if self._loaded is not None:
+            return self._elections
         return self.session.exec(select(Election).order_by(col(Election.id))).all()
 
     def member(self, name: str) -> Member:
@@ -85,6 +136,8 @@ class Finder:
         (`validate.normal_name`): by the index (which folds ASCII case), else
         by Python's full case folding."""
         name = " ".join(unicodedata.normalize("NFC", name).split())
+        if model is Member and self._loaded is not None:
+            return self._loaded.members.get(name_key(name))
         found = self.session.exec(select(model).where(model.name == name)).first()
         if found is not None or name.isascii():
             return found
@@ -114,8 +167,8 @@ class Finder:
             access.check_member(-1, whose)
 
     def member_of(self, item: ChecklistItem) -> Member:
-        candidacy = self.session.get(Candidacy, item.candidacy_id)
-        return self.session.get(Member, candidacy.member_id)
+        candidacy = self.get(Candidacy, item.candidacy_id)
+        return self.get(Member, candidacy.member_id)
 
     def account(self, account_id: int) -> Account:
         account = self.session.get(Account, account_id)
@@ -126,6 +179,8 @@ class Finder:
         return account
 
     def accounts_of(self, member: Member) -> Sequence[Account]:
+        if self._loaded is not None:
+            return self._loaded.accounts[member.id]
         query = select(Account).where(Account.member_id == member.id).order_by(col(Account.id))
         return self.session.exec(query).all()
 
@@ -133,6 +188,9 @@ class Finder:
         """The member's candidacy in the election. Every member has one in every
         election (they are made together); a database edited by hand may lack
         it, and then an undecided one is shown without being written."""
+        if self._loaded is not None:
+            found = self._loaded.candidacies.get((member.id, election.id))
+            return found or Candidacy(member_id=member.id, election_id=election.id)
         query = select(Candidacy).where(
             Candidacy.member_id == member.id, Candidacy.election_id == election.id
         )
@@ -142,6 +200,19 @@ class Finder:
     def candidacies(self, election: Election) -> Sequence[Candidacy]:
         query = select(Candidacy).where(Candidacy.election_id == election.id)
         return self.session.exec(query).all()
+
+    def candidacies_of(self, member: Member) -> Sequence[Candidacy]:
+        if self._loaded is not None:
+            found = (self._loaded.candidacies.get((member.id, e.id)) for e in self._elections)
+            return [candidacy for candidacy in found if candidacy is not None]
+        query = select(Candidacy).where(Candidacy.member_id == member.id)
+        return self.session.exec(query.order_by(col(Candidacy.id))).all()
+
+    def items_of(self, candidacy: Candidacy) -> Sequence[ChecklistItem]:
+        if self._loaded is not None:
+            return self._loaded.items[candidacy.id]
+        query = select(ChecklistItem).where(ChecklistItem.candidacy_id == candidacy.id)
+        return self.session.exec(query.order_by(col(ChecklistItem.id))).all()
 
     def calendar(self, election: Election) -> calendar.Election:
         """The election's dates, with its profile's closures and any office's override."""
@@ -190,8 +261,8 @@ class Finder:
 
     def plan(self, candidacy: Candidacy) -> planner.Plan:
         """What the planner says the candidacy owes, from what is recorded now."""
-        election = self.session.get(Election, candidacy.election_id)
-        member = self.session.get(Member, candidacy.member_id)
+        election = self.get(Election, candidacy.election_id)
+        member = self.get(Member, candidacy.member_id)
         return planner.plan(
             self.calendar(election),
             planner.Member(
@@ -207,15 +278,20 @@ class Finder:
 
     def step_title(self, item: ChecklistItem) -> str:
         """The item's step as people read it, with the account it is for."""
-        candidacy = self.session.get(Candidacy, item.candidacy_id)
-        election = self.session.get(Election, candidacy.election_id)
+        candidacy = self.get(Candidacy, item.candidacy_id)
+        election = self.get(Election, candidacy.election_id)
         return self.profile(election).step(item.step_id).title + self.on_account(item)
 
     def on_account(self, item: ChecklistItem) -> str:
         if item.account_id is None:
             return ""
-        account = self.session.get(Account, item.account_id)
+        account = self.get(Account, item.account_id)
         return f" ({account.platform} {account.handle})"
+
+
+def name_key(name: str) -> str:
+    """Two names are the same member's once normalised and case-folded."""
+    return " ".join(unicodedata.normalize("NFC", name).split()).casefold()
 
 
 def planner_account(account: Account) -> planner.Account:

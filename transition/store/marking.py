@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from transition.errors import TransitionError
 from transition.store.journal import changed, fields
-from transition.store.models import Candidacy, ChecklistItem, Member
+from transition.store.models import ChecklistItem
 from transition.store.validate import clean_text, optional_text
 
 if TYPE_CHECKING:
@@ -112,12 +112,10 @@ class Marking:
         return items
 
     def _change(self, item: ChecklistItem, action: str, verb: str, **values: Any) -> None:
-        session = self.tracker.session
         before = fields(item, *values)
         for name, value in values.items():
             setattr(item, name, value)
-        candidacy = session.get(Candidacy, item.candidacy_id)
-        member = session.get(Member, candidacy.member_id)
+        member = self.find.member_of(item)
         on = self.find.on_account(item)
         summary = f"{verb} {item.step_id}{on} for {member.name}"
         self.journal.item(action, item, member, summary, *changed(before, fields(item, *values)))

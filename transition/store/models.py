@@ -140,3 +140,28 @@ class Event(SQLModel, table=True):
     #: SHA-256 of this event's content and the previous event's chain
     #: (`transition.store.chain`).
     chain: str | None = Field(default=None, sa_type=String(64))
+
+
+def _order_writes() -> None:
+    """Tell the unit of work which rows hang on which, so a flush of many new
+    rows at once (an import) writes each before the rows that refer to it:
+    SQLAlchemy orders INSERTs by relationships, not by foreign keys. Nothing
+    reads these relationships; rows refer to each other by their ids. (Events
+    are written after the flush, by `transition.store.journal`.)"""
+    from sqlalchemy.orm import relationship
+
+    for child, column, parent in (
+        (OfficeOverride, "election_id", Election),
+        (Account, "member_id", Member),
+        (Candidacy, "member_id", Member),
+        (Candidacy, "election_id", Election),
+        (ChecklistItem, "candidacy_id", Candidacy),
+        (ChecklistItem, "account_id", Account),
+    ):
+        foreign_key = getattr(child, column)
+        child.__mapper__.add_property(
+            f"_{column}_row", relationship(parent, foreign_keys=[foreign_key], lazy="raise")
+        )
+
+
+_order_writes()

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
+from sqlalchemy import event
 from sqlmodel import Session
 
 from transition.core.closures import HolidaySource, package_holidays
@@ -19,6 +21,7 @@ from transition.store.access import access_of, authenticated_actor
 from transition.store.changes import Changes
 from transition.store.checklists import Checklists
 from transition.store.finder import Finder
+from transition.store.ids import Ids
 from transition.store.journal import Journal
 from transition.store.marking import Marking
 
@@ -42,8 +45,24 @@ class Tracker:
         self.recorder = self.recorder or authenticated_actor(self.session)
         #: What the signed-in user may see and change (all of it on SQLite).
         self.access = access_of(self.session, self.recorder)
+        self.ids = Ids(self.session)
         self.find = Finder(self)
         self.journal = Journal(self)
         self.checklists = Checklists(self)
         self.change = Changes(self)
         self.mark = Marking(self)
+        event.listen(self.session, "after_flush", lambda *_: self.journal.write())
+        event.listen(self.session, "before_commit", lambda *_: self.write())
+
+    def write(self) -> None:
+        """Write what is pending: new and changed rows, then their events."""
+        self.session.flush()
+        self.journal.write()
+
+    def keep(self, row: Any) -> None:
+        """Add a new member, account, candidacy or item to the record with its
+        id (`transition.store.ids`): the session writes it at its next flush,
+        in a batch with the others, and `find` knows it at once."""
+        row.id = self.ids.next(type(row))
+        self.session.add(row)
+        self.find.remember(row)
