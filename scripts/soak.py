@@ -1,4 +1,4 @@
-"""`make soak`: the reliability trials of tests/store/test_reliability.py, run longer.
+"""`make soak`: the reliability trials of the tests (tests/harness/), run longer.
 
 Prints one line per promise with its counts: operations tried, changes lost
 or doubled, tracebacks seen, "database is locked" errors, files changed that
@@ -15,30 +15,36 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
-import harness
+from harness import cli, documents, store
 from postgres_server import NoServer, running_server
 
 TRIALS = [
-    ("concurrent", lambda d: harness.concurrent_staff(d, processes=8, items_each=150, batch=30)),
+    ("concurrent", lambda d: store.concurrent_staff(d, processes=8, items_each=150, batch=30)),
     *[
-        (f"crash-{operation}", lambda d, o=operation: harness.crashes(d, o, kills=60))
-        for operation in harness.CRASH_OPERATIONS
+        (f"crash-{operation}", lambda d, o=operation: store.crashes(d, o, kills=60))
+        for operation in store.CRASH_OPERATIONS
     ],
-    ("damaged", lambda d: harness.damaged_files(d, rounds=3)),
-    ("hostile", lambda d: harness.hostile_input(d, examples=150)),
-    ("backups", lambda d: harness.backups_under_load(d, backups=20)),
+    ("damaged", lambda d: store.damaged_files(d, rounds=3)),
+    ("damaged-pages", lambda d: store.damaged_pages(d, rounds=40)),
+    ("backups", lambda d: store.backups_under_load(d, backups=20)),
+    ("names", lambda d: store.names(d, examples=100)),
+    ("import-contention", lambda d: store.imports_under_contention(d, rounds=10)),
+    ("hostile", lambda d: cli.hostile_input(d, examples=150)),
+    ("interrupts", lambda d: cli.interrupts(d, tries=150)),
+    ("file-names", lambda d: documents.file_names(d, members=300)),
+    ("orphaned-workers", lambda d: documents.orphaned_workers(d, kills=20)),
 ]
 #: Trials on a throwaway PostgreSQL server, started for them.
 SERVER_TRIALS = [
     (
         "concurrent-postgresql",
-        lambda d, server: harness.concurrent_staff(
+        lambda d, server: store.concurrent_staff(
             d, processes=8, items_each=150, batch=30, postgres_url=server.url(server.new_database())
         ),
     ),
-    ("round-trips", lambda d, server: harness.round_trips(d, server, members=3000)),
-    ("roles", lambda d, server: harness.role_attempts(d, server, rounds=3)),
-    ("tampering", lambda d, server: harness.tamperings(d, server, per_kind=10)),
+    ("round-trips", lambda d, server: store.round_trips(d, server, members=3000)),
+    ("roles", lambda d, server: store.role_attempts(d, server, rounds=3)),
+    ("tampering", lambda d, server: store.tamperings(d, server, per_kind=10)),
 ]
 
 

@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 import harness
+import harness.store
 import pytest
 from conftest import as_json, invoke_transition, ok, postgres_database, run_transition
 from postgres_server import SUPERUSER, PostgresError
@@ -173,7 +174,7 @@ def test_names_match_in_any_case(postgres):
 
 
 def test_eight_staff_at_once_lose_nothing(postgres, tmp_path):
-    figures = harness.concurrent_staff(
+    figures = harness.store.concurrent_staff(
         tmp_path, processes=8, items_each=30, batch=10, postgres_url=fresh(postgres)
     )
     assert figures.ok, figures.line()

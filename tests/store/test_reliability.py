@@ -1,41 +1,53 @@
-"""The promises of reliability, each tried many times and counted.
+"""The record's promises of reliability, each tried many times and counted.
 
-`make soak` runs the same trials (tests/harness.py) longer; here each runs a
-bounded number of times so the suite stays quick.
+`make soak` runs the same trials (tests/harness/store.py) longer; here each
+runs a bounded number of times so the suite stays quick.
 """
 
 from __future__ import annotations
 
-import harness
 import pytest
+from harness import store as trials
 
 
 def test_concurrent_staff_lose_nothing(tmp_path):
-    figures = harness.concurrent_staff(tmp_path, processes=4, items_each=100, batch=25)
+    figures = trials.concurrent_staff(tmp_path, processes=4, items_each=100, batch=25)
     assert figures.tried == 400
     assert figures.ok, figures.line()
 
 
-@pytest.mark.parametrize("operation", harness.CRASH_OPERATIONS)
+@pytest.mark.parametrize("operation", trials.CRASH_OPERATIONS)
 def test_a_killed_process_leaves_all_or_nothing(tmp_path, operation):
-    figures = harness.crashes(tmp_path, operation, kills=6)
+    figures = trials.crashes(tmp_path, operation, kills=6)
     assert figures.tried == 6
     assert figures.ok, figures.line()
 
 
 def test_damaged_and_foreign_files_are_refused_untouched(tmp_path):
-    figures = harness.damaged_files(tmp_path, attempts=harness.ATTEMPTS[:2])
+    figures = trials.damaged_files(tmp_path, attempts=trials.ATTEMPTS[:2])
     assert figures.tried >= 12
     assert figures.ok, figures.line()
 
 
-def test_hostile_input_never_breaks_the_tool_or_the_record(tmp_path):
-    figures = harness.hostile_input(tmp_path, examples=12)
-    assert figures.tried >= 12 * 12
+def test_backups_taken_while_staff_write_are_whole(tmp_path):
+    figures = trials.backups_under_load(tmp_path, backups=4)
+    assert figures.tried == 4
     assert figures.ok, figures.line()
 
 
-def test_backups_taken_while_staff_write_are_whole(tmp_path):
-    figures = harness.backups_under_load(tmp_path, backups=4)
-    assert figures.tried == 4
+def test_names_reach_their_member_and_no_other(tmp_path):
+    figures = trials.names(tmp_path, examples=8)
+    assert figures.tried >= 8 * 4
+    assert figures.ok, figures.line()
+
+
+def test_a_damaged_page_is_never_written_nor_copied(tmp_path):
+    figures = trials.damaged_pages(tmp_path, rounds=2)
+    assert figures.tried == 2 * 4
+    assert figures.ok, figures.line()
+
+
+def test_staff_wait_their_turn_while_an_import_runs(tmp_path):
+    figures = trials.imports_under_contention(tmp_path, rounds=2, staff=4)
+    assert figures.tried == 2 * 5
     assert figures.ok, figures.line()
