@@ -12,9 +12,12 @@ freezing what start-up built so that later collections skip it. Long work
 
 from __future__ import annotations
 
+# Only built-in modules until main() runs: until then an interrupt would be
+# Python's KeyboardInterrupt with a traceback, so the window is kept to the
+# few milliseconds of importing this module (`signal` itself imports enum).
+import _signal as signal
 import gc
 import os
-import signal
 import sys
 
 _starting = False
