@@ -17,7 +17,14 @@ from transition.core import calendar
 from transition.core.rules import Profile, read_profile
 from transition.errors import TransitionError
 from transition.store.journal import changed, fields, now
-from transition.store.models import Account, Candidacy, Election, Member, OfficeOverride
+from transition.store.models import (
+    Account,
+    Candidacy,
+    Election,
+    Member,
+    OfficeOverride,
+    new_row,
+)
 from transition.store.validate import (
     ACCOUNT_TEXT,
     CONNECTION_FIELDS,
@@ -241,7 +248,7 @@ class Changes:
         office = choice(office, OFFICES, "office")
         ward = clean_ward(ward) if ward is not None else None
         check_seat(office, ward)
-        member = Member(name=name, ward=ward, office=office, created_at=now())
+        member = new_row(Member, name=name, ward=ward, office=office, created_at=now())
         self.tracker.keep(member)
         where = f"ward {ward}" if ward else office
         self.journal.record(
@@ -341,7 +348,7 @@ class Changes:
 
     def add_account(self, member: Member, **values: Any) -> Account:
         self.tracker.access.check_member(member.id, member.name, "accounts")
-        account = Account(member_id=member.id, created_at=now(), **account_fields(values))
+        account = new_row(Account, member_id=member.id, created_at=now(), **account_fields(values))
         for other in self.find.accounts_of(member):
             if (other.platform.casefold(), other.handle.casefold()) == (
                 account.platform.casefold(),

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from transition.core.terms import due_text
 from transition.store.journal import fields, now
-from transition.store.models import Candidacy, ChecklistItem, Election, Member
+from transition.store.models import Candidacy, ChecklistItem, Election, Member, new_row
 
 if TYPE_CHECKING:
     from transition.store.tracker import Tracker
@@ -59,7 +59,8 @@ class Checklists:
             planned_keys.add(key)
             item = existing.get(key)
             if item is None:
-                item = ChecklistItem(
+                item = new_row(
+                    ChecklistItem,
                     candidacy_id=candidacy.id,
                     step_id=key[0],
                     account_id=key[1],

@@ -26,6 +26,7 @@ from transition.store.models import (
     Election,
     Member,
     OfficeOverride,
+    new_row,
 )
 from transition.store.validate import match_name
 
@@ -190,12 +191,12 @@ class Finder:
         it, and then an undecided one is shown without being written."""
         if self._loaded is not None:
             found = self._loaded.candidacies.get((member.id, election.id))
-            return found or Candidacy(member_id=member.id, election_id=election.id)
+            return found or new_row(Candidacy, member_id=member.id, election_id=election.id)
         query = select(Candidacy).where(
             Candidacy.member_id == member.id, Candidacy.election_id == election.id
         )
         found = self.session.exec(query).first()
-        return found or Candidacy(member_id=member.id, election_id=election.id)
+        return found or new_row(Candidacy, member_id=member.id, election_id=election.id)
 
     def candidacies(self, election: Election) -> Sequence[Candidacy]:
         query = select(Candidacy).where(Candidacy.election_id == election.id)

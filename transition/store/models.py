@@ -14,6 +14,8 @@ it append-only.
 from __future__ import annotations
 
 from datetime import date, datetime
+from functools import cache
+from typing import Any
 
 from sqlalchemy import String, UniqueConstraint
 from sqlmodel import Field, SQLModel
@@ -165,3 +167,27 @@ def _order_writes() -> None:
 
 
 _order_writes()
+
+
+def new_row(model: Any, **values: Any) -> Any:
+    """A new row of `model`, made in a fraction of the constructor's time.
+
+    SQLModel's constructor sets each field twice over (through pydantic and
+    SQLAlchemy's instrumentation), which an import of tens of thousands of
+    rows felt more than anything else. SQLAlchemy writes a new row's INSERT
+    from the instance's own dictionary, so a row made the way SQLAlchemy
+    makes one it loads (`new_instance`), with every default filled in, is
+    the same row; changes after this go through the instrumentation as usual.
+    """
+    row = model._sa_class_manager.new_instance()
+    row.__dict__.update(_defaults(model), **values)
+    return row
+
+
+@cache
+def _defaults(model: Any) -> dict[str, Any]:
+    return {
+        name: field.get_default(call_default_factory=True)
+        for name, field in model.model_fields.items()
+        if not field.is_required()
+    }
