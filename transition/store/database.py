@@ -146,9 +146,15 @@ def _check_schema(engine: Engine, path: Path) -> None:
 
 
 def _quick_check(engine: Engine, path: Path) -> None:
-    """SQLite's quick check of every page, before anything is written."""
-    with engine.connect() as connection:
-        found = [row[0] for row in connection.exec_driver_sql("PRAGMA quick_check(5)")]
+    """SQLite's quick check of every page, before anything is written. A page
+    damaged badly enough makes the check itself fail, rather than report."""
+    from sqlalchemy.exc import DBAPIError
+
+    try:
+        with engine.connect() as connection:
+            found = [row[0] for row in connection.exec_driver_sql("PRAGMA quick_check(5)")]
+    except DBAPIError as error:
+        found = [str(error.orig)]
     if found != ["ok"]:
         raise TransitionError(
             f"{path} is damaged ({found[0]}); nothing was written to it: restore it from "
