@@ -45,6 +45,10 @@ def main() -> None:
         _exit_quietly(130)
     except Terminated:
         _exit_quietly(143)
+    finally:
+        # The command has done its work (or none of it) and said so: a signal
+        # that comes now, as the process ends, must not change its exit status.
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
 
 
 class Terminated(BaseException):
