@@ -221,38 +221,29 @@ def filing_warnings(dates: calendar.Election, office: str, filing_date: date | N
     return [f"filing date {closed}"] if closed else []
 
 
-#: One row per member of the election: the candidacy, counts of the current
-#: items by state, and the open item due first, in SQL both SQLite and
-#: PostgreSQL speak. Each is worked out once for the whole election (a
-#: grouped count, a window ranking each member's open items) rather than
-#: once a member: at 3,000 members that is 80 ms instead of 200. Overdue is
-#: `is_overdue` of the core, said in SQL: an open, current item whose latest
-#: day is past.
+#: One row per member of the election on SQLite: the candidacy, counts of
+#: the current items by state, and the open item due first, in one grouped
+#: pass. SQLite gives the bare columns (i.step_id, i.due) the values of the
+#: row where the query's one min() is found (sqlite.org/lang_select.html,
+#: "bare columns in an aggregate query"), so the next step comes with the
+#: counts: 50 ms at 3,000 members, against 140 for a portable window query.
+#: PostgreSQL, which has no such rule, counts through council_status()
+#: (migration 0005). Overdue is `is_overdue` of the core, said in SQL: an
+#: open, current item whose latest day is past.
 STATUS_SQL = """
-WITH mine AS (
-  SELECT i.* FROM checklist_item AS i
-  JOIN candidacy AS k ON k.id = i.candidacy_id
-  WHERE k.election_id = :election AND i.superseded_at IS NULL
-), counts AS (
-  SELECT candidacy_id,
-         count(CASE WHEN status = 'done' THEN 1 END) AS done,
-         count(CASE WHEN status = 'open' THEN 1 END) AS open,
-         count(CASE WHEN status = 'open' AND latest < :today THEN 1 END) AS overdue,
-         count(CASE WHEN status = 'waived' THEN 1 END) AS waived
-  FROM mine GROUP BY candidacy_id
-), ranked AS (
-  SELECT candidacy_id, due, latest, step_id,
-         row_number() OVER (PARTITION BY candidacy_id ORDER BY coalesce(due, latest), id) AS place
-  FROM mine WHERE status = 'open'
-)
 SELECT m.name, m.ward, m.office, c.running, c.option, c.filing_date, c.filing_actual,
-       coalesce(t.done, 0), coalesce(t.open, 0), coalesce(t.overdue, 0), coalesce(t.waived, 0),
-       coalesce(n.due, n.latest), n.step_id, n.due
+       count(CASE WHEN i.status = 'done' THEN 1 END),
+       count(CASE WHEN i.status = 'open' THEN 1 END),
+       count(CASE WHEN i.status = 'open' AND i.latest < :today THEN 1 END),
+       count(CASE WHEN i.status = 'waived' THEN 1 END),
+       substr(min(CASE WHEN i.status = 'open'
+                       THEN coalesce(i.due, i.latest) || printf(' %012d', i.id) END), 1, 10),
+       i.step_id, i.due
 FROM candidacy AS c
 JOIN member AS m ON m.id = c.member_id
-LEFT JOIN counts AS t ON t.candidacy_id = c.id
-LEFT JOIN ranked AS n ON n.candidacy_id = c.id AND n.place = 1
+LEFT JOIN checklist_item AS i ON i.candidacy_id = c.id AND i.superseded_at IS NULL
 WHERE c.election_id = :election
+GROUP BY c.id
 """
 
 
@@ -263,8 +254,8 @@ def status_rows(
     one query."""
     connection = tracker.session.connection()
     if connection.dialect.name == "postgresql":
-        # The same query, as a function that counts every member's steps for
-        # office staff too, who may see how the council stands (migration 0005).
+        # A function that counts every member's steps for office staff too,
+        # who may see how the council stands (migration 0005).
         query = text("SELECT * FROM council_status(:election, :today)")
     else:
         query = text(STATUS_SQL)
@@ -277,6 +268,8 @@ def status_rows(
         done, open_count, overdue, waived, next_due, step_id, due,
     ) in sorted(result, key=lambda r: seat_order(r[2], r[1], r[0])):  # fmt: skip
         next_due = _iso(next_due)
+        if next_due is None:  # no open step: SQLite's bare columns are any row's
+            step_id = due = None
         if overdue_only and not overdue:
             continue
         if due_within is not None and not (next_due and next_due <= horizon):
