@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import as_json, invoke_transition, ok, run_transition
+from conftest import as_json, invoke_transition, ok
 
 #: Each test runs on a SQLite file and on a PostgreSQL database.
 pytestmark = pytest.mark.usefixtures("store")
@@ -39,9 +39,10 @@ def test_init_says_where_the_database_is(db_path):
     assert db_path.stat().st_mode & 0o777 == 0o600
 
 
-def test_the_whole_flow_through_the_console_script(tmp_path):
-    """Every command of the tracker once, as staff would type them."""
-    run = run_transition
+def test_the_whole_flow_of_the_tracker(tmp_path):
+    """Every command of the tracker once, as staff would type them (in this
+    process: the console script itself is tried in tests/cli)."""
+    run = invoke_transition
     (tmp_path / "members.csv").write_text(
         "name,ward,office,running,option,filing_date,filing\n"
         "Jane Doe,7,councillor,yes,single,,\n"
