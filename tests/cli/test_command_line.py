@@ -167,3 +167,29 @@ def test_python_m_transition_runs_it():
         [sys.executable, "-m", "transition", "--version"], capture_output=True, text=True
     )
     assert done.returncode == 0 and done.stdout.startswith("transition ")
+
+
+def test_after_a_committed_change_the_console_script_holds_off_signals(db_path, monkeypatch):
+    """A Ctrl-C or SIGTERM after the commit must not make the exit status say
+    "interrupted" of a change made (make soak found one in 150): from the
+    commit on, the console script keeps them blocked until it ends. A reading
+    command leaves them alone, so Ctrl-C still stops a long render."""
+    import os
+    import signal
+    from datetime import date
+
+    from transition.cli import startup
+    from transition.cli.options import tracking
+
+    interrupts = {signal.SIGINT, signal.SIGTERM}
+    monkeypatch.setattr(startup, "_MAIN", os.getpid())
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, [])
+    try:
+        with tracking(str(db_path), date(2030, 4, 1), create=True) as tracker:
+            tracker.find.elections()
+        assert not interrupts & signal.pthread_sigmask(signal.SIG_BLOCK, [])
+        with tracking(str(db_path), date(2030, 4, 1), write=True) as tracker:
+            tracker.change.add_regular_election(2030, None)
+        assert interrupts <= signal.pthread_sigmask(signal.SIG_BLOCK, [])
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, before)

@@ -255,7 +255,7 @@ def tracking(
             tracker = Tracker(session, today_or_now(today), actor, cached_holidays)
             yield tracker
             tracker.write()  # the rows still to write, while an interrupt undoes them
-            _commit(transaction)
+            _commit(transaction, changed=write)
     except (DBAPIError, sqlite3.Error) as error:
         if is_retryable(error, location):
             raise TryAgain() from None
@@ -268,23 +268,30 @@ def tracking(
 INTERRUPTS = (signal.SIGINT, signal.SIGTERM)
 
 
-def _commit(transaction: Any) -> None:
+def _commit(transaction: Any, changed: bool) -> None:
     """Commit, unless the user interrupted first: an interrupt that came while
-    the command worked undoes it; one that comes during the commit itself
-    finds the change made, and the command done."""
+    the command worked undoes it; one that comes during the commit itself, or
+    after it, finds the change made, and the command done. So once a change
+    is committed, the console script keeps Ctrl-C and SIGTERM off until it
+    ends: its exit status must not say "interrupted" of a change made."""
     if not hasattr(signal, "pthread_sigmask"):
         transaction.commit()
         return
+    from transition.cli.startup import is_console_script
+
     signal.pthread_sigmask(signal.SIG_BLOCK, INTERRUPTS)
+    done = False
     try:
         if set(signal.sigpending()) & set(INTERRUPTS):
             transaction.rollback()
             raise KeyboardInterrupt
         transaction.commit()
-        while signal.sigtimedwait(INTERRUPTS, 0) is not None:
+        done = changed and is_console_script()
+        while not done and signal.sigtimedwait(INTERRUPTS, 0) is not None:
             pass  # arrived during the commit: the change is made, the command done
     finally:
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, INTERRUPTS)
+        if not done:
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, INTERRUPTS)
 
 
 class TryAgain(Exception):

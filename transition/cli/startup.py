@@ -64,6 +64,12 @@ def _terminated(number: int, frame: object) -> None:
 _MAIN = 0
 
 
+def is_console_script() -> bool:
+    """This process runs the `transition` console script (not a test running
+    the command line in its own process, nor a forked print worker)."""
+    return os.getpid() == _MAIN
+
+
 def _exit_quietly(status: int) -> None:
     try:
         sys.stdout.flush()
