@@ -45,10 +45,27 @@ def main() -> None:
         _exit_quietly(130)
     except Terminated:
         _exit_quietly(143)
+    except Exception as error:
+        # An interrupt inside a class being made while a library loads comes
+        # wrapped ("RuntimeError: Error calling __set_name__"): still Ctrl-C.
+        cause = _interruption(error)
+        if cause is None:
+            raise
+        _exit_quietly(143 if isinstance(cause, Terminated) else 130)
     finally:
         # The command has done its work (or none of it) and said so: a signal
         # that comes now, as the process ends, must not change its exit status.
         signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+
+
+def _interruption(error: BaseException) -> BaseException | None:
+    """The KeyboardInterrupt or Terminated behind `error`, if one is."""
+    seen: BaseException | None = error
+    while seen is not None:
+        if isinstance(seen, KeyboardInterrupt | Terminated):
+            return seen
+        seen = seen.__cause__ or seen.__context__
+    return None
 
 
 class Terminated(BaseException):
