@@ -140,3 +140,14 @@ def test_an_import_row_plans_its_member_once(election, tmp_path):
     assert "item.moved" not in actions
     added = [e for e in events if e["action"] == "item.added"]
     assert added and all(e["after"]["due"] == "2030-07-15" for e in added), added
+
+
+def test_a_file_of_many_bad_rows_is_refused_in_a_line_one_can_read(election, tmp_path):
+    (tmp_path / "a.csv").write_text(
+        "member,platform,handle,role\n"
+        + "".join(f"Nobody {n},X,@n{n},single\n" for n in range(500))
+    )
+    result = T("import", "accounts", "a.csv")
+    assert result.returncode == 1 and result.stderr.count("\n") == 1
+    assert "500 bad rows" in result.stderr and "and 490 more like them" in result.stderr
+    assert result.stderr.count("line ") == 10

@@ -50,6 +50,9 @@ ACCOUNT_REQUIRED = ("member", "platform", "handle", "role")
 
 #: A council's spreadsheet is kilobytes; a province's 100,000 rows a few MB.
 MAX_CSV_BYTES = 64 * 1024 * 1024
+#: Bad rows named in the one line of a refusal; a file of thousands of bad
+#: rows is usually one mistake made thousands of times.
+SHOWN_PROBLEMS = 10
 _TRUE = {"yes", "y", "true", "t", "1", "x"}
 _FALSE = {"no", "n", "false", "f", "0"}
 
@@ -310,9 +313,7 @@ def _each_row(path: Path, rows: Rows, do: Callable[[dict[str, str]], None]) -> N
             gc.enable()
     if problems:
         count = "1 bad row" if len(problems) == 1 else f"{len(problems)} bad rows"
-        raise TransitionError(
-            f"{path} has {count}, so nothing was imported: " + "; ".join(problems)
-        )
+        raise _refusal(f"{path} has {count}", problems)
 
 
 def _refuse_duplicates(
@@ -328,9 +329,15 @@ def _refuse_duplicates(
         if seen != line:
             problems.append(f"line {line}: the same {kind} as line {seen}")
     if problems:
-        raise TransitionError(
-            f"{path} repeats rows, so nothing was imported: " + "; ".join(problems)
-        )
+        raise _refusal(f"{path} repeats rows", problems)
+
+
+def _refusal(what: str, problems: list[str]) -> TransitionError:
+    """One line: what is wrong with the file, and its first problems."""
+    shown = problems[:SHOWN_PROBLEMS]
+    if len(problems) > len(shown):
+        shown.append(f"and {len(problems) - len(shown)} more like them")
+    return TransitionError(f"{what}, so nothing was imported: " + "; ".join(shown))
 
 
 def _flag(value: str, column: str) -> bool | None:
