@@ -71,8 +71,9 @@ def file_names(folder: Path, members: int, seed: int = 3) -> Figures:
 
 
 def orphaned_workers(folder: Path, kills: int, seed: int = 9) -> Figures:
-    """Kill `render checklist --all` (SIGTERM or SIGKILL) while its print
-    workers run: each worker must end with it, within a second or two."""
+    """Kill `render checklist --all` (SIGKILL and SIGTERM in turn) at a
+    random moment while its print workers run: each worker must end with it,
+    within a second or two."""
     import random
     import signal
 
@@ -106,7 +107,8 @@ def orphaned_workers(folder: Path, kills: int, seed: int = 9) -> Figures:
             time.sleep(0.02)
         time.sleep(pick.uniform(0, 0.5))
         workers = children(process.pid)
-        process.send_signal(pick.choice((signal.SIGTERM, signal.SIGKILL)))
+        # SIGKILL first: the parent gets no chance to end its workers itself.
+        process.send_signal((signal.SIGKILL, signal.SIGTERM)[n % 2])
         process.communicate(timeout=60)
         figures.tried += 1
         deadline = time.monotonic() + 3

@@ -14,7 +14,6 @@ from pathlib import Path
 import pytest
 from conftest import SCRIPT, as_json, invoke_transition, ok, run_transition
 from harness.cli import before_our_code
-from harness.documents import children, running
 
 T = invoke_transition
 
@@ -348,35 +347,6 @@ def test_an_interrupted_import_imports_nothing(db_path, tmp_path):
         assert count in done and process.returncode in done[count], (process.returncode, count)
         if count:
             break
-
-
-def test_killing_a_render_takes_its_workers_with_it(jane, tmp_path):
-    for n in range(8):
-        ok(T("member", "add", f"Member {n}", "--ward", str(n + 10)))
-        ok(T("member", "set", f"Member {n}", "--running", "yes", "--option", "separate"))
-    process = subprocess.Popen(
-        [
-            str(SCRIPT),
-            "render",
-            "checklist",
-            "--all",
-            "--format",
-            "pdf",
-            "-o",
-            str(tmp_path / "out"),
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        start_new_session=True,
-    )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline and len(children(process.pid)) < 2:
-        time.sleep(0.05)
-    workers = children(process.pid)
-    process.kill()
-    process.wait(timeout=30)
-    time.sleep(1.0)
-    assert [pid for pid in workers if running(pid)] == []
 
 
 # -- what is shown is what was typed ----------------------------------------------------

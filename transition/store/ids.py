@@ -26,6 +26,9 @@ class Ids:
     def __init__(self, session: Any) -> None:
         self.session = session
         self._free: dict[str, list[int]] = {}
+        #: SQLite: the largest id given out so far, each table.
+        self._largest: dict[str, int] = {}
+        #: PostgreSQL: the size of the last block taken, each table.
         self._block: dict[str, int] = {}
         self._growing = False
 
@@ -42,13 +45,14 @@ class Ids:
         return free.pop()
 
     def _take(self, table: str) -> list[int]:
+        """More ids for `table`, the smallest last."""
         connection = self.session.connection()
         if connection.dialect.name != "postgresql":
-            if table in self._block:
-                last = self._block[table]
-            else:
-                last = connection.exec_driver_sql(f"SELECT max(id) FROM {table}").scalar() or 0
-            self._block[table] = last + LARGEST_BLOCK
+            if table not in self._largest:
+                largest = connection.exec_driver_sql(f"SELECT max(id) FROM {table}").scalar()
+                self._largest[table] = largest or 0
+            last = self._largest[table]
+            self._largest[table] = last + LARGEST_BLOCK
             return list(range(last + LARGEST_BLOCK, last, -1))
         size = 1
         if self._growing:
