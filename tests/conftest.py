@@ -108,3 +108,47 @@ def jane(db_path):
     ok(invoke_transition("account", "add", "jane", *JANE_ACCOUNT, "--email", "jane.doe@toronto.ca"))
     ok(invoke_transition("member", "set", "jane", "--running", "yes", "--option", "single"))
     return db_path
+
+
+# -- a council on PostgreSQL, with a staffer of each kind ---------------------
+
+_T = invoke_transition
+PASSWORD = "role-pass-1"
+WARD7, WARD3 = "Ward 7 Councillor", "Ward 3 Councillor"
+
+
+@pytest.fixture
+def council(postgres):
+    """Two members with accounts and steps, and a staffer of each kind."""
+    url = postgres_database(postgres)
+    name = url.rsplit("/", 1)[1]
+    db = ("--db", url, "--today", "2030-04-01")
+    ok(_T("election", "add", "--year", "2030", *db))
+    for ward in (7, 3):
+        member = f"Ward {ward} Councillor"
+        ok(_T("member", "add", member, "--ward", str(ward), *db))
+        handle, email = f"@w{ward}", f"w{ward}@toronto.ca"
+        ok(_T("account", "add", member, "--platform", "X", "--handle", handle,
+             "--role", "single", "--email", email, "--phone", f"416-{ward}", *db))  # fmt: skip
+        ok(_T("member", "set", member, "--running", "yes", "--option", "single", *db))
+    ok(_T("access", "grant", "ward7staff", "--office", WARD7, "--db", url))
+    ok(_T("access", "grant", "theclerk", "--clerk", "--db", url))
+    ok(_T("access", "grant", "theauditor", "--auditor", "--db", url))
+    for role in ("ward7staff", "theclerk", "theauditor"):
+        postgres.psql(f"ALTER ROLE {role} PASSWORD '{PASSWORD}'")
+    postgres.psql("DROP ROLE IF EXISTS stranger; CREATE ROLE stranger LOGIN PASSWORD 'x'")
+    items = {
+        row["member"]: row["id"] for row in as_json(_T("checklist", "--json", *db))
+    }  # one id of each member's steps (the last listed)
+    return {"url": url, "name": name, "items": items, "server": postgres}
+
+
+def as_role(council, role: str, *args: str, password: str = PASSWORD):
+    url = council["url"].replace(
+        council["url"].split("@")[0].removeprefix("postgresql://"), f"{role}:{password}"
+    )
+    return run_transition(*args, "--db", url)
+
+
+def sql(council, role: str, statement: str) -> str:
+    return council["server"].psql(statement, council["name"], user=role, password=PASSWORD)

@@ -40,16 +40,20 @@ def test_every_event_records_who_was_signed_in_beside_who_was_named(trail, store
 
 def test_the_fingerprint_pins_the_record_and_verify_checks_it(trail):
     fingerprint = ok(T("fingerprint")).strip()
-    count, head = fingerprint.split("-")
-    events = as_json(T("log", "--json"))
-    assert int(count) == len(events) and len(head) == 16
+    count, head, contents = fingerprint.split("-")
+    events = as_json(T("log", "--rows", "--json"))
+    assert int(count) == len(events) and len(head) == len(contents) == 16
     parts = as_json(T("fingerprint", "--json"))
     assert parts["fingerprint"] == fingerprint and parts["head"].startswith(head)
+    assert len(parts["head"]) == len(parts["contents"]) == 64
+    assert parts["contents"].startswith(contents)
     assert "holds" in ok(T("verify", fingerprint))
     ok(T("done", "3"))  # the record grows: the old fingerprint still holds
     said = ok(T("verify", fingerprint))
-    assert "holds" in said and "1 event(s) were added since" in said
+    assert "holds" in said and "2 event(s) were added since" in said
     wrong = T("verify", f"{count}-{'0' * 16}")
+    assert wrong.returncode == 1 and "the record has changed" in wrong.stderr
+    wrong = T("verify", f"{count}-{head}-{'0' * 16}")
     assert wrong.returncode == 1 and "the record has changed" in wrong.stderr
     bad = T("verify", "not-a-fingerprint")
     assert bad.returncode == 2 and "is not a fingerprint" in bad.stderr
@@ -137,7 +141,7 @@ def test_concurrent_writers_leave_one_unbroken_chain(jane, store):
         assert worker.returncode == 0, err
     check = ok(T("check"))
     assert check.startswith("ok: ")
-    assert len(as_json(T("log", "--json"))) == int(ok(T("fingerprint")).split("-")[0])
+    assert len(as_json(T("log", "--rows", "--json"))) == int(ok(T("fingerprint")).split("-")[0])
 
 
 def _script() -> list[str]:

@@ -95,7 +95,7 @@ def test_a_database_of_every_revision_upgrades_with_nothing_lost(db_path, revisi
     ok(T("member", "set", "jane", "--running", "yes", "--option", "single"))
     steps = as_json(T("checklist", "--json", "--today", "2030-04-01"))
     assert len(steps) == 6 and steps[0]["account"] == "X @CllrDoe"
-    log = as_json(T("log", "--json"))
+    log = [e for e in as_json(T("log", "--json")) if not e["action"].startswith("row.")]
     assert log[-1]["summary"] == "added Jane Doe" and log[-1]["actor"] == "clerk"
     with sqlite3.connect(db_path) as connection:
         assert connection.execute("SELECT version_num FROM alembic_version").fetchone()[0] == HEAD
@@ -120,7 +120,8 @@ def test_the_audit_trail_is_append_only(db_path):
         for statement in ("UPDATE event SET actor = 'someone else'", "DELETE FROM event"):
             with pytest.raises(sqlite3.IntegrityError, match="append-only"):
                 connection.execute(statement)
-        assert connection.execute("SELECT actor FROM event").fetchall() == [("tester",)]
+        # the member's row event (written by the database) and transition's own
+        assert connection.execute("SELECT actor FROM event").fetchall() == [("tester",)] * 2
 
 
 def test_foreign_keys_are_enforced(db_path):

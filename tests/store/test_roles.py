@@ -4,45 +4,10 @@ through the console script as each role, and through raw SQL as that role."""
 from __future__ import annotations
 
 import pytest
-from conftest import as_json, invoke_transition, ok, postgres_database, run_transition
+from conftest import PASSWORD, WARD3, WARD7, as_json, as_role, invoke_transition, ok, sql
 from postgres_server import PostgresError
 
 T = invoke_transition
-PASSWORD = "role-pass-1"
-WARD7, WARD3 = "Ward 7 Councillor", "Ward 3 Councillor"
-
-
-@pytest.fixture
-def council(postgres):
-    """Two members with accounts and steps, and a staffer of each kind."""
-    url = postgres_database(postgres)
-    name = url.rsplit("/", 1)[1]
-    db = ("--db", url, "--today", "2030-04-01")
-    ok(T("election", "add", "--year", "2030", *db))
-    for ward in (7, 3):
-        member = f"Ward {ward} Councillor"
-        ok(T("member", "add", member, "--ward", str(ward), *db))
-        handle, email = f"@w{ward}", f"w{ward}@toronto.ca"
-        ok(T("account", "add", member, "--platform", "X", "--handle", handle,
-             "--role", "single", "--email", email, "--phone", f"416-{ward}", *db))  # fmt: skip
-        ok(T("member", "set", member, "--running", "yes", "--option", "single", *db))
-    ok(T("access", "grant", "ward7staff", "--office", WARD7, "--db", url))
-    ok(T("access", "grant", "theclerk", "--clerk", "--db", url))
-    ok(T("access", "grant", "theauditor", "--auditor", "--db", url))
-    for role in ("ward7staff", "theclerk", "theauditor"):
-        postgres.psql(f"ALTER ROLE {role} PASSWORD '{PASSWORD}'")
-    postgres.psql("DROP ROLE IF EXISTS stranger; CREATE ROLE stranger LOGIN PASSWORD 'x'")
-    items = {
-        row["member"]: row["id"] for row in as_json(T("checklist", "--json", *db))
-    }  # one id of each member's steps (the last listed)
-    return {"url": url, "name": name, "items": items, "server": postgres}
-
-
-def as_role(council, role: str, *args: str, password: str = PASSWORD):
-    url = council["url"].replace(
-        council["url"].split("@")[0].removeprefix("postgresql://"), f"{role}:{password}"
-    )
-    return run_transition(*args, "--db", url)
 
 
 def test_office_staff_see_and_change_only_their_members_record(council):
@@ -114,23 +79,19 @@ def test_access_on_sqlite_is_the_files(jane):
         assert result.returncode == 1 and "access is the file's" in result.stderr
 
 
-def _sql(council, role: str, statement: str) -> str:
-    return council["server"].psql(statement, council["name"], user=role, password=PASSWORD)
-
-
 def test_the_database_itself_refuses_what_the_role_may_not_do(council):
     server, name = council["server"], council["name"]
     theirs = council["items"][WARD3]
     # office staff: other members' accounts are not there to read
-    assert _sql(council, "ward7staff", "SELECT handle FROM account").split() == ["@w7"]
+    assert sql(council, "ward7staff", "SELECT handle FROM account").split() == ["@w7"]
     assert (
-        _sql(
+        sql(
             council, "ward7staff", f"SELECT count(*) FROM checklist_item WHERE id = {theirs}"
         ).strip()
         == "0"
     )
-    _sql(council, "ward7staff", f"UPDATE checklist_item SET status = 'done' WHERE id = {theirs}")
-    _sql(council, "theauditor", f"UPDATE checklist_item SET status = 'done' WHERE id = {theirs}")
+    sql(council, "ward7staff", f"UPDATE checklist_item SET status = 'done' WHERE id = {theirs}")
+    sql(council, "theauditor", f"UPDATE checklist_item SET status = 'done' WHERE id = {theirs}")
     assert (
         server.psql(f"SELECT status FROM checklist_item WHERE id = {theirs}", name).strip()
         == "open"
@@ -150,4 +111,4 @@ def test_the_database_itself_refuses_what_the_role_may_not_do(council):
             server.psql(
                 statement, name, user=role, password="x" if role == "stranger" else PASSWORD
             )
-    assert _sql(council, "theauditor", "SELECT count(*) FROM account").strip() == "2"
+    assert sql(council, "theauditor", "SELECT count(*) FROM account").strip() == "2"

@@ -170,7 +170,7 @@ def test_the_whole_flow_of_the_tracker(tmp_path):
         exported
     )
     assert len(exported["members"]) == 3
-    assert len(exported["events"]) == len(as_json(run("log", "--json")))
+    assert len(exported["events"]) == len(as_json(run("log", "--rows", "--json")))
     ok(run("export", "--format", "csv", "-o", str(tmp_path / "out" / "state.csv")))
     csv_text = (tmp_path / "out" / "state.csv").read_text(encoding="utf-8-sig")
     assert csv_text.startswith("election,member,ward,")

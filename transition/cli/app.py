@@ -429,15 +429,24 @@ def log_command(
         int | None,
         typer.Option("--limit", min=1, max=LARGEST_ID, metavar="N", help="Show only the newest N."),
     ] = None,
+    rows: Annotated[
+        bool,
+        typer.Option(
+            "--rows",
+            help="Show also the row events the database wrote for transition's own changes.",
+        ),
+    ] = False,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """The audit trail: every change, who made it and when, newest first."""
+    """The audit trail: every change, who made it and when, newest first;
+    rows changed by any writer outside transition are always shown."""
     from transition.cli.views import show_log
     from transition.store.queries import log_rows
 
     with tracking(db, None) as tracker:
-        rows = log_rows(tracker, tracker.find.member(member) if member else None, limit)
+        found = tracker.find.member(member) if member else None
+        rows = log_rows(tracker, found, limit, rows=rows)
     emit(rows, as_json=as_json, human=lambda out: show_log(out, rows))
 
 
@@ -480,21 +489,33 @@ def verify_command(
     fingerprint: Annotated[
         str,
         typer.Argument(
-            help="A fingerprint, such as 412-9f86d081884c7d65, from a sign-off sheet.",
+            help=(
+                "A fingerprint, such as 412-9f86d081884c7d65-2c26b46b68ffc68f, "
+                "from a sign-off sheet."
+            ),
             metavar="FINGERPRINT",
         ),
     ],
     *,
+    member: Annotated[
+        str | None,
+        typer.Option(
+            "--member",
+            metavar="NAME",
+            help="The sheet's member: fail if anything of theirs changed since.",
+        ),
+    ] = None,
     db: DbOption = None,
 ) -> None:
     """Say whether the record still contains, unchanged, the record a fingerprint
-    pinned (exit 0), or name the first event that differs (exit 1)."""
+    pinned (exit 0), or name the first event that differs (exit 1). A sheet's
+    fingerprint, with --member, also fails when its member's record changed."""
     from transition.store.chain import Fingerprint
     from transition.store.checks import verify
 
     wanted = Fingerprint.parse(fingerprint)
     with tracking(db, None, whole=False) as tracker:
-        said = verify(tracker, wanted)
+        said = verify(tracker, wanted, tracker.find.member(member) if member else None)
     typer.echo(said)
 
 

@@ -14,7 +14,7 @@ from typing import Any
 from transition.core import calendar
 from transition.core.calendar import TORONTO, days_after
 from transition.core.terms import Option, Running, filing_kind, seat_label, who_did
-from transition.store.checks import fingerprint
+from transition.store.checks import fingerprint, vouched_for
 from transition.store.models import Election, Member
 from transition.store.queries import (
     candidacies,
@@ -204,7 +204,9 @@ CELL_ORDER = ("overdue", "open", "waived", "done")
 
 def overview_document(tracker: Tracker, election: Election) -> dict[str, Any]:
     """The council by step: each cell done, open, overdue, waived or not
-    applicable; each member's counts are the council status's own."""
+    applicable; each member's counts are the council status's own. Office
+    staff see only their members' steps, which is not the council's overview."""
+    tracker.access.check_reads_all("the council overview")
     profile = tracker.find.profile(election)
     steps = list(profile.steps)
     counts = {row["member"]: row for row in status_rows(tracker, election, False, None)}
@@ -245,6 +247,7 @@ def signoff_section(tracker: Tracker, election: Election, member: Member) -> dic
     """What the office would file if asked: every step done, waived or still
     open, who marked each and who was signed in, the evidence in full, and the
     record's fingerprint, which pins the record as it was when printed."""
+    vouched_for(tracker, member)
     rows = checklist_rows(tracker, election, member)
     recorded = marks(tracker, [r["id"] for r in rows if r["status"] != "open"])
     done = [_marked(r, recorded.get(r["id"], {})) for r in rows if r["status"] == "done"]
@@ -262,6 +265,7 @@ def signoff_section(tracker: Tracker, election: Election, member: Member) -> dic
         "waived": [_marked(r, recorded.get(r["id"], {})) for r in rows if r["status"] == "waived"],
         "open": [r for r in rows if r["status"] == "open"],
         "fingerprint": str(fingerprint(tracker)),
+        "member_name": member.name,
     }
 
 

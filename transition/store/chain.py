@@ -90,30 +90,42 @@ def first_break(events: Iterable[Any]) -> Break | None:
 
 @dataclass(frozen=True)
 class Fingerprint:
-    """The record as it stands: how many events, and the head of their chain."""
+    """The record as it stands: how many events, the head of their chain, and
+    the digest of the contents they replay to (`transition.store.contents`),
+    where the one who took it could read the whole record."""
 
     events: int
     head: str
+    contents: str = ""
 
     def __str__(self) -> str:
-        return f"{self.events}-{self.head[:FINGERPRINT_DIGITS]}"
+        shown = f"{self.events}-{self.head[:FINGERPRINT_DIGITS]}"
+        return f"{shown}-{self.contents[:FINGERPRINT_DIGITS]}" if self.contents else shown
 
     @classmethod
     def parse(cls, text: str) -> Fingerprint:
         from transition.errors import UsageError
 
-        count, dash, head = text.strip().partition("-")
+        count, *digests = text.strip().lower().split("-")
         if not (
-            dash
-            and count.isdigit()
-            and len(head) == FINGERPRINT_DIGITS
-            and all(c in "0123456789abcdef" for c in head.lower())
+            count.isdigit()
+            and 1 <= len(digests) <= 2
+            and all(
+                len(part) == FINGERPRINT_DIGITS and all(c in "0123456789abcdef" for c in part)
+                for part in digests
+            )
         ):
             raise UsageError(
-                f"{text!r} is not a fingerprint; it looks like 412-9f86d081884c7d65 "
+                f"{text!r} is not a fingerprint; it looks like "
+                "412-9f86d081884c7d65-2c26b46b68ffc68f "
                 "(as `transition fingerprint` and the sign-off sheet print it)"
             )
-        return cls(int(count), head.lower())
+        return cls(int(count), *digests)
 
     def payload(self) -> dict[str, Any]:
-        return {"fingerprint": str(self), "events": self.events, "head": self.head}
+        return {
+            "fingerprint": str(self),
+            "events": self.events,
+            "head": self.head,
+            "contents": self.contents or None,
+        }

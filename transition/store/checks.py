@@ -2,8 +2,10 @@
 
 SQLite's own integrity and foreign-key checks come first; then the tool's:
 every checklist item belongs to a candidacy and to a step of its election's
-profile, and the audit trail accounts for every record and for every item's
-present state, so nothing changed without leaving an event.
+profile, the audit trail accounts for every record and for every item's
+present state, and every field of every row is what the trail's row events
+replay to (`transition.store.contents`), so nothing changed without leaving
+an event, whoever changed it and however.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from typing import Any
 from sqlmodel import col, select
 
 from transition.errors import TransitionError
+from transition.store import contents
 from transition.store.chain import GENESIS, Fingerprint, first_break
 from transition.store.database import missing_objects
 from transition.store.journal import chain_head
@@ -50,12 +53,15 @@ def problems(tracker: Tracker) -> tuple[list[str], dict[str, int]]:
             found.append(f"{table} row {rowid} points to a missing {parent}")
 
     events = session.exec(select(Event).order_by(col(Event.id))).all()
-    broken = first_break(events)
+    broken = first_break(events[: len(events) - len(_awaiting_chain(events))])
     if broken is not None:
         found.append(f"audit trail: {broken}; the trail was changed outside transition")
+    found.extend(contents_problems(connection, events))
     by_subject: dict[str, list[Event]] = defaultdict(list)
     by_item: dict[int, list[Event]] = defaultdict(list)
     for event in events:
+        if _is_row_event(event):
+            continue  # replayed above, field by field
         by_subject[event.subject].append(event)
         if event.item_id is not None:
             by_item[event.item_id].append(event)
@@ -96,6 +102,37 @@ def problems(tracker: Tracker) -> tuple[list[str], dict[str, int]]:
     return found, checked
 
 
+def contents_problems(
+    connection: Any, events: list[Event], member_id: int | None = None
+) -> list[str]:
+    """Each row (of one member, if given) whose fields differ from what the
+    trail's row events replay to."""
+    actual, kinds = contents.rows(connection, member_id)
+    if member_id is not None:
+        events = [event for event in events if event.member_id == member_id]
+    expected = contents.replay(events)
+    return [
+        f"{line}: changed without an event"
+        for line in contents.differences(expected, actual, kinds)
+    ]
+
+
+def _awaiting_chain(events: list[Event]) -> list[Event]:
+    """The row events at the end of a SQLite trail that its triggers wrote for
+    a writer around transition: chained at transition's next change, and
+    named by `doubts` until then, not a break in the chain."""
+    waiting: list[Event] = []
+    for event in reversed(events):
+        if event.chain is not None or not _is_row_event(event) or event.actor:
+            break
+        waiting.append(event)
+    return waiting
+
+
+def _is_row_event(event: Event) -> bool:
+    return event.action.startswith(("row.", "trail."))
+
+
 def _expect(
     by_subject: dict[str, list[Event]], subject: str, action: str, found: list[str]
 ) -> None:
@@ -128,9 +165,13 @@ def doubts(tracker: Tracker) -> list[str]:
     """What was recorded as given but deserves a second look: a filing date on
     a day the clerk's office was closed (it may have opened specially), or
     outside a filing window the law has since moved."""
-    from transition.store.queries import candidacies, filing_warnings
+    from transition.store.queries import candidacies, filing_warnings, outside_summary
 
     found = []
+    outside = select(Event).where(col(Event.action).in_(("row.insert", "row.update", "row.delete")))
+    for event in tracker.session.exec(outside.where(Event.actor == "").order_by(col(Event.id))):
+        who = f"by {event.recorded_by}" if event.recorded_by else "by a writer with the file"
+        found.append(f"event {event.id}: {outside_summary(event)} ({who})")
     for election in tracker.session.exec(select(Election).order_by(col(Election.id))).all():
         try:
             dates = tracker.find.calendar(election)
@@ -143,26 +184,55 @@ def doubts(tracker: Tracker) -> list[str]:
 
 
 def fingerprint(tracker: Tracker) -> Fingerprint:
-    """The record as it stands: its number of events and the head of their chain."""
+    """The record as it stands: its number of events, the head of their chain,
+    and (for whoever reads the whole record) the digest of its contents as
+    the trail replays them. Taken once a transaction: a sheet per member
+    of the whole council prints the same one."""
+    taken = tracker.__dict__.get("_fingerprint")
+    if taken is not None:
+        return taken
     count, _, head = chain_head(tracker.session)
-    return Fingerprint(count, head)
+    if tracker.access.reads_all:
+        events = tracker.session.exec(select(Event).order_by(col(Event.id)).limit(count)).all()
+        taken = Fingerprint(count, head, contents.digest(contents.replay(events)))
+    else:
+        taken = Fingerprint(count, head)
+    tracker.__dict__["_fingerprint"] = taken
+    return taken
 
 
-def verify(tracker: Tracker, wanted: Fingerprint) -> str:
+def vouched_for(tracker: Tracker, member: Member) -> None:
+    """Refuse to print a member's record where its rows are not what the trail
+    says: a sheet must not carry facts changed without an event."""
+    events = tracker.session.exec(
+        select(Event).where(Event.member_id == member.id).order_by(col(Event.id))
+    ).all()
+    unexplained = contents_problems(tracker.session.connection(), list(events), member.id)
+    if unexplained:
+        raise TransitionError(
+            f"{member.name}'s record was changed without an event ({unexplained[0]}); "
+            "a sheet would print what the trail does not vouch for: `transition check` "
+            "names every such change"
+        )
+
+
+def verify(tracker: Tracker, wanted: Fingerprint, member: Member | None = None) -> str:
     """Whether the record still holds, unchanged, the record `wanted` pinned:
-    its first `wanted.events` events chain as they did. What differs raises."""
+    its first `wanted.events` events chain as they did, its rows are what the
+    trail says, and (for a sign-off sheet, which names its member) none of
+    the member's rows changed since. What differs raises."""
     tracker.access.check_reads_all("verify")
-    query = select(Event).order_by(col(Event.id)).limit(wanted.events)
-    events = tracker.session.exec(query).all()
-    broken = first_break(events)
+    events = tracker.session.exec(select(Event).order_by(col(Event.id))).all()
+    pinned = events[: wanted.events]
+    broken = first_break(pinned)
     if broken is not None:
         raise TransitionError(f"the record has changed: {broken}")
-    if len(events) < wanted.events:
+    if len(pinned) < wanted.events:
         raise TransitionError(
-            f"the record has changed: it holds {len(events)} events, and the fingerprint "
+            f"the record has changed: it holds {len(pinned)} events, and the fingerprint "
             f"{wanted} was taken when it held {wanted.events}"
         )
-    last = events[-1] if events else None
+    last = pinned[-1] if pinned else None
     head = last.chain if last else GENESIS
     if not head.startswith(wanted.head):
         at = f"event {last.id}" if last else "the empty trail"
@@ -170,7 +240,46 @@ def verify(tracker: Tracker, wanted: Fingerprint) -> str:
             f"the record has changed: {at} has hash {head[:16]}, the fingerprint says "
             f"{wanted.head}; an earlier event differs from the one the fingerprint pinned"
         )
+    if wanted.contents and not contents.digest(contents.replay(pinned)).startswith(wanted.contents):
+        raise TransitionError(
+            f"the record has changed: its contents at event {wanted.events} are not those "
+            f"the fingerprint {wanted} pinned"
+        )
+    unexplained = contents_problems(tracker.session.connection(), events)
+    if unexplained:
+        more = (
+            f" (and {len(unexplained) - 1} more; `transition check` lists them)"
+            if len(unexplained) > 1
+            else ""
+        )
+        raise TransitionError(f"the record has changed: {unexplained[0]}{more}")
+    outside = [
+        event for event in events[wanted.events :] if _is_row_event(event) and not event.actor
+    ]
+    if outside:
+        from transition.store.queries import outside_summary
+
+        raise TransitionError(
+            f"the record has changed since the fingerprint {wanted}: "
+            f"{outside_summary(outside[0])} (event {outside[0].id}"
+            + (f", and {len(outside) - 1} more" if len(outside) > 1 else "")
+            + ")"
+        )
+    if member is not None:
+        since = [
+            event
+            for event in events[wanted.events :]
+            if _is_row_event(event) and event.member_id == member.id
+        ]
+        if since:
+            first = since[0]
+            raise TransitionError(
+                f"the record has changed since the fingerprint {wanted}: {len(since)} change(s) "
+                f"to {member.name}'s record, the first {first.summary} (event {first.id}, by "
+                f"{first.recorded_by or 'a writer outside transition'}); print a new sheet"
+            )
     now = fingerprint(tracker)
     later = now.events - wanted.events
-    since = f"; {later} event(s) were added since" if later else ""
-    return f"{wanted} holds: the record still contains it unchanged{since} (now {now})"
+    since_text = f"; {later} event(s) were added since" if later else ""
+    whose = f" for {member.name}" if member is not None else ""
+    return f"{wanted} holds{whose}: the record still contains it unchanged{since_text} (now {now})"

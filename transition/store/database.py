@@ -38,6 +38,7 @@ REVISIONS: tuple[str, ...] = (
     "0004_audit_chain",
     "0005_access",
     "0006_names",
+    "0007_content_trail",
 )
 HEAD = REVISIONS[-1]
 
@@ -52,6 +53,7 @@ SCHEMA_OBJECTS: tuple[tuple[str, str], ...] = (
     ("table", "event"),
     ("table", "member"),
     ("table", "office_override"),
+    ("table", "transition_context"),
     ("index", "ix_account_member_id"),
     ("index", "ix_candidacy_election_id"),
     ("index", "ix_candidacy_member_id"),
@@ -62,6 +64,18 @@ SCHEMA_OBJECTS: tuple[tuple[str, str], ...] = (
     ("index", "ix_office_override_election_id"),
     ("trigger", "event_append_only_delete"),
     ("trigger", "event_append_only_update"),
+    *(
+        ("trigger", f"{table}_trail_{verb}")
+        for table in (
+            "account",
+            "candidacy",
+            "checklist_item",
+            "election",
+            "member",
+            "office_override",
+        )
+        for verb in ("delete", "insert", "update")
+    ),
 )
 
 #: How long a command waits its turn behind another that writes: longer than

@@ -22,11 +22,19 @@ from transition.store.models import ChecklistItem, Event, Member
 if TYPE_CHECKING:
     from transition.store.tracker import Tracker
 
+#: SQLite's clock, written as SQLAlchemy writes a datetime there (microseconds).
+SQLITE_NOW = "strftime('%Y-%m-%d %H:%M:%f', 'now') || '000'"
+
 
 class Journal:
-    """Writes the events of the tracker's transaction, each linked to the one
-    before it (`transition.store.chain`). Writers hold the write lock, so the
-    head read here is still the head when the transaction commits.
+    """Writes the events of the tracker's transaction.
+
+    The database numbers, dates and chains every event (`transition.store.chain`),
+    and its triggers write a row event for every row the transaction changes
+    (migration 0007): on PostgreSQL the server does all of it as each event is
+    inserted; on SQLite, which has no server, `seal` chains the transaction's
+    events just before it commits. What the journal adds is the meaning: who
+    the command says made the change, what it was, and a summary in words.
 
     Events are kept as plain rows and written in one statement after the
     rows they refer to (`write`, at every flush of the session): an import's
@@ -34,8 +42,28 @@ class Journal:
 
     def __init__(self, tracker: Tracker) -> None:
         self.tracker = tracker
-        self._head: tuple[int, str] | None = None
         self._pending: list[dict[str, Any]] = []
+        #: The first id this transaction's events can have (SQLite).
+        self._first = 0
+
+    def begin(self) -> None:
+        """Tell the database's triggers who this transaction's changes are by,
+        before anything changes."""
+        connection = self.tracker.session.connection()
+        if connection.dialect.name == "postgresql":
+            connection.exec_driver_sql(
+                "SELECT set_config('transition.actor', %(actor)s, true)",
+                {"actor": self.tracker.actor},
+            )
+        else:
+            connection.exec_driver_sql("DELETE FROM transition_context")
+            connection.exec_driver_sql(
+                "INSERT INTO transition_context (actor, recorded_by) VALUES (?, ?)",
+                (self.tracker.actor, self.tracker.recorder),
+            )
+            self._first = connection.exec_driver_sql(
+                "SELECT coalesce(max(id), 0) + 1 FROM event"
+            ).scalar_one()
 
     def record(
         self,
@@ -48,37 +76,35 @@ class Journal:
         item: ChecklistItem | None = None,
     ) -> None:
         """One event: `action` (such as "item.done") on `subject` ("member 3")."""
-        last_id, previous = self.head()
-        event = SimpleNamespace(
-            id=last_id + 1,
-            at=now(),
-            actor=self.tracker.actor,
-            recorded_by=self.tracker.recorder,
-            action=action,
-            member_id=member.id if member else None,
-            item_id=item.id if item else None,
-            subject=subject,
-            summary=summary,
-            before=_json(before),
-            after=_json(after),
+        self._pending.append(
+            {
+                "actor": self.tracker.actor,
+                "recorded_by": self.tracker.recorder,
+                "action": action,
+                "member_id": member.id if member else None,
+                "item_id": item.id if item else None,
+                "subject": subject,
+                "summary": summary,
+                "before": _json(before),
+                "after": _json(after),
+            }
         )
-        event.chain = event_hash(previous, event)
-        self._pending.append(vars(event))
-        self._head = (event.id, event.chain)
 
     def write(self) -> None:
         """Write the events recorded since the last write. The rows they refer
         to must be written first: the tracker calls this after each flush."""
         if self._pending:
             rows, self._pending = self._pending, []
-            self.tracker.session.connection().execute(insert(Event), rows)
+            connection = self.tracker.session.connection()
+            connection.execute(insert(Event).values(at=database_now(connection)), rows)
 
-    def head(self) -> tuple[int, str]:
-        """The last event's id and chain: where the next event links."""
-        if self._head is None:
-            _, last_id, chain = chain_head(self.tracker.session)
-            self._head = (last_id, chain)
-        return self._head
+    def seal(self) -> None:
+        """The transaction's last step: on SQLite, chain its events (and any a
+        writer around transition left unchained) and clear the context."""
+        connection = self.tracker.session.connection()
+        if connection.dialect.name != "postgresql":
+            connection.exec_driver_sql("DELETE FROM transition_context")
+            seal(connection, self._first)
 
     def item(
         self,
@@ -93,6 +119,55 @@ class Journal:
         self.record(action, f"item {item.id}", summary, member, before, after, item)
 
 
+def database_now(connection: Any) -> Any:
+    """The database's clock, as an event's time: the server's on PostgreSQL
+    (its trigger sets it again under the trail's lock), SQLite's on a file,
+    so the trail's times never depend on which PC wrote them."""
+    from sqlalchemy import func, literal_column
+
+    if connection.dialect.name == "postgresql":
+        return func.clock_timestamp()
+    return literal_column(SQLITE_NOW)
+
+
+def seal(connection: Any, first: int = 0) -> int:
+    """Chain the events that carry no hash yet, in id order, after the last one
+    that does (SQLite; PostgreSQL chains each as it is inserted): those from
+    id `first` on (this transaction's), and the row events the file's
+    triggers wrote for a writer around transition since. An event anyone
+    else inserted by hand stays unchained, for `check` to name. How many."""
+    rows = connection.exec_driver_sql(
+        "SELECT id, at, actor, recorded_by, action, member_id, item_id, subject, summary, "
+        "before, after FROM event WHERE chain IS NULL AND (id >= ? OR "
+        "(action IN ('row.insert', 'row.update', 'row.delete') AND actor = '' "
+        "AND recorded_by IS NULL)) ORDER BY id",
+        (first,),
+    ).all()
+    if not rows:
+        return 0
+    previous = (
+        connection.exec_driver_sql(
+            "SELECT chain FROM event WHERE id < ? AND chain IS NOT NULL ORDER BY id DESC LIMIT 1",
+            (rows[0][0],),
+        ).scalar()
+        or GENESIS
+    )
+    sealed = []
+    for row in rows:
+        event = SimpleNamespace(**row._mapping)
+        event.at = as_moment(event.at)
+        previous = event_hash(previous, event)
+        sealed.append((previous, event.id))
+    connection.exec_driver_sql("UPDATE event SET chain = ? WHERE id = ?", sealed)
+    return len(sealed)
+
+
+def as_moment(value: Any) -> datetime:
+    """An event's time as the chain hashes it, from a row read without types."""
+    at = datetime.fromisoformat(value) if isinstance(value, str) else value
+    return at if at.tzinfo else at.replace(tzinfo=UTC)
+
+
 def chain_head(session: Any) -> tuple[int, int, str]:
     """How many events there are, the last one's id and its chain. On
     PostgreSQL through a function that sees the whole trail, since office
@@ -101,8 +176,11 @@ def chain_head(session: Any) -> tuple[int, int, str]:
     if connection.dialect.name == "postgresql":
         row = connection.exec_driver_sql("SELECT * FROM transition_chain_head()").first()
     else:
+        # Row events a writer around transition left are chained at its next
+        # change; until then the head is the last chained event.
         row = connection.exec_driver_sql(
-            "SELECT (SELECT count(*) FROM event), id, chain FROM event ORDER BY id DESC LIMIT 1"
+            "SELECT (SELECT count(*) FROM event AS o WHERE o.id <= e.id), e.id, e.chain "
+            "FROM event AS e WHERE e.chain IS NOT NULL ORDER BY e.id DESC LIMIT 1"
         ).first()
     if row is None or row[1] is None:
         return 0, 0, GENESIS

@@ -4,10 +4,14 @@ An office that outgrows one SQLite file keeps its record on the council's
 server instead: `--db postgresql://user@host:port/dbname`. The same Alembic
 migrations make the same tables; what differs is kept here.
 
-- Concurrency is the server's. Every writing command takes one transaction-
-  level advisory lock before it reads anything, so writers queue as they do
-  on SQLite (BEGIN IMMEDIATE) and the audit trail stays one line of events;
-  each then reads at READ COMMITTED, seeing every change committed before it.
+- Concurrency is the server's. Every writing command takes the lock of the
+  trail's head (`transition_write_lock()`, migration 0007) before it reads
+  anything, so writers queue as they do on SQLite (BEGIN IMMEDIATE) and the
+  audit trail stays one line of events; each then reads at READ COMMITTED,
+  seeing every change committed before it. Only a role the record knows can
+  take that lock, and no wait is longer than the lock timeout
+  (TRANSITION_LOCK_TIMEOUT seconds): a command that waits longer stops with
+  one line naming who holds the record.
   Reading commands see one REPEATABLE READ snapshot. A serialization failure
   or deadlock (which the lock should make impossible) is retried.
 - Nobody upgrades a shared database by accident: a database at an older
@@ -27,10 +31,13 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import URL, Connection, Engine
 
 SCHEMES = ("postgresql://", "postgres://", "postgresql+psycopg://")
-#: pg_advisory_xact_lock keys: one every writing command takes, one for upgrades.
-WRITE_LOCK = 0x7472616E  # "tran"
+#: The pg_advisory_xact_lock key upgrades take (only the owner upgrades, and
+#: a stranger holding it delays an upgrade, never a writer).
 UPGRADE_LOCK = 0x75706772  # "upgr"
 CONNECT_TIMEOUT_S = 10
+#: How long any statement waits for a lock, unless TRANSITION_LOCK_TIMEOUT says.
+LOCK_TIMEOUT_S = 120
+LOCK_NOT_AVAILABLE = "55P03"
 #: SQLSTATEs that mean "run the whole transaction again".
 RETRYABLE = {"40001", "40P01"}
 
@@ -76,16 +83,60 @@ def engine(url: URL) -> Engine:
         url,
         poolclass=NullPool,  # one command, one connection
         isolation_level="REPEATABLE READ",
-        connect_args={"connect_timeout": CONNECT_TIMEOUT_S, "application_name": "transition"},
+        connect_args={
+            "connect_timeout": CONNECT_TIMEOUT_S,
+            "application_name": "transition",
+            "options": f"-c lock_timeout={lock_timeout_s() * 1000}",
+        },
     )
 
     @event.listens_for(made, "begin")
     def _begin(connection):  # type: ignore[no-untyped-def]
         # A writer queues for the record before it reads anything (see above).
         if connection.get_execution_options().get("immediate", False):
-            connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK})")
+            connection.exec_driver_sql("SELECT transition_write_lock()")
 
     return made
+
+
+def lock_timeout_s() -> int:
+    """TRANSITION_LOCK_TIMEOUT, in whole seconds (at least 1), else the default."""
+    import os
+
+    value = os.environ.get("TRANSITION_LOCK_TIMEOUT", "")
+    if value.isdigit() and int(value) > 0:
+        return min(int(value), 86_400)
+    return LOCK_TIMEOUT_S
+
+
+def lock_holders(url: URL) -> list[str]:
+    """Who holds a lock on the record's tables now, as "user (since HH:MM)":
+    for the one line a command that waited too long prints."""
+    from sqlalchemy import create_engine
+    from sqlalchemy.pool import NullPool
+
+    made = create_engine(url, poolclass=NullPool, connect_args={"connect_timeout": 5})
+    try:
+        with made.connect() as connection:
+            rows = connection.exec_driver_sql(
+                "SELECT DISTINCT a.usename, a.xact_start FROM pg_locks l "
+                "JOIN pg_stat_activity a ON a.pid = l.pid "
+                "WHERE l.granted AND l.pid <> pg_backend_pid() AND l.locktype = 'relation' "
+                "AND l.relation IN (SELECT c.oid FROM pg_class c WHERE c.relnamespace = "
+                "'public'::regnamespace AND c.relkind = 'r') "
+                "AND NOT EXISTS (SELECT 1 FROM pg_locks w WHERE w.pid = l.pid AND NOT w.granted) "
+                "ORDER BY a.xact_start"
+            ).all()
+    except Exception:
+        return []
+    finally:
+        made.dispose()
+    from transition.core.calendar import TORONTO
+
+    return [
+        f"{user} (since {start.astimezone(TORONTO):%H:%M})" if start else str(user)
+        for user, start in rows
+    ]
 
 
 def writer(made: Engine) -> Engine:
@@ -151,6 +202,13 @@ def database_error(error: BaseException, url: URL) -> TransitionError:
         what = (
             f"cannot reach the PostgreSQL server at {where}: is it running, "
             "and is the address right?"
+        )
+    elif state == LOCK_NOT_AVAILABLE or "lock timeout" in text:
+        holders = lock_holders(url)
+        who = ", ".join(holders) if holders else "another session"
+        what = (
+            f"the record stayed locked by {who} for more than {lock_timeout_s()} s; "
+            "try again when it is free, or ask the database's administrator"
         )
     elif state == "42501" or "permission denied" in text or "must be owner" in text:
         first = detail.split(" DETAIL:")[0]

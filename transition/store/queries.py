@@ -310,9 +310,15 @@ def candidacies(tracker: Tracker, election: Election) -> list[tuple[Member, Cand
     return sorted(pairs, key=lambda pair: seat_order(pair[0].office, pair[0].ward, pair[0].name))
 
 
-def log_rows(tracker: Tracker, member: Member | None, limit: int | None) -> list[dict[str, Any]]:
-    """The audit trail, newest first."""
+def log_rows(
+    tracker: Tracker, member: Member | None, limit: int | None, rows: bool = False
+) -> list[dict[str, Any]]:
+    """The audit trail, newest first. The row events the database wrote for
+    transition's own changes repeat what its events say, and show only with
+    `rows`; a row changed by any other writer always shows."""
     query = select(Event).order_by(col(Event.id).desc())
+    if not rows:
+        query = query.where(~(col(Event.action).startswith("row.") & (Event.actor != "")))
     if member is not None:
         query = query.where(Event.member_id == member.id)
     if limit is not None:
@@ -327,12 +333,33 @@ def log_rows(tracker: Tracker, member: Member | None, limit: int | None) -> list
             "action": event.action,
             "member": names.get(event.member_id),
             "subject": event.subject,
-            "summary": event.summary,
+            "summary": outside_summary(event, detail=False) or event.summary,
             "before": json.loads(event.before) if event.before else None,
             "after": json.loads(event.after) if event.after else None,
         }
         for event in tracker.session.exec(query).all()
     ]
+
+
+def outside_summary(event: Event, detail: bool = True) -> str | None:
+    """What a row event written outside transition changed, in words; None for
+    any other event."""
+    if not event.action.startswith("row.") or event.actor:
+        return None
+    before = json.loads(event.before) if event.before else {}
+    after = json.loads(event.after) if event.after else {}
+    verb = event.action.removeprefix("row.")
+    if verb == "baseline":
+        return event.summary
+    changes = ", ".join(
+        f"{name} {before.get(name)!r} -> {after.get(name)!r}"
+        for name in sorted(set(before) | set(after))
+        if before.get(name) != after.get(name)
+    )
+    if verb == "update":
+        said = f"{event.subject} changed outside transition"
+        return f"{said}: {changes}" if detail else said
+    return f"{event.subject} {verb}ed outside transition".replace("eed", "ed")
 
 
 def toronto_time(moment: datetime) -> str:

@@ -12,6 +12,14 @@ at that schema, and the migrations then bring it to the current one, as they
 would have brought the old database itself; so an export made by an earlier
 release restores too. Everything happens in one transaction: a refused or
 failed restore leaves nothing behind.
+
+What it loads is checked as the commands check what people type
+(`transition.store.vetting`): keys, values, references, the trail's chain
+recomputed, and the rows against the trail's row events. The database's
+triggers that write, number and chain events are set aside for the load
+alone (`transition.restoring` on PostgreSQL, `transition_context` on SQLite),
+by the owner: the trail goes in as it was. An export made before the trail
+had a chain gets an event saying where the chain begins.
 """
 
 from __future__ import annotations
@@ -22,7 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from transition.errors import TransitionError
-from transition.store import connect, database, postgres
+from transition.store import connect, database, postgres, vetting
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
@@ -77,6 +85,7 @@ def restore(location: connect.Location, path: Path) -> dict[str, int]:
     from sqlalchemy.exc import DBAPIError
 
     data = read_export(path)
+    vetting.check_export(data, TABLES)
     where = str(location)
     counts: dict[str, int] = {}
     try:
@@ -119,6 +128,7 @@ def load(connection: Connection, data: dict[str, Any], where: str) -> dict[str, 
     schema = data["schema"]
     _refuse_a_record(connection, where)
     _migrate_to(connection, schema)
+    _restoring(connection, schema, True)
     metadata = MetaData()
     metadata.reflect(connection)
     counts = {}
@@ -139,8 +149,68 @@ def load(connection: Connection, data: dict[str, Any], where: str) -> dict[str, 
                     f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "
                     f"coalesce((SELECT max(id) FROM {name}), 0) + 1, false)"
                 )
+    vetting.check_loaded(connection, lambda revision: _at_least(schema, revision))
+    _restoring(connection, schema, False)
     database.migrate(connection)
+    if not _at_least(schema, "0004_audit_chain") and counts.get("events"):
+        _say_where_the_chain_begins(connection, schema, counts["events"])
     return counts
+
+
+def _at_least(schema: str, revision: str) -> bool:
+    return database.REVISIONS.index(schema) >= database.REVISIONS.index(revision)
+
+
+def _restoring(connection: Connection, schema: str, on: bool) -> None:
+    """Set the trail's triggers aside while the export's own trail goes in
+    (schemas with those triggers); then the trail's head is the export's."""
+    if not _at_least(schema, "0007_content_trail"):
+        return
+    if connection.dialect.name == "postgresql":
+        connection.exec_driver_sql(
+            "SELECT set_config('transition.restoring', %(on)s, true)", {"on": "on" if on else ""}
+        )
+        if not on:
+            connection.exec_driver_sql(
+                "UPDATE event_head SET last_id = coalesce((SELECT max(id) FROM event), 0), "
+                "chain = coalesce((SELECT chain FROM event ORDER BY id DESC LIMIT 1), "
+                "repeat('0', 64)), at = (SELECT max(at) FROM event), "
+                "events = (SELECT count(*) FROM event)"
+            )
+    elif on:
+        connection.exec_driver_sql(
+            "INSERT INTO transition_context (actor, recorded_by, restoring) VALUES ('', '', 1)"
+        )
+    else:
+        connection.exec_driver_sql("DELETE FROM transition_context")
+
+
+def _say_where_the_chain_begins(connection: Connection, schema: str, events: int) -> None:
+    """An export from before the trail was chained: its events were chained
+    at this restore, which the trail must say, since it cannot vouch for them."""
+    from transition.store.journal import SQLITE_NOW, seal
+
+    now = "clock_timestamp()" if connection.dialect.name == "postgresql" else SQLITE_NOW
+    summary = (
+        f"restored from an export of schema {schema}, whose trail had no hash chain: "
+        f"its {events} events were chained at this restore, and the trail vouches for "
+        "them only from here"
+    )
+    connection.execute(
+        _text(
+            "INSERT INTO event (at, actor, recorded_by, action, subject, summary) "
+            f"VALUES ({now}, '', 'transition restore', 'trail.restored', 'record', :summary)"
+        ),
+        {"summary": summary},
+    )
+    if connection.dialect.name != "postgresql":
+        seal(connection)
+
+
+def _text(statement: str) -> Any:
+    from sqlalchemy import text
+
+    return text(statement)
 
 
 def _refuse_a_record(connection: Connection, where: str) -> None:
@@ -149,13 +219,25 @@ def _refuse_a_record(connection: Connection, where: str) -> None:
     from sqlalchemy import inspect
 
     tables = set(inspect(connection).get_table_names()) - {"alembic_version"}
+    if connection.dialect.name == "postgresql" and "event_head" in tables:
+        # Whoever restores may see no row at all (row-level security): ask the
+        # database, which sees every row.
+        if not connection.exec_driver_sql("SELECT transition_is_empty()").scalar():
+            raise TransitionError(
+                f"{where} already holds a record; restore into an empty database "
+                "(a new file, or a new PostgreSQL database)"
+            )
     for _, name in TABLES:
         if name in tables and connection.exec_driver_sql(f"SELECT 1 FROM {name} LIMIT 1").first():
             raise TransitionError(
                 f"{where} already holds a record; restore into an empty database "
                 "(a new file, or a new PostgreSQL database)"
             )
-    others = tables - {name for _, name in TABLES} - {"access_grant"}
+    others = tables - {name for _, name in TABLES} - {
+        "access_grant",
+        "event_head",
+        "transition_context",
+    }
     if others:
         raise TransitionError(f"{where} holds tables of another application; choose another")
 

@@ -67,12 +67,14 @@ def revoke(tracker: Tracker, user: str) -> str:
     held = list_grants(tracker, user)
     if not held:
         return f"{user} holds no access to this record; nothing changed"
-    connection.exec_driver_sql(
-        "DELETE FROM access_grant WHERE role_name = %(user)s", {"user": user}
-    )
     roles = "; ".join(_described(row) for row in held)
     tracker.journal.record(
         "access.revoked", f"access {user}", f"took from {user}: {roles}", before={"held": roles}
+    )
+    # The event first: a clerk who revokes their own grant may still write it.
+    tracker.journal.write()
+    connection.exec_driver_sql(
+        "DELETE FROM access_grant WHERE role_name = %(user)s", {"user": user}
     )
     return f"{user} no longer has access ({roles})"
 

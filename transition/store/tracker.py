@@ -51,13 +51,20 @@ class Tracker:
         self.checklists = Checklists(self)
         self.change = Changes(self)
         self.mark = Marking(self)
+        #: Whether this transaction writes (and so queued for the write lock).
+        self.writing = self.session.connection().get_execution_options().get("immediate", False)
+        if self.writing:
+            self.journal.begin()
         event.listen(self.session, "after_flush", lambda *_: self.journal.write())
         event.listen(self.session, "before_commit", lambda *_: self.write())
 
     def write(self) -> None:
-        """Write what is pending: new and changed rows, then their events."""
+        """Write what is pending: new and changed rows, then their events,
+        then (on SQLite) their chain."""
         self.session.flush()
         self.journal.write()
+        if self.writing:
+            self.journal.seal()
 
     def keep(self, row: Any) -> None:
         """Add a new member, account, candidacy or item to the record with its

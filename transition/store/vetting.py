@@ -1,0 +1,169 @@
+"""Checking an export before and after it is loaded, as the commands check what
+people type: a restore must not put into the record what no command would.
+
+Before loading: only the keys an export has, and every value of every row as
+the commands would take it (names as transition stores them, without
+control or direction characters; statuses, offices, roles and choices from
+the vocabulary; hashes as hashes). After loading, inside the restore's
+transaction: every reference resolves, the trail's chain holds as
+recomputed here, and (from schema 0007, whose trail records contents) every
+row is what the trail's row events say. Anything else refuses the whole
+restore, which leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from types import SimpleNamespace
+from typing import Any
+
+from transition.core.terms import Office, Option, Role, Running
+from transition.errors import TransitionError
+from transition.store.validate import clean_text, clean_ward, normal_name
+
+#: The export's own keys beside its tables.
+HEADER_KEYS = {"format", "schema"}
+STATUSES = ("open", "done", "waived")
+KINDS = ("regular", "by-election")
+
+
+def _member_of(values: tuple[str, ...], what: str) -> Callable[[Any], None]:
+    def check(value: Any) -> None:
+        if value not in values:
+            raise TransitionError(f"{what} {value!r} is not one of {', '.join(values)}")
+
+    return check
+
+
+def _name(what: str) -> Callable[[Any], None]:
+    def check(value: Any) -> None:
+        if normal_name(value, what) != value:
+            raise TransitionError(f"the {what} {value!r} is not written as transition keeps names")
+
+    return check
+
+
+def _text(what: str, optional: bool = True) -> Callable[[Any], None]:
+    def check(value: Any) -> None:
+        if value is None and optional:
+            return
+        if not isinstance(value, str) or clean_text(value, what) != value:
+            raise TransitionError(f"the {what} {value!r} is not text as transition keeps it")
+
+    return check
+
+
+def _ward(value: Any) -> None:
+    if value is not None and clean_ward(value) != value:
+        raise TransitionError(f"the ward {value!r} is not a ward as transition keeps it")
+
+
+def _optional(check: Callable[[Any], None]) -> Callable[[Any], None]:
+    return lambda value: None if value is None else check(value)
+
+
+def _hash(value: Any) -> None:
+    if value is not None and not (
+        isinstance(value, str) and len(value) == 64 and set(value) <= set("0123456789abcdef")
+    ):
+        raise TransitionError(f"the hash {value!r} is not a SHA-256 in hex")
+
+
+#: What each table's columns must hold (columns not named are typed by the
+#: database, or hold free text a note may).
+RULES: dict[str, dict[str, Callable[[Any], None]]] = {
+    "elections": {"name": _text("election name", False), "kind": _member_of(KINDS, "kind")},
+    "members": {
+        "name": _name("member name"),
+        "ward": _ward,
+        "office": _member_of(tuple(Office), "office"),
+    },
+    "accounts": {
+        "platform": _text("platform", False),
+        "handle": _text("handle", False),
+        "role": _member_of(tuple(Role), "role"),
+        "email": _text("email"),
+        "phone": _text("phone"),
+        "url": _text("url"),
+    },
+    "candidacies": {
+        "running": _member_of(tuple(Running), "running"),
+        "option": _optional(_member_of(tuple(Option), "option")),
+    },
+    "checklist": {
+        "status": _member_of(STATUSES, "status"),
+        "step_id": _text("step", False),
+        "done_by": _text("name of who did it"),
+    },
+    "overrides": {"office": _member_of(tuple(Office), "office"), "source": _text("source")},
+    "events": {
+        "actor": _text("actor", False),
+        "action": _text("action", False),
+        "recorded_by": _text("signed-in name"),
+        "chain": _hash,
+    },
+}
+
+
+def check_export(data: dict[str, Any], tables: tuple[tuple[str, str], ...]) -> None:
+    """Refuse an export with keys of its own or a value no command would record."""
+    unknown = set(data) - HEADER_KEYS - {key for key, _ in tables}
+    if unknown:
+        raise TransitionError(
+            f"the export has keys no export has ({', '.join(sorted(unknown))}); "
+            "restore only a file `transition export --format json` wrote"
+        )
+    for key, rules in RULES.items():
+        rows = data.get(key)
+        if not isinstance(rows, list):
+            continue  # the table-by-table check names it
+        for number, row in enumerate(rows, start=1):
+            if not isinstance(row, dict):
+                continue
+            for column, rule in rules.items():
+                if column not in row:
+                    continue
+                try:
+                    rule(row[column])
+                except TransitionError as error:
+                    raise TransitionError(
+                        f"row {number} of {key!r} is refused: {error}; nothing was restored"
+                    ) from None
+
+
+def check_loaded(connection: Any, schema_has: Callable[[str], bool]) -> None:
+    """Refuse a loaded record whose references dangle, whose chain does not
+    hold, or (from schema 0007) whose rows are not what its trail says."""
+    from transition.store.chain import first_break
+    from transition.store.contents import differences, replay, rows
+    from transition.store.journal import as_moment
+
+    dangling = connection.exec_driver_sql(
+        "SELECT id FROM event WHERE member_id IS NOT NULL "
+        "AND member_id NOT IN (SELECT id FROM member) ORDER BY id LIMIT 1"
+    ).first()
+    if dangling is not None:
+        raise TransitionError(
+            f"event {dangling[0]} of the export names a member the export does not hold; "
+            "nothing was restored"
+        )
+    if not schema_has("0004_audit_chain"):
+        return
+    events = [
+        SimpleNamespace(**{**row._mapping, "at": as_moment(row.at)})
+        for row in connection.exec_driver_sql("SELECT * FROM event ORDER BY id")
+    ]
+    broken = first_break(events)
+    if broken is not None:
+        raise TransitionError(
+            f"the export's audit trail does not hold: {broken}; nothing was restored"
+        )
+    if not schema_has("0007_content_trail"):
+        return
+    actual, kinds = rows(connection)
+    unexplained = differences(replay(events), actual, kinds)
+    if unexplained:
+        raise TransitionError(
+            f"the export's rows are not what its audit trail says ({unexplained[0]}); "
+            "nothing was restored"
+        )
