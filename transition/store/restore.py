@@ -188,6 +188,8 @@ def _restoring(connection: Connection, schema: str, on: bool) -> None:
 def _say_where_the_chain_begins(connection: Connection, schema: str, events: int) -> None:
     """An export from before the trail was chained: its events were chained
     at this restore, which the trail must say, since it cannot vouch for them."""
+    from sqlalchemy import text
+
     from transition.store.journal import SQLITE_NOW, seal
 
     now = "clock_timestamp()" if connection.dialect.name == "postgresql" else SQLITE_NOW
@@ -197,7 +199,7 @@ def _say_where_the_chain_begins(connection: Connection, schema: str, events: int
         "them only from here"
     )
     connection.execute(
-        _text(
+        text(
             "INSERT INTO event (at, actor, recorded_by, action, subject, summary) "
             f"VALUES ({now}, '', 'transition restore', 'trail.restored', 'record', :summary)"
         ),
@@ -207,37 +209,36 @@ def _say_where_the_chain_begins(connection: Connection, schema: str, events: int
         seal(connection)
 
 
-def _text(statement: str) -> Any:
-    from sqlalchemy import text
-
-    return text(statement)
-
-
 def _refuse_a_record(connection: Connection, where: str) -> None:
     """Only an empty database takes a restore: one with no tables, or with
     transition's tables and not one row in them."""
     from sqlalchemy import inspect
 
     tables = set(inspect(connection).get_table_names()) - {"alembic_version"}
-    if connection.dialect.name == "postgresql" and "event_head" in tables:
-        # Whoever restores may see no row at all (row-level security): ask the
-        # database, which sees every row.
-        if not connection.exec_driver_sql("SELECT transition_is_empty()").scalar():
-            raise TransitionError(
-                f"{where} already holds a record; restore into an empty database "
-                "(a new file, or a new PostgreSQL database)"
-            )
-    for _, name in TABLES:
-        if name in tables and connection.exec_driver_sql(f"SELECT 1 FROM {name} LIMIT 1").first():
-            raise TransitionError(
-                f"{where} already holds a record; restore into an empty database "
-                "(a new file, or a new PostgreSQL database)"
-            )
-    others = tables - {name for _, name in TABLES} - {
-        "access_grant",
-        "event_head",
-        "transition_context",
-    }
+    # Whoever restores may see no row at all (row-level security): on the
+    # server, the database itself says whether it holds any.
+    held = (
+        connection.dialect.name == "postgresql"
+        and "event_head" in tables
+        and not connection.exec_driver_sql("SELECT transition_is_empty()").scalar()
+    ) or any(
+        name in tables and connection.exec_driver_sql(f"SELECT 1 FROM {name} LIMIT 1").first()
+        for _, name in TABLES
+    )
+    if held:
+        raise TransitionError(
+            f"{where} already holds a record; restore into an empty database "
+            "(a new file, or a new PostgreSQL database)"
+        )
+    others = (
+        tables
+        - {name for _, name in TABLES}
+        - {
+            "access_grant",
+            "event_head",
+            "transition_context",
+        }
+    )
     if others:
         raise TransitionError(f"{where} holds tables of another application; choose another")
 
