@@ -139,3 +139,26 @@ def _hold(council, role: str, password: str, statement: str) -> subprocess.Popen
         time.sleep(0.1)
     holder.kill()
     raise AssertionError(f"{role}'s psql never took its lock")
+
+
+def test_no_password_is_ever_printed_from_the_query_or_pgpassword(postgres, tmp_path):
+    from conftest import postgres_database, run_transition
+
+    name = postgres_database(postgres).rsplit("/", 1)[1]
+    secret = postgres.password
+    in_query = f"postgresql://transition_owner@127.0.0.1:{postgres.port}/{name}?password={secret}"
+    said = [run_transition("init", "--db", in_query)]
+    export = tmp_path / "e.json"
+    export.write_text(T("export", "--db", in_query).stdout)
+    ok(T("member", "add", "Pat Lee", "--ward", "3", "--db", in_query))
+    said.append(run_transition("restore", str(export), "--db", in_query))  # holds a record
+    assert "already holds a record" in said[-1].stderr
+    nowhere = in_query.replace(f"/{name}?", "/nowhere?")
+    said.append(run_transition("status", "--db", nowhere))
+    said.append(run_transition("status", "--db", f"{nowhere}&sslmode=require"))
+    assert "does not accept SSL connections" in said[-1].stderr
+    bare = f"postgresql://transition_owner@127.0.0.1:{postgres.port}/nowhere"
+    said.append(run_transition("status", "--db", bare, env={"PGPASSWORD": secret}))
+    said.append(run_transition("--version", env={"TRANSITION_DB": in_query}))
+    for result in said:
+        assert secret not in result.stdout + result.stderr, result

@@ -796,8 +796,9 @@ def _check_text(args: list[str]) -> None:
 
 def _fail(message: str, status: int) -> None:
     from transition.cli.output import printable
+    from transition.store.postgres import redact
 
-    line = printable(" ".join(message.split()))
+    line = printable(redact(" ".join(message.split())))
     with contextlib.suppress(OSError, ValueError):
         sys.stdout.flush()
     sys.stderr.write(f"transition: error: {line}\n")

@@ -66,12 +66,12 @@ def parse_url(value: str) -> URL:
 
 
 def describe(url: URL) -> str:
-    """The URL as messages show it: never with its password."""
+    """The URL as messages show it: never with its password, whether in the
+    user part or the query (`?password=`, which libpq takes too)."""
     from sqlalchemy.engine import URL
 
-    shown = URL.create(
-        "postgresql", url.username, None, url.host, url.port, url.database, url.query
-    )
+    query = {key: value for key, value in url.query.items() if "password" not in key.lower()}
+    shown = URL.create("postgresql", url.username, None, url.host, url.port, url.database, query)
     return shown.render_as_string(hide_password=False)
 
 
@@ -192,6 +192,11 @@ def database_error(error: BaseException, url: URL) -> TransitionError:
         )
     elif "role" in text and "does not exist" in text:
         what = f"there is no user {user} on the server at {where}; check the URL"
+    elif "does not support ssl" in text:
+        what = (
+            f"the server at {where} does not accept SSL connections, and the URL asks for "
+            "them (sslmode); drop sslmode from the URL, or ask its administrator to enable SSL"
+        )
     elif "timeout expired" in text or "timed out" in text:
         what = f"the server at {where} did not answer within {CONNECT_TIMEOUT_S} s; try again"
     elif (
@@ -219,10 +224,19 @@ def database_error(error: BaseException, url: URL) -> TransitionError:
 
 
 def _hide_password(text: str, password: str | None = None) -> str:
+    return redact(text.replace(password, "***") if password else text)
+
+
+def redact(text: str) -> str:
+    """`text` without any password it could carry: a URL's user part or
+    query, libpq's `password=` setting, and PGPASSWORD's value. Every error
+    line goes through here before it is printed."""
+    import os
+
     text = re.sub(r"(://[^:/@\s]*:)[^@\s]*@", r"\1***@", text)
-    if password:
-        text = text.replace(password, "***")
-    return text
+    text = re.sub(r"(\w*password\s*=\s*)('[^']*'|[^&\s]+)", r"\1***", text, flags=re.I)
+    secret = os.environ.get("PGPASSWORD")
+    return text.replace(secret, "***") if secret else text
 
 
 def driver_errors() -> tuple[type[BaseException], ...]:
