@@ -45,6 +45,7 @@ SERVER_TRIALS = [
     ("round-trips", lambda d, server: store.round_trips(d, server, members=3000)),
     ("roles", lambda d, server: store.role_attempts(d, server, rounds=3)),
     ("tampering", lambda d, server: store.tamperings(d, server, per_kind=10)),
+    ("tampering-rows", lambda d, server: store.content_tamperings(d, server, per_store=60)),
 ]
 
 

@@ -26,6 +26,7 @@ def _isolated_environment(monkeypatch, tmp_path):
     monkeypatch.setenv("TRANSITION_DB", str(tmp_path / "transition.db"))
     monkeypatch.setenv("TRANSITION_USER", "tester")
     monkeypatch.setenv("TRANSITION_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("TRANSITION_STATE_DIR", str(tmp_path / "state"))
     monkeypatch.setenv("COLUMNS", "200")
     monkeypatch.chdir(tmp_path)
 

@@ -328,6 +328,14 @@ POSTGRES_FUNCTIONS = [
     f"""CREATE FUNCTION transition_is_empty() RETURNS boolean LANGUAGE sql STABLE {DEFINER} AS $$
         SELECT NOT EXISTS (SELECT 1 FROM event) AND NOT EXISTS (SELECT 1 FROM member)
            AND NOT EXISTS (SELECT 1 FROM election) $$""",
+    # One event's hash, for anyone the record knows: each machine's anchor
+    # (`transition.store.anchors`) checks the trail still holds what it saw.
+    f"""CREATE FUNCTION transition_chain_at(integer) RETURNS text LANGUAGE sql STABLE
+        {DEFINER} AS $$
+        SELECT e.chain FROM event e WHERE e.id = $1
+          AND (transition_granted(session_user, NULL)
+               OR pg_has_role(session_user, (SELECT relowner FROM pg_class
+                                             WHERE oid = 'event'::regclass), 'MEMBER')) $$""",
     # The writers' queue: the head's row lock, for those the record knows.
     f"""CREATE FUNCTION transition_write_lock() RETURNS void LANGUAGE plpgsql {DEFINER} AS $$
         BEGIN
@@ -395,6 +403,7 @@ def downgrade() -> None:
         for name in (
             "transition_write_lock()",
             "transition_is_empty()",
+            "transition_chain_at(integer)",
             "access_grant_provenance()",
             "transition_row_trail()",
             "transition_row_event(name, text, text, jsonb, jsonb)",

@@ -576,6 +576,124 @@ def tamperings(folder: Path, server: Any, per_kind: int = 3, seed: int = 15) -> 
     return figures
 
 
+#: The record's tables a direct change may hit, by store.
+CONTENT_TABLES = {
+    "sqlite": ("election", "member", "account", "candidacy", "checklist_item"),
+    "postgresql": ("election", "member", "account", "candidacy", "checklist_item", "access_grant"),
+}
+
+
+def content_tamperings(folder: Path, server: Any, per_store: int = 20, seed: int = 21) -> Figures:
+    """Any field of any row changed around transition, by SQL on either store,
+    with the tables' triggers left in place or set aside: each must be caught,
+    by `check` (a row the trail does not explain, or a change made outside
+    transition) and by `verify` of a fingerprint taken before it. The line
+    counts which check caught each."""
+    import random
+
+    chance = random.Random(seed)
+    figures = Figures("tampering with the record's rows (SQLite and PostgreSQL)", caught=0)
+    by: dict[str, int] = {}
+    source = council_with_items(folder / "source", 3)
+    invoke_transition("done", "1", "2", "3", "--db", str(source), "--by", "Staff")
+    exported = folder / "source.json"
+    invoke_transition("export", "--db", str(source), "-o", str(exported))
+    for store in ("sqlite", "postgresql"):
+        for n in range(per_store):
+            if store == "sqlite":
+                target = str(folder / f"rows-{n}.db")
+            else:
+                target = server.url(server.new_database())
+            invoke_transition("restore", str(exported), "--db", target)
+            if store == "postgresql":
+                invoke_transition("access", "grant", "soakclerk", "--clerk", "--db", target)
+            pinned = invoke_transition("fingerprint", "--db", target).stdout.strip()
+            around = chance.random() < 0.5
+            table = chance.choice(CONTENT_TABLES[store])
+            what = _change_a_field(store, server, target, table, chance, around)
+            if what is None:
+                continue  # the table's own constraints refused the change
+            figures.tried += 1
+            check = invoke_transition("check", "--db", target)
+            verify = invoke_transition("verify", pinned, "--db", target)
+            figures.saw(check)
+            figures.saw(verify)
+            caught = []
+            if check.returncode == 1 and "changed without an event" in check.stdout:
+                caught.append("check: no event")
+            if "changed outside transition" in check.stdout:
+                caught.append("check: outside transition")
+            if verify.returncode == 1:
+                caught.append("verify")
+            for name in caught:
+                by[name] = by.get(name, 0) + 1
+            found = bool(caught) and verify.returncode == 1
+            figures.caught += found
+            figures.missed += not found
+            if not found:
+                figures.note(f"{store} {what}: {check.stdout.strip()[:200]}")
+    figures.skipped = "; ".join(f"{name} {count}" for name, count in sorted(by.items()))
+    return figures
+
+
+def _change_a_field(store: str, server: Any, target: str, table: str, chance: Any, around: bool):
+    """One field of one row of `table` set to another value of its kind; what
+    was changed, or None if the database refused it."""
+    import sqlite3
+
+    if store == "sqlite":
+        with sqlite3.connect(target) as connection:
+            columns = [
+                (name, kind.upper())
+                for _, name, kind, *_ in connection.execute(f"PRAGMA table_info({table})")
+                if name != "id"
+            ]
+            ids = [row[0] for row in connection.execute(f"SELECT id FROM {table}")]
+            name, kind = chance.choice(columns)
+            target_id = chance.choice(ids)
+            value = {"INTEGER": "id + 1000", "BOOLEAN": f"1 - coalesce({name}, 0)",
+                     "DATE": "'2031-01-02'", "DATETIME": "'2031-01-02 00:00:00.000000'"
+                     }.get(kind, f"'tampered {chance.randint(0, 10**6)}'")  # fmt: skip
+            triggers = connection.execute(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ?",
+                (table,),
+            ).fetchall()
+            try:
+                if around:
+                    for trigger, _ in triggers:
+                        connection.execute(f"DROP TRIGGER {trigger}")
+                connection.execute(f"UPDATE {table} SET {name} = {value} WHERE id = {target_id}")
+                if around:
+                    for _, made in triggers:
+                        connection.execute(made)
+            except sqlite3.Error:
+                return None
+        connection.close()
+        return f"{table} {target_id} {name} ({'triggers set aside' if around else 'by SQL'})"
+    database = target.rsplit("/", 1)[1]
+    listed = server.psql(
+        "SELECT column_name, data_type FROM information_schema.columns "
+        f"WHERE table_name = '{table}' AND column_name <> 'id'",
+        database,
+    )
+    columns = [line.split("|") for line in listed.strip().splitlines()]
+    name, kind = chance.choice(columns)
+    value = {"integer": f"{name} + 1000", "boolean": f"NOT {name}", "date": "'2031-01-02'",
+             "timestamp with time zone": "'2031-01-02 00:00:00+00'"
+             }.get(kind, f"'tampered {chance.randint(0, 10**6)}'")  # fmt: skip
+    statement = f"UPDATE {table} SET {name} = {value} WHERE id = (SELECT min(id) FROM {table})"
+    if around:
+        statement = (
+            f"ALTER TABLE {table} DISABLE TRIGGER USER; {statement}; "
+            f"ALTER TABLE {table} ENABLE TRIGGER USER"
+        )
+    try:
+        server.psql(statement, database)
+    except Exception:
+        return None
+    return f"{table} {name} ({'triggers set aside' if around else 'by SQL'})"
+
+
 # -- names --------------------------------------------------------------------------
 
 #: Ways a name typed or pasted can differ from the stored one and still be it.

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import subprocess
+import sys
+from datetime import datetime
+from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from conftest import as_json, invoke_transition, ok
@@ -115,14 +120,26 @@ def _tamper(store: str, postgres, statement: str) -> None:
 
     url = os.environ["TRANSITION_DB"]
     if store == "sqlite":
-        with sqlite3.connect(url) as connection:
-            connection.execute("DROP TRIGGER event_append_only_update")
-            connection.execute("DROP TRIGGER event_append_only_delete")
-            connection.execute(statement)
-        connection.close()
+        _around_triggers(url, [statement])
         return
     name = url.rsplit("/", 1)[1]
     postgres.psql(f"ALTER TABLE event DISABLE TRIGGER USER; {statement}", name)
+
+
+def _around_triggers(path: str, statements: list[str]) -> None:
+    """Run SQL on a SQLite trail with its triggers dropped, then made again, as
+    someone covering their tracks would."""
+    with sqlite3.connect(path) as connection:
+        triggers = connection.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'event'"
+        ).fetchall()
+        for name, _ in triggers:
+            connection.execute(f"DROP TRIGGER {name}")
+        for statement in statements:
+            connection.execute(statement)
+        for _, made in triggers:
+            connection.execute(made)
+    connection.close()
 
 
 def test_concurrent_writers_leave_one_unbroken_chain(jane, store):
@@ -148,3 +165,62 @@ def _script() -> list[str]:
     from harness import SCRIPT
 
     return [str(SCRIPT)]
+
+
+def test_a_trail_rewritten_whole_is_seen_by_the_machine_that_saw_it(trail, store, postgres_or_none):
+    """Every hash recomputed after an edit passes check; this machine's anchor
+    still knows the trail it saw, and says so until told to trust the new one."""
+    from transition.store.chain import event_hash
+
+    ok(T("status"))  # this machine sees the record, and anchors it
+    url = os.environ["TRANSITION_DB"]
+    events = as_json(T("export"))["events"]
+    events[2]["summary"] = "a summary no one wrote"
+    previous, rewritten = "0" * 64, []
+    for event in events:
+        event["at"] = datetime.fromisoformat(event["at"])
+        previous = event_hash(previous, SimpleNamespace(**event))
+        rewritten.append((event["summary"], previous, event["id"]))
+    statements = [
+        f"UPDATE event SET summary = '{summary}', chain = '{chain}' WHERE id = {number}"
+        for summary, chain, number in rewritten
+    ]
+    if store == "sqlite":
+        _around_triggers(url, statements)
+    else:
+        postgres_or_none.psql(
+            "ALTER TABLE event DISABLE TRIGGER USER; " + "; ".join(statements),
+            url.rsplit("/", 1)[1],
+        )
+    status = T("status")
+    assert status.returncode == 0
+    assert "the trail was rewritten since" in status.stderr, status.stderr
+    assert "the trail was rewritten since" in T("status").stderr  # until told otherwise
+    ok(T("fingerprint", "--anchor"))
+    assert T("status").stderr == ""
+
+
+def test_a_trail_cut_off_is_seen_by_the_machine_that_saw_it(trail, store, postgres_or_none):
+    ok(T("status"))
+    _tamper(store, postgres_or_none, "DELETE FROM event WHERE id = (SELECT max(id) FROM event)")
+    status = T("status")
+    assert "it was cut off since" in status.stderr, status.stderr
+
+
+def test_the_readmes_script_recomputes_the_fingerprint_from_an_export(trail, tmp_path):
+    """A third party's check needs nothing of transition's: the README's own
+    script, run on an export, prints the fingerprint transition prints."""
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("#### Checking a fingerprint without transition", 1)[1]
+    script = section.split("```python\n", 1)[1].split("```", 1)[0]
+    (tmp_path / "check.py").write_text(script)
+    export = tmp_path / "export.json"
+    ok(T("export", "-o", str(export)))
+    events = len(as_json(T("export"))["events"])
+    done = subprocess.run(
+        [sys.executable, str(tmp_path / "check.py"), str(export), str(events)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert done.stdout.strip() == ok(T("fingerprint")).strip()

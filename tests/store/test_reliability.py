@@ -51,3 +51,9 @@ def test_staff_wait_their_turn_while_an_import_runs(tmp_path):
     figures = trials.imports_under_contention(tmp_path, rounds=2, staff=4)
     assert figures.tried == 2 * 5
     assert figures.ok, figures.line()
+
+
+def test_any_row_changed_around_transition_is_caught_on_both_stores(tmp_path, postgres):
+    figures = trials.content_tamperings(tmp_path, postgres, per_store=4)
+    assert figures.tried >= 6
+    assert figures.ok, figures.line()

@@ -471,12 +471,25 @@ def check_command(*, db: DbOption = None, as_json: JsonOption = False) -> None:
 
 
 @app.command("fingerprint")
-def fingerprint_command(*, db: DbOption = None, as_json: JsonOption = False) -> None:
-    """Print the record's fingerprint: its number of events and the head of
-    their hash chain (COUNT-HEX), as the sign-off sheet prints it."""
+def fingerprint_command(
+    *,
+    anchor: Annotated[
+        bool,
+        typer.Option(
+            "--anchor",
+            help="Trust the record as it now is, though this machine saw another trail.",
+        ),
+    ] = False,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Print the record's fingerprint: its number of events, the head of their
+    hash chain and the digest of its contents (COUNT-HEX-HEX), as the sign-off
+    sheet prints it."""
     from transition.store.checks import fingerprint
 
     with tracking(db, None) as tracker:
+        tracker.anchor = anchor
         found = fingerprint(tracker)
     if as_json:
         emit(found.payload(), as_json=True, human=lambda out: None)

@@ -240,6 +240,7 @@ def tracking(
     from sqlmodel import Session
 
     from transition.cli.startup import settle
+    from transition.store import anchors
     from transition.store.connect import is_retryable, locate, open_record, record_error, writer
     from transition.store.holiday_cache import cached_holidays
     from transition.store.tracker import Tracker
@@ -255,7 +256,12 @@ def tracking(
             tracker = Tracker(session, today_or_now(today), actor, cached_holidays)
             yield tracker
             tracker.write()  # the rows still to write, while an interrupt undoes them
+            seen, broken = anchors.look(session, trust=tracker.anchor)
             _commit(transaction, changed=write)
+        if seen is not None:
+            anchors.keep(seen, tracker.today.isoformat())
+        if broken:
+            tracker.warnings.append(broken)
     except (DBAPIError, sqlite3.Error) as error:
         if is_retryable(error, location):
             raise TryAgain() from None

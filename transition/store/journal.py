@@ -187,6 +187,19 @@ def chain_head(session: Any) -> tuple[int, int, str]:
     return int(row[0]), int(row[1]), row[2] or GENESIS
 
 
+def chain_at(session: Any, event_id: int) -> str | None:
+    """The hash of one event, whatever rows one may see (on PostgreSQL through
+    a function that sees the whole trail); None if there is no such event."""
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        return connection.exec_driver_sql(
+            "SELECT transition_chain_at(%(id)s)", {"id": event_id}
+        ).scalar()
+    return connection.exec_driver_sql(
+        "SELECT chain FROM event WHERE id = ?", (event_id,)
+    ).scalar()
+
+
 def fields(row: Any, *names: str) -> dict[str, Any]:
     """The named fields of a row as JSON-ready values: what an event keeps."""
     return {name: _plain(getattr(row, name)) for name in names}

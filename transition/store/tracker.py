@@ -40,6 +40,9 @@ class Tracker:
     warnings: list[str] = field(default_factory=list)
     #: Who is really signed in, recorded beside the actor on every event.
     recorder: str = ""
+    #: Trust the record as it now is, whatever this machine saw of it before
+    #: (`transition fingerprint --anchor`; `transition.store.anchors`).
+    anchor: bool = False
 
     def __post_init__(self) -> None:
         self.recorder = self.recorder or authenticated_actor(self.session)
