@@ -63,12 +63,12 @@ def _changed_value(kind: str, current: object, salt: int) -> object:
 
 
 @settings(
-    max_examples=25,
+    max_examples=15,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(
-    commands=st.lists(COMMANDS, max_size=6),
+    commands=st.lists(COMMANDS, max_size=4),
     table=st.sampled_from(TABLES),
     row=st.integers(0, 50),
     column=st.integers(0, 50),

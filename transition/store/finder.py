@@ -250,7 +250,13 @@ class Finder:
     def profile(self, election: Election) -> Profile:
         """The rules the election is kept under: the profile stored with it."""
         if election.id not in self._profiles:
-            data = tomllib.loads(election.profile_toml)
+            try:
+                data = tomllib.loads(election.profile_toml)
+            except tomllib.TOMLDecodeError as error:
+                raise TransitionError(
+                    f"the rules stored with the {election.name} election are not TOML ({error}): "
+                    "the record was changed outside transition; `transition check` says more"
+                ) from None
             self._profiles[election.id] = parse_profile(data, f"the profile of {election.name}")
         return self._profiles[election.id]
 

@@ -352,7 +352,7 @@ def outside_summary(event: Event, detail: bool = True) -> str | None:
     if verb == "baseline":
         return event.summary
     changes = ", ".join(
-        f"{name} {before.get(name)!r} -> {after.get(name)!r}"
+        f"{name} {_brief(before.get(name))} -> {_brief(after.get(name))}"
         for name in sorted(set(before) | set(after))
         if before.get(name) != after.get(name)
     )
@@ -360,6 +360,12 @@ def outside_summary(event: Event, detail: bool = True) -> str | None:
         said = f"{event.subject} changed outside transition"
         return f"{said}: {changes}" if detail else said
     return f"{event.subject} {verb}ed outside transition".replace("eed", "ed")
+
+
+def _brief(value: Any) -> str:
+    """A value as a one-line summary shows it: a long text cut short."""
+    shown = repr(value)
+    return shown if len(shown) <= 60 else shown[:57] + "..."
 
 
 def toronto_time(moment: datetime) -> str:
