@@ -162,3 +162,10 @@ def test_no_password_is_ever_printed_from_the_query_or_pgpassword(postgres, tmp_
     said.append(run_transition("--version", env={"TRANSITION_DB": in_query}))
     for result in said:
         assert secret not in result.stdout + result.stderr, result
+
+
+def test_a_role_without_a_grant_restoring_into_a_full_record_hears_it_holds_one(council, tmp_path):
+    export = tmp_path / "e.json"
+    export.write_text(_owner(council, "export").stdout)
+    refused = as_role(council, "stranger", "restore", str(export), password="x")
+    assert refused.returncode == 1 and "already holds a record" in refused.stderr, refused.stderr

@@ -195,9 +195,7 @@ def chain_at(session: Any, event_id: int) -> str | None:
         return connection.exec_driver_sql(
             "SELECT transition_chain_at(%(id)s)", {"id": event_id}
         ).scalar()
-    return connection.exec_driver_sql(
-        "SELECT chain FROM event WHERE id = ?", (event_id,)
-    ).scalar()
+    return connection.exec_driver_sql("SELECT chain FROM event WHERE id = ?", (event_id,)).scalar()
 
 
 def fields(row: Any, *names: str) -> dict[str, Any]:

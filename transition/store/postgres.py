@@ -216,7 +216,7 @@ def database_error(error: BaseException, url: URL) -> TransitionError:
             "try again when it is free, or ask the database's administrator"
         )
     elif state == "42501" or "permission denied" in text or "must be owner" in text:
-        first = detail.split(" DETAIL:")[0]
+        first = detail.split(" DETAIL:")[0].split(" CONTEXT:")[0]
         what = f"the server refused user {user}: {first}; ask the database's administrator"
     else:
         what = f"the database {describe(url)} reported: {detail}"

@@ -110,6 +110,8 @@ def _restore(
         return counts
     engine = connect.open_record(location, create=True, upgrade=True)
     try:
+        with engine.connect() as connection:  # before the write lock, which strangers lack
+            _refuse_a_record(connection, where)
         with connect.writer(engine).connect() as connection, connection.begin():
             if location.is_postgres:
                 postgres.lock_for_upgrade(connection)
