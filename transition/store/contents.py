@@ -56,16 +56,13 @@ def rows(
 ) -> tuple[dict[Key, dict[str, Any]], dict[str, dict[str, type | None]]]:
     """What every row of the record holds now (one member's, if given), and
     the kind of value each column holds, table by table."""
-    from sqlalchemy import MetaData, Table, inspect, select
+    from sqlalchemy import select
 
-    present = set(inspect(connection).get_table_names())
-    metadata = MetaData()
     found: dict[Key, dict[str, Any]] = {}
     kinds: dict[str, dict[str, type | None]] = {}
-    for name in TABLES:
-        if name not in present:
-            continue  # access_grant is PostgreSQL's alone
-        table = Table(name, metadata, autoload_with=connection)
+    tables = record_tables(connection.dialect.name == "postgresql")
+    candidacy = tables["candidacy"]
+    for name, table in tables.items():
         query = select(table)
         if member_id is not None:
             if name in ("election", "office_override"):
@@ -73,12 +70,8 @@ def rows(
             if name == "member":
                 query = query.where(table.c.id == member_id)
             elif name == "checklist_item":
-                candidacy = Table("candidacy", metadata, autoload_with=connection)
-                query = query.where(
-                    table.c.candidacy_id.in_(
-                        select(candidacy.c.id).where(candidacy.c.member_id == member_id)
-                    )
-                )
+                mine = select(candidacy.c.id).where(candidacy.c.member_id == member_id)
+                query = query.where(table.c.candidacy_id.in_(mine))
             else:
                 query = query.where(table.c.member_id == member_id)
         types = kinds[name] = {column.name: _kind(column) for column in table.columns}
@@ -87,6 +80,29 @@ def rows(
                 column: canonical(value, types[column]) for column, value in row.items()
             }
     return found, kinds
+
+
+def record_tables(postgresql: bool) -> dict[str, Any]:
+    """The record's tables as the models declare them, and on PostgreSQL the
+    grants (migration 0005 makes that table; no model maps it)."""
+    from sqlalchemy import Column, DateTime, Integer, MetaData, String, Table
+    from sqlmodel import SQLModel
+
+    import transition.store.models  # noqa: F401  (declares the tables)
+
+    tables = {name: SQLModel.metadata.tables[name] for name in TABLES[:-1]}
+    if postgresql:
+        tables["access_grant"] = Table(
+            "access_grant",
+            MetaData(),
+            Column("id", Integer, primary_key=True),
+            Column("role_name", String),
+            Column("kind", String),
+            Column("member_id", Integer),
+            Column("granted_at", DateTime(timezone=True)),
+            Column("granted_by", String),
+        )
+    return tables
 
 
 def differences(
@@ -140,11 +156,17 @@ def canonical(value: Any, kind: type | None) -> Any:
 
 
 def _kind(column: Any) -> type | None:
-    try:
-        kind = column.type.python_type
-    except NotImplementedError:
-        return None
-    return kind if kind in (bool, date, datetime) else None
+    """The Python kind of a column's values where stores write it differently."""
+    from sqlalchemy import Boolean, Date, DateTime
+
+    kind = getattr(column.type, "impl_instance", column.type)
+    if isinstance(kind, Boolean):
+        return bool
+    if isinstance(kind, DateTime):
+        return datetime
+    if isinstance(kind, Date):
+        return date
+    return None
 
 
 def _shown(value: Any) -> str:
