@@ -168,6 +168,50 @@ def as_moment(value: Any) -> datetime:
     return at if at.tzinfo else at.replace(tzinfo=UTC)
 
 
+def restoring(connection: Any, on: bool) -> None:
+    """Set the trail's triggers aside while a restore loads an export's own
+    trail as it was (`on`); then (not `on`) make the trail's head the export's."""
+    if connection.dialect.name == "postgresql":
+        connection.exec_driver_sql(
+            "SELECT set_config('transition.restoring', %(on)s, true)", {"on": "on" if on else ""}
+        )
+        if not on:
+            connection.exec_driver_sql(
+                "UPDATE event_head SET last_id = coalesce((SELECT max(id) FROM event), 0), "
+                "chain = coalesce((SELECT chain FROM event ORDER BY id DESC LIMIT 1), "
+                "repeat('0', 64)), at = (SELECT max(at) FROM event), "
+                "events = (SELECT count(*) FROM event)"
+            )
+    elif on:
+        connection.exec_driver_sql(
+            "INSERT INTO transition_context (actor, recorded_by, restoring) VALUES ('', '', 1)"
+        )
+    else:
+        connection.exec_driver_sql("DELETE FROM transition_context")
+
+
+def chained_at_restore(connection: Any, schema: str, events: int) -> None:
+    """An export from before the trail was chained: its events were chained
+    at this restore, which the trail must say, since it cannot vouch for them."""
+    from sqlalchemy import text
+
+    now = "clock_timestamp()" if connection.dialect.name == "postgresql" else SQLITE_NOW
+    summary = (
+        f"restored from an export of schema {schema}, whose trail had no hash chain: "
+        f"its {events} events were chained at this restore, and the trail vouches for "
+        "them only from here"
+    )
+    connection.execute(
+        text(
+            "INSERT INTO event (at, actor, recorded_by, action, subject, summary) "
+            f"VALUES ({now}, '', 'transition restore', 'trail.restored', 'record', :summary)"
+        ),
+        {"summary": summary},
+    )
+    if connection.dialect.name != "postgresql":
+        seal(connection)
+
+
 def chain_head(session: Any) -> tuple[int, int, str]:
     """How many events there are, the last one's id and its chain. On
     PostgreSQL through a function that sees the whole trail, since office

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from transition.errors import TransitionError
-from transition.store import connect, database, postgres, vetting
+from transition.store import connect, database, journal, postgres, vetting
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
@@ -130,7 +130,8 @@ def load(connection: Connection, data: dict[str, Any], where: str) -> dict[str, 
     schema = data["schema"]
     _refuse_a_record(connection, where)
     _migrate_to(connection, schema)
-    _restoring(connection, schema, True)
+    if _at_least(schema, "0007_content_trail"):
+        journal.restoring(connection, True)
     metadata = MetaData()
     metadata.reflect(connection)
     counts = {}
@@ -152,63 +153,16 @@ def load(connection: Connection, data: dict[str, Any], where: str) -> dict[str, 
                     f"coalesce((SELECT max(id) FROM {name}), 0) + 1, false)"
                 )
     vetting.check_loaded(connection, lambda revision: _at_least(schema, revision))
-    _restoring(connection, schema, False)
+    if _at_least(schema, "0007_content_trail"):
+        journal.restoring(connection, False)
     database.migrate(connection)
     if not _at_least(schema, "0004_audit_chain") and counts.get("events"):
-        _say_where_the_chain_begins(connection, schema, counts["events"])
+        journal.chained_at_restore(connection, schema, counts["events"])
     return counts
 
 
 def _at_least(schema: str, revision: str) -> bool:
     return database.REVISIONS.index(schema) >= database.REVISIONS.index(revision)
-
-
-def _restoring(connection: Connection, schema: str, on: bool) -> None:
-    """Set the trail's triggers aside while the export's own trail goes in
-    (schemas with those triggers); then the trail's head is the export's."""
-    if not _at_least(schema, "0007_content_trail"):
-        return
-    if connection.dialect.name == "postgresql":
-        connection.exec_driver_sql(
-            "SELECT set_config('transition.restoring', %(on)s, true)", {"on": "on" if on else ""}
-        )
-        if not on:
-            connection.exec_driver_sql(
-                "UPDATE event_head SET last_id = coalesce((SELECT max(id) FROM event), 0), "
-                "chain = coalesce((SELECT chain FROM event ORDER BY id DESC LIMIT 1), "
-                "repeat('0', 64)), at = (SELECT max(at) FROM event), "
-                "events = (SELECT count(*) FROM event)"
-            )
-    elif on:
-        connection.exec_driver_sql(
-            "INSERT INTO transition_context (actor, recorded_by, restoring) VALUES ('', '', 1)"
-        )
-    else:
-        connection.exec_driver_sql("DELETE FROM transition_context")
-
-
-def _say_where_the_chain_begins(connection: Connection, schema: str, events: int) -> None:
-    """An export from before the trail was chained: its events were chained
-    at this restore, which the trail must say, since it cannot vouch for them."""
-    from sqlalchemy import text
-
-    from transition.store.journal import SQLITE_NOW, seal
-
-    now = "clock_timestamp()" if connection.dialect.name == "postgresql" else SQLITE_NOW
-    summary = (
-        f"restored from an export of schema {schema}, whose trail had no hash chain: "
-        f"its {events} events were chained at this restore, and the trail vouches for "
-        "them only from here"
-    )
-    connection.execute(
-        text(
-            "INSERT INTO event (at, actor, recorded_by, action, subject, summary) "
-            f"VALUES ({now}, '', 'transition restore', 'trail.restored', 'record', :summary)"
-        ),
-        {"summary": summary},
-    )
-    if connection.dialect.name != "postgresql":
-        seal(connection)
 
 
 def _refuse_a_record(connection: Connection, where: str) -> None:
