@@ -106,6 +106,8 @@ class Figures:
     #: and how many got through.
     caught: int | None = None
     missed: int = 0
+    #: For trials of what must be caught: how many each check caught.
+    by: dict[str, int] = field(default_factory=dict)
     #: What went wrong, the first few times, to start the hunt from.
     notes: list[str] = field(default_factory=list)
 
@@ -130,6 +132,10 @@ class Figures:
             counts = (
                 f"{self.tried} tried, {self.caught} caught, {self.missed} missed, "
                 f"{self.tracebacks} tracebacks, {self.changed} records changed"
+            )
+        if self.by:
+            counts += (
+                " (caught by " + ", ".join(f"{k} {v}" for k, v in sorted(self.by.items())) + ")"
             )
         skipped = f" (skipped: {self.skipped})" if self.skipped else ""
         notes = "".join(f"\n     - {note}" for note in self.notes if not self.ok)
