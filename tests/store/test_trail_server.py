@@ -10,7 +10,17 @@ import subprocess
 import time
 
 import pytest
-from conftest import PASSWORD, WARD3, WARD7, as_json, as_role, invoke_transition, ok, sql
+from conftest import (
+    PASSWORD,
+    WARD3,
+    WARD7,
+    as_json,
+    as_role,
+    invoke_transition,
+    ok,
+    run_transition,
+    sql,
+)
 from postgres_server import PostgresError
 
 T = invoke_transition
@@ -105,8 +115,8 @@ def test_a_writer_waits_no_longer_than_the_lock_timeout_and_names_who_holds_it(c
     try:
         started = time.monotonic()
         url = council["url"]
-        done = T("done", str(council["items"][WARD7]), "--db", url,
-                 env={"TRANSITION_LOCK_TIMEOUT": "2"})  # fmt: skip
+        done = run_transition("done", str(council["items"][WARD7]), "--db", url,
+                              env={"TRANSITION_LOCK_TIMEOUT": "2"})  # fmt: skip
         assert done.returncode == 1
         assert "stayed locked by theclerk (since " in done.stderr, done.stderr
         assert "(nothing was changed)" in done.stderr
@@ -142,7 +152,7 @@ def _hold(council, role: str, password: str, statement: str) -> subprocess.Popen
 
 
 def test_no_password_is_ever_printed_from_the_query_or_pgpassword(postgres, tmp_path):
-    from conftest import postgres_database, run_transition
+    from conftest import postgres_database
 
     name = postgres_database(postgres).rsplit("/", 1)[1]
     secret = postgres.password

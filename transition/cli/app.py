@@ -8,6 +8,7 @@ so `transition --help` and the date commands start fast.
 
 import contextlib
 import errno
+import functools
 import os
 import random
 import sys
@@ -730,7 +731,7 @@ def main(argv: list[str] | None = None) -> None:
     """The console script: run the app and turn every user error into one line.
     Interrupted (Ctrl-C, or SIGTERM) means not done: exit 130 (143), nothing
     committed, nothing on standard error."""
-    command = typer.main.get_command(app)
+    command = _command()
     args = sys.argv[1:] if argv is None else list(argv)
     stdout = sys.stdout
     try:
@@ -763,6 +764,13 @@ def main(argv: list[str] | None = None) -> None:
             _fail(f"cannot write the output: {error.strerror or error}", 1)
         raise
     sys.exit(status if isinstance(status, int) else 0)
+
+
+@functools.cache
+def _command() -> Any:
+    """The click command typer builds from the app: once a process, since a
+    program that runs several commands (the tests do) need not build it again."""
+    return typer.main.get_command(app)
 
 
 def _is_stdout(error: OSError) -> bool:

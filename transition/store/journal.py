@@ -1,10 +1,13 @@
-"""The audit trail: the one place that writes events.
+"""The audit trail: what transition says of each change, beside what the
+database itself records.
 
-Every change on the record is written here, in the same transaction as the
-change itself: who made it (the actor), when (UTC, shown in Toronto time),
-what it was, and the fields before and after. The database refuses to
-update or delete an event (triggers made by the migrations), so the trail
-only grows.
+Every change transition makes is described here, in the same transaction as
+the change itself: who made it (the actor), what it was in words, and the
+fields before and after. The database's triggers (migration 0007) add a row
+event for every row any writer changes, and date, number and chain every
+event: on PostgreSQL as each is inserted, on SQLite through `seal` as the
+transaction ends. The database refuses to update or delete an event, so the
+trail only grows.
 """
 
 from __future__ import annotations
