@@ -120,6 +120,14 @@ def _upgrade_sqlite() -> None:
                 f"'{table} ' || {row}.id, '{verb.lower()} {table} ' || {row}.id, "
                 f"{before}, {after}); END"
             )
+    # An event about a step names the step's own member, as on the server.
+    op.execute(
+        "CREATE TRIGGER event_item_member BEFORE INSERT ON event "
+        "WHEN NEW.item_id IS NOT NULL AND NEW.member_id IS NOT (SELECT c.member_id "
+        "FROM checklist_item AS i JOIN candidacy AS c ON c.id = i.candidacy_id "
+        "WHERE i.id = NEW.item_id) "
+        "BEGIN SELECT RAISE(ABORT, 'an event about an item must name its member'); END"
+    )
     # The append-only trail lets one update through: a missing hash set.
     op.execute("DROP TRIGGER event_append_only_update")
     unchanged = " AND ".join(
@@ -427,6 +435,7 @@ def downgrade() -> None:
     for table in SQLITE_TABLES:
         for verb in ("insert", "update", "delete"):
             op.execute(f"DROP TRIGGER {table}_trail_{verb}")
+    op.execute("DROP TRIGGER event_item_member")
     op.execute("DROP TABLE transition_context")
     op.execute("DROP TRIGGER event_append_only_update")
     op.execute(

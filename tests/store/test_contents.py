@@ -128,3 +128,16 @@ def test_every_event_is_dated_and_chained_by_the_database(marked):
     assert moments == sorted(moments)
     ok(T("check"))
     assert {event["action"] for event in events} >= {"row.insert", "row.update", "item.done"}
+
+
+@pytest.mark.sqlite_only  # the server's own refusal: tests/store/test_trail_server.py
+def test_an_event_about_another_members_step_is_refused_by_the_file_too(jane):
+    ok(T("member", "add", "Pat Lee", "--ward", "3"))
+    with sqlite3.connect(os.environ["TRANSITION_DB"]) as connection:
+        pat = connection.execute("SELECT id FROM member WHERE name = 'Pat Lee'").fetchone()[0]
+        with pytest.raises(sqlite3.IntegrityError, match="must name its member"):
+            connection.execute(
+                "INSERT INTO event (at, actor, action, member_id, item_id, subject, summary) "
+                f"VALUES ('2030-01-01', 'x', 'item.done', {pat}, 1, 'item 1', 'forged')"
+            )
+    connection.close()

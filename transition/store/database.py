@@ -64,6 +64,7 @@ SCHEMA_OBJECTS: tuple[tuple[str, str], ...] = (
     ("index", "ix_office_override_election_id"),
     ("trigger", "event_append_only_delete"),
     ("trigger", "event_append_only_update"),
+    ("trigger", "event_item_member"),
     *(
         ("trigger", f"{table}_trail_{verb}")
         for table in (
