@@ -215,6 +215,8 @@ def interrupts(folder: Path, tries: int, seed: int = 130) -> Figures:
         if starting:  # Python's own, not a defect of ours: counted apart
             figures.tracebacks -= 1
             early += 1
+        if "Traceback" in err and not starting:
+            figures.note(f"{command} after {delay * 1000:.0f} ms: {err.strip()[-600:]!r}")
         stopped = process.returncode in (130, 143, -which) or (starting and process.returncode == 1)
         quiet = err in ("", "\n") or starting
         wrong = not (finished or stopped) or (stopped and not quiet)
@@ -239,14 +241,28 @@ def before_our_code(err: str) -> bool:
     few milliseconds no program written in Python can take over. Python
     then prints a traceback, or "Fatal Python error: init_import_site", and
     exits 1 or by the signal."""
+    import re
+
     import transition
 
-    package = str(Path(transition.__file__).parent)
+    package = Path(transition.__file__).parent
+    # The modules the console script loads before main() takes the signals:
+    # built-in imports only, so an interrupt there has done nothing either.
+    first = {
+        package / "__init__.py",
+        package / "cli" / "__init__.py",
+        package / "cli" / "startup.py",
+    }
     lines = err.strip().splitlines()
+    ours = [
+        (Path(path), where)
+        for path, where in re.findall(r'File "([^"]+)", line \d+, in (\S+)', err)
+        if path.startswith(str(package))
+    ]
     return (
         "Traceback (most recent call last):" in lines
         and lines[-1] == "KeyboardInterrupt"
-        and package not in err
+        and all(path in first and where == "<module>" for path, where in ours)
     )
 
 
