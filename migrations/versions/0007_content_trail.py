@@ -107,8 +107,9 @@ def _upgrade_sqlite() -> None:
             after = "NULL" if verb == "DELETE" else _sqlite_json(columns, "NEW")
             item = f"{row}.id" if table == "checklist_item" and verb != "DELETE" else "NULL"
             when = "(SELECT restoring FROM transition_context) IS NOT 1"
-            if verb == "UPDATE":
-                when += f" AND {before} IS NOT {after}"
+            if verb == "UPDATE":  # a column at a time: cheaper than two JSON objects
+                changed = " OR ".join(f"OLD.{name} IS NOT NEW.{name}" for name in columns)
+                when += f" AND ({changed})"
             op.execute(
                 f"CREATE TRIGGER {table}_trail_{verb.lower()} AFTER {verb} ON {table} "
                 f"WHEN {when} BEGIN "

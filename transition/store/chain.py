@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -27,24 +27,43 @@ GENESIS = "0" * 64
 FINGERPRINT_DIGITS = 16
 
 
+#: An event's fields after its id and time, in the order the hash covers them.
+HASHED_FIELDS = (
+    "actor",
+    "recorded_by",
+    "action",
+    "member_id",
+    "item_id",
+    "subject",
+    "summary",
+    "before",
+    "after",
+)
+
+
 def event_hash(previous: str, event: Any) -> str:
     """The hash of `event` (an Event row, or anything with its fields) after `previous`."""
-    content = [
-        previous,
-        event.id,
-        _moment(event.at),
-        event.actor,
-        event.recorded_by,
-        event.action,
-        event.member_id,
-        event.item_id,
-        event.subject,
-        event.summary,
-        event.before,
-        event.after,
-    ]
-    encoded = json.dumps(content, ensure_ascii=False, separators=(",", ":"))
+    rest = [getattr(event, name) for name in HASHED_FIELDS]
+    return content_hash(previous, event.id, _moment(event.at), rest)
+
+
+def content_hash(previous: str, event_id: int, moment: str, rest: Sequence[Any]) -> str:
+    """The hash itself: SHA-256 of the compact JSON array of the previous hash,
+    the id, the UTC time as text and the other fields (the README spells it out)."""
+    encoded = json.dumps(
+        [previous, event_id, moment, *rest], ensure_ascii=False, separators=(",", ":")
+    )
     return hashlib.sha256(encoded.encode("utf-8")).hexdigest()
+
+
+def moment_text(at: datetime | str) -> str:
+    """An event's time as the hash covers it, from a datetime or from the text
+    SQLite holds ("2030-05-04 13:05:00.123000", UTC), which is read fast."""
+    if isinstance(at, str):
+        if len(at) == 26 and at[10] == " " and at[19] == ".":
+            return f"{at[:10]}T{at[11:]}+00:00"
+        at = datetime.fromisoformat(at)
+    return _moment(at)
 
 
 def _moment(at: datetime) -> str:

@@ -14,12 +14,11 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, date, datetime
-from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import insert
 
-from transition.store.chain import GENESIS, event_hash
+from transition.store.chain import GENESIS, content_hash, moment_text
 from transition.store.models import ChecklistItem, Event, Member
 
 if TYPE_CHECKING:
@@ -157,10 +156,8 @@ def seal(connection: Any, first: int = 0) -> int:
     )
     sealed = []
     for row in rows:
-        event = SimpleNamespace(**row._mapping)
-        event.at = as_moment(event.at)
-        previous = event_hash(previous, event)
-        sealed.append((previous, event.id))
+        previous = content_hash(previous, row[0], moment_text(row[1]), row[2:])
+        sealed.append((previous, row[0]))
     connection.exec_driver_sql("UPDATE event SET chain = ? WHERE id = ?", sealed)
     return len(sealed)
 
