@@ -170,18 +170,11 @@ def as_moment(value: Any) -> datetime:
 
 def restoring(connection: Any, on: bool) -> None:
     """Set the trail's triggers aside while a restore loads an export's own
-    trail as it was (`on`); then (not `on`) make the trail's head the export's."""
+    trail as it was (`on`), and put them back (not `on`)."""
     if connection.dialect.name == "postgresql":
         connection.exec_driver_sql(
             "SELECT set_config('transition.restoring', %(on)s, true)", {"on": "on" if on else ""}
         )
-        if not on:
-            connection.exec_driver_sql(
-                "UPDATE event_head SET last_id = coalesce((SELECT max(id) FROM event), 0), "
-                "chain = coalesce((SELECT chain FROM event ORDER BY id DESC LIMIT 1), "
-                "repeat('0', 64)), at = (SELECT max(at) FROM event), "
-                "events = (SELECT count(*) FROM event)"
-            )
     elif on:
         connection.exec_driver_sql(
             "INSERT INTO transition_context (actor, recorded_by, restoring) VALUES ('', '', 1)"
