@@ -24,6 +24,10 @@ trigger allows exactly that: setting a missing hash. A command's declared
 actor reaches the triggers through the one-row `transition_context` table,
 which holds a row only inside a `transition` transaction.
 
+SQLite's triggers name each table's columns as they are at this revision
+(PostgreSQL's take the whole row): a later revision that adds or renames a
+column of the record must make that table's `*_trail_*` triggers again.
+
 The rows already in the record get one `row.baseline` event each, and a
 `trail.baseline` event says where the record's contents begin to be vouched
 for: as they stood at this upgrade.
