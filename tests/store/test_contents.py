@@ -141,3 +141,33 @@ def test_an_event_about_another_members_step_is_refused_by_the_file_too(jane):
                 f"VALUES ('2030-01-01', 'x', 'item.done', {pat}, 1, 'item 1', 'forged')"
             )
     connection.close()
+
+
+@pytest.mark.sqlite_only
+def test_a_change_not_yet_chained_is_shown_and_kept_off_a_sheet(marked, tmp_path):
+    """A writer around transition leaves a row event that transition's next
+    change chains; until then the log shows it and no sheet prints what no
+    fingerprint could pin. One who fills in transition's context to pass as
+    it leaves an event no change of transition's will chain: check names it."""
+    path = os.environ["TRANSITION_DB"]
+    sheet = ("render", "signoff", "jane", "-o", str(tmp_path / "s.html"))
+    with sqlite3.connect(path) as connection:
+        connection.execute("UPDATE checklist_item SET done_by = 'Councillor Herself' WHERE id = 1")
+    connection.close()
+    assert as_json(T("log", "--json"))[0]["action"] == "row.update"
+    refused = T(*sheet)
+    assert refused.returncode == 1 and "has not chained that change yet" in refused.stderr
+    ok(T("note", "2", "--note", "a change through transition chains it"))
+    ok(T(*sheet))
+    with sqlite3.connect(path) as connection:
+        connection.execute(
+            "INSERT INTO transition_context (actor, recorded_by) VALUES ('Sam', 'x')"
+        )
+        connection.execute("UPDATE checklist_item SET done_by = 'Sam' WHERE id = 1")
+        connection.execute("DELETE FROM transition_context")
+    connection.close()
+    ok(T("note", "2", "--note", "and this one cannot"))
+    assert as_json(T("log", "--json"))[1]["summary"] == "update checklist_item 1"
+    assert T(*sheet).returncode == 1
+    check = T("check")
+    assert check.returncode == 1 and "carries no hash" in check.stdout

@@ -65,6 +65,24 @@ CRAFTED = {
         "names a member the export does not hold",
     ),
     "a key of its own": (lambda d: d.update(extra=[]), "keys no export has (extra)"),
+    "an id past any database's": (
+        lambda d: d["members"][0].update(id=2**70),
+        "id 1180591620717411303424 is not an id",
+    ),
+    "an id that is text": (lambda d: d["events"][0].update(id="1"), "id '1' is not an id"),
+    "a flag that is NaN": (
+        lambda d: d["accounts"][0].update(uses_logo=float("nan")),
+        "uses_logo nan is not true or false",
+    ),
+    "an event's after as an object": (
+        lambda d: d["events"][0].update(after={"x": 1}),
+        "after {'x': 1} is not text",
+    ),
+    "an event twice": (lambda d: d["events"].append(dict(d["events"][-1])), "is there twice"),
+    "the last event gone": (
+        lambda d: d["events"].remove(_event(d, "item.done")),
+        "the export's steps are not what its audit trail says",
+    ),
     "a hash that is no hash": (
         lambda d: d["events"][0].update(chain="not-a-hash"),
         "is not a SHA-256 in hex",

@@ -58,6 +58,36 @@ def test_an_event_inserted_by_hand_gets_the_servers_id_time_chain_and_signer(cou
     ok(_owner(council, "check"))  # chained by the server: the trail still holds
 
 
+def test_no_role_but_the_database_writes_a_row_event(council):
+    theirs = council["items"][WARD3]
+    for role in ("ward7staff", "theclerk"):
+        with pytest.raises(PostgresError, match=r"only the database writes row\.update events"):
+            sql(
+                council,
+                role,
+                "INSERT INTO event (at, actor, action, member_id, subject, summary, after) "
+                f"SELECT now(), 'x', 'row.update', id, 'checklist_item {theirs}', 'x', "
+                f"""'{{"done_by": "Forged"}}' FROM member WHERE name = '{WARD7}'""",
+            )
+    ok(_owner(council, "check"))
+
+
+def test_the_server_holds_psql_to_the_vocabulary(council):
+    mine = council["items"][WARD7]
+    with pytest.raises(PostgresError, match="checklist_item_status_known"):
+        sql(
+            council,
+            "ward7staff",
+            f"UPDATE checklist_item SET status = 'teleported' WHERE id = {mine}",
+        )
+
+
+def test_a_lock_timeout_that_is_no_number_of_seconds_is_refused(council):
+    for value in ("abc", "0", "-1", "1e9"):
+        refused = T("status", "--db", council["url"], env={"TRANSITION_LOCK_TIMEOUT": value})
+        assert refused.returncode == 1 and "TRANSITION_LOCK_TIMEOUT is" in refused.stderr
+
+
 def test_an_event_about_another_members_step_is_refused(council):
     theirs = council["items"][WARD3]
     with pytest.raises(PostgresError, match="must name its member"):
@@ -170,6 +200,9 @@ def test_no_password_is_ever_printed_from_the_query_or_pgpassword(postgres, tmp_
     bare = f"postgresql://transition_owner@127.0.0.1:{postgres.port}/nowhere"
     said.append(run_transition("status", "--db", bare, env={"PGPASSWORD": secret}))
     said.append(run_transition("--version", env={"TRANSITION_DB": in_query}))
+    at_sign = f"postgresql://transition_owner:{secret[:4]}@{secret[4:]}@127.0.0.1:1/{name}"
+    said.append(run_transition("status", "--db", at_sign))
+    assert "holds an '@'" in said[-1].stderr and secret[4:] not in said[-1].stderr
     for result in said:
         assert secret not in result.stdout + result.stderr, result
 

@@ -91,7 +91,7 @@ def problems(tracker: Tracker) -> tuple[list[str], dict[str, int]]:
             continue
         if item.step_id not in steps_of.get(candidacy.election_id, set()):
             found.append(f"item {item.id}: step {item.step_id!r} is not in its election's profile")
-        found.extend(_replay(item, by_item.get(item.id, [])))
+        found.extend(replay_item(item, by_item.get(item.id, [])))
     checked = {
         "elections": len(steps_of),
         "members": len(session.exec(select(Member)).all()),
@@ -140,7 +140,7 @@ def _expect(
         found.append(f"{subject} has no {action} event in the audit trail")
 
 
-def _replay(item: ChecklistItem, events: list[Event]) -> list[str]:
+def replay_item(item: Any, events: list[Any]) -> list[str]:
     """Replay the item's events; the state they lead to must be the state it has."""
     if not events or events[0].action != "item.added":
         return [f"item {item.id} has no item.added event in the audit trail"]
@@ -218,6 +218,14 @@ def vouched_for(tracker: Tracker, member: Member) -> None:
     events = tracker.session.exec(
         select(Event).where(Event.member_id == member.id).order_by(col(Event.id))
     ).all()
+    waiting = [event for event in events if event.chain is None]
+    if waiting:
+        raise TransitionError(
+            f"{member.name}'s record was changed outside transition (event {waiting[0].id}), "
+            "and the trail has not chained that change yet, so no fingerprint could pin "
+            "it: `transition check` names it; the next change made through transition "
+            "chains it, and the sheet can be printed then"
+        )
     unexplained = contents_problems(tracker.session.connection(), list(events), member.id)
     if unexplained:
         raise TransitionError(

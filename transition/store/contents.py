@@ -170,4 +170,8 @@ def _kind(column: Any) -> type | None:
 
 
 def _shown(value: Any) -> str:
-    return "empty" if value is None else repr(value)
+    """A value as a finding shows it: a long text (an election's rules) cut short."""
+    if value is None:
+        return "empty"
+    shown = repr(value)
+    return shown if len(shown) <= 60 else shown[:57] + "..."

@@ -58,6 +58,12 @@ def parse_url(value: str) -> URL:
             f"{_hide_password(value)} is not a PostgreSQL URL; write "
             "postgresql://USER@HOST:PORT/DATABASE"
         ) from None
+    if url.host and "@" in url.host:
+        raise TransitionError(
+            "the URL's user or password holds an '@': write it as %40 "
+            "(postgresql://USER:PASS%40WORD@HOST:PORT/DATABASE), or keep the password "
+            "in PGPASSWORD or ~/.pgpass"
+        )
     if not url.database:
         raise TransitionError(
             f"{describe(url)} names no database; write postgresql://USER@HOST:PORT/DATABASE"
@@ -103,10 +109,15 @@ def lock_timeout_s() -> int:
     """TRANSITION_LOCK_TIMEOUT, in whole seconds (at least 1), else the default."""
     import os
 
-    value = os.environ.get("TRANSITION_LOCK_TIMEOUT", "")
-    if value.isdigit() and int(value) > 0:
-        return min(int(value), 86_400)
-    return LOCK_TIMEOUT_S
+    value = os.environ.get("TRANSITION_LOCK_TIMEOUT", "").strip()
+    if not value:
+        return LOCK_TIMEOUT_S
+    if not (value.isdigit() and 1 <= int(value) <= 86_400):
+        raise TransitionError(
+            f"TRANSITION_LOCK_TIMEOUT is {value!r}; give whole seconds from 1 to 86400, "
+            "or leave it unset for 120"
+        )
+    return int(value)
 
 
 def lock_holders(url: URL) -> list[str]:
@@ -233,7 +244,7 @@ def redact(text: str) -> str:
     line goes through here before it is printed."""
     import os
 
-    text = re.sub(r"(://[^:/@\s]*:)[^@\s]*@", r"\1***@", text)
+    text = re.sub(r"(://[^:/@\s]*:)\S*@", r"\1***@", text)
     text = re.sub(r"(\w*password\s*=\s*)('[^']*'|[^&\s]+)", r"\1***", text, flags=re.I)
     secret = os.environ.get("PGPASSWORD")
     return text.replace(secret, "***") if secret else text

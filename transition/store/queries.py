@@ -318,7 +318,9 @@ def log_rows(
     `rows`; a row changed by any other writer always shows."""
     query = select(Event).order_by(col(Event.id).desc())
     if not rows:
-        query = query.where(~(col(Event.action).startswith("row.") & (Event.actor != "")))
+        row_event = col(Event.action).startswith("row.")
+        transitions_own = row_event & (Event.actor != "") & col(Event.chain).isnot(None)
+        query = query.where(~transitions_own)
     if member is not None:
         query = query.where(Event.member_id == member.id)
     if limit is not None:

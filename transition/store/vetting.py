@@ -105,6 +105,19 @@ RULES: dict[str, dict[str, Callable[[Any], None]]] = {
 }
 
 
+#: Columns that hold yes or no, and the largest id a database column holds.
+FLAGS = {
+    "identifies_member",
+    "publicised",
+    "uses_logo",
+    "city_resources",
+    "filing_actual",
+}
+LARGEST_ID = 2**31 - 1
+#: Columns named like ids that hold names: a profile's and a step's.
+TEXT_IDS = {"profile_id", "step_id"}
+
+
 def check_export(data: dict[str, Any], tables: tuple[tuple[str, str], ...]) -> None:
     """Refuse an export with keys of its own or a value no command would record."""
     unknown = set(data) - HEADER_KEYS - {key for key, _ in tables}
@@ -113,22 +126,45 @@ def check_export(data: dict[str, Any], tables: tuple[tuple[str, str], ...]) -> N
             f"the export has keys no export has ({', '.join(sorted(unknown))}); "
             "restore only a file `transition export --format json` wrote"
         )
-    for key, rules in RULES.items():
+    for key, _ in tables:
         rows = data.get(key)
         if not isinstance(rows, list):
             continue  # the table-by-table check names it
+        rules = RULES.get(key, {})
+        seen: set[Any] = set()
         for number, row in enumerate(rows, start=1):
             if not isinstance(row, dict):
                 continue
-            for column, rule in rules.items():
-                if column not in row:
-                    continue
-                try:
-                    rule(row[column])
-                except TransitionError as error:
-                    raise TransitionError(
-                        f"row {number} of {key!r} is refused: {error}; nothing was restored"
-                    ) from None
+            try:
+                for column, value in row.items():
+                    _typed(column, value)
+                    if column in rules:
+                        rules[column](value)
+                if row.get("id") in seen:
+                    raise TransitionError(f"id {row['id']} is there twice")
+                seen.add(row.get("id"))
+            except TransitionError as error:
+                raise TransitionError(
+                    f"row {number} of {key!r} is refused: {error}; nothing was restored"
+                ) from None
+
+
+def _typed(column: str, value: Any) -> None:
+    """Every value of the kind its column holds: ids whole numbers a database
+    takes, flags true or false, text text, and no NaN anywhere."""
+    if column == "id" or (column.endswith("_id") and column not in TEXT_IDS):
+        if value is None and column != "id":
+            return
+        if type(value) is not int or not 1 <= value <= LARGEST_ID:
+            raise TransitionError(f"{column} {value!r} is not an id (a whole number from 1)")
+    elif column in FLAGS:
+        if type(value) is not bool:
+            raise TransitionError(f"{column} {value!r} is not true or false")
+    elif column == "year":
+        if type(value) is not int or not 1900 <= value <= 2200:
+            raise TransitionError(f"the year {value!r} is not a year")
+    elif value is not None and not isinstance(value, str):
+        raise TransitionError(f"{column} {value!r} is not text")
 
 
 def check_loaded(connection: Any, schema_has: Callable[[str], bool]) -> None:
@@ -158,6 +194,7 @@ def check_loaded(connection: Any, schema_has: Callable[[str], bool]) -> None:
         raise TransitionError(
             f"the export's audit trail does not hold: {broken}; nothing was restored"
         )
+    _steps_replay(connection, events)
     if not schema_has("0007_content_trail"):
         return
     actual, kinds = rows(connection)
@@ -167,3 +204,22 @@ def check_loaded(connection: Any, schema_has: Callable[[str], bool]) -> None:
             f"the export's rows are not what its audit trail says ({unexplained[0]}); "
             "nothing was restored"
         )
+
+
+def _steps_replay(connection: Any, events: list[Any]) -> None:
+    """Each step's state is the one its own events lead to, as `check` has it."""
+    from collections import defaultdict
+
+    from transition.store.checks import replay_item
+
+    by_item: dict[int, list[Any]] = defaultdict(list)
+    for event in events:
+        if event.item_id is not None and not event.action.startswith(("row.", "trail.")):
+            by_item[event.item_id].append(event)
+    for row in connection.exec_driver_sql("SELECT id, status, superseded_at FROM checklist_item"):
+        found = replay_item(SimpleNamespace(**row._mapping), by_item.get(row.id, []))
+        if found:
+            raise TransitionError(
+                f"the export's steps are not what its audit trail says ({found[0]}); "
+                "nothing was restored"
+            )
