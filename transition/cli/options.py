@@ -258,8 +258,8 @@ def tracking(
             tracker.write()  # the rows still to write, while an interrupt undoes them
             seen, broken = anchors.look(session, trust=tracker.anchor)
             _commit(transaction, changed=write)
-        if seen is not None:
-            anchors.keep(seen, tracker.today.isoformat())
+        if seen is not None:  # the day this machine saw it, whatever --today says
+            anchors.keep(seen, today_or_now(None).isoformat())
         if broken:
             tracker.warnings.append(broken)
     except (DBAPIError, sqlite3.Error) as error:
