@@ -681,7 +681,8 @@ def _change_a_field(store: str, server: Any, target: str, table: str, chance: An
     )
     columns = [line.split("|") for line in listed.strip().splitlines()]
     name, kind = chance.choice(columns)
-    value = {"integer": f"{name} + 1000", "boolean": f"NOT {name}", "date": "'2031-01-02'",
+    value = {"integer": f"coalesce({name}, 0) + 1000", "boolean": f"NOT {name}",
+             "date": "'2031-01-02'",
              "timestamp with time zone": "'2031-01-02 00:00:00+00'"
              }.get(kind, f"'tampered {chance.randint(0, 10**6)}'")  # fmt: skip
     statement = f"UPDATE {table} SET {name} = {value} WHERE id = (SELECT min(id) FROM {table})"
