@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 import subprocess
@@ -224,3 +225,15 @@ def test_the_readmes_script_recomputes_the_fingerprint_from_an_export(trail, tmp
         check=True,
     )
     assert done.stdout.strip() == ok(T("fingerprint")).strip()
+
+
+def test_a_damaged_anchors_file_anchors_nothing_and_is_replaced(trail):
+    state = Path(os.environ["TRANSITION_STATE_DIR"]) / "anchors.json"
+    ok(T("status"))
+    record = next(iter(json.loads(state.read_text())))
+    for damaged in ("{not json", json.dumps({record: {"events": "many", "head": 3}}),
+                    json.dumps({record: {"events": 2**80, "head": "x"}}), "[]"):  # fmt: skip
+        state.write_text(damaged)
+        status = T("status")
+        assert status.returncode == 0 and status.stderr == "", status.stderr
+    assert json.loads(state.read_text())[record]["events"] > 0

@@ -63,7 +63,12 @@ def look(session: Any, trust: bool = False) -> tuple[Seen | None, str | None]:
     before = _read(state_path()).get(record)
     if before is None or trust:
         return now, None
-    events, seen = int(before["events"]), str(before["head"])
+    try:
+        events, seen = int(before["events"]), str(before["head"])
+    except (KeyError, TypeError, ValueError):
+        return now, None  # a damaged file anchors nothing; this head replaces it
+    if not 1 <= events < 2**31:
+        return now, None
     if count < events:
         return None, (
             f"the record's trail holds {count} events, and this machine saw {events} on "
