@@ -206,6 +206,8 @@ def test_a_trail_cut_off_is_seen_by_the_machine_that_saw_it(trail, store, postgr
     _tamper(store, postgres_or_none, "DELETE FROM event WHERE id = (SELECT max(id) FROM event)")
     status = T("status")
     assert "it was cut off since" in status.stderr, status.stderr
+    check = T("check")
+    assert check.returncode == 1 and "this machine's anchor: " in check.stdout
 
 
 def test_the_readmes_script_recomputes_the_fingerprint_from_an_export(trail, tmp_path):

@@ -254,9 +254,10 @@ def tracking(
         with Session(bind, expire_on_commit=False) as session:
             transaction = session.begin()
             tracker = Tracker(session, today_or_now(today), actor, cached_holidays)
+            tracker.where = str(location)
             yield tracker
             tracker.write()  # the rows still to write, while an interrupt undoes them
-            seen, broken = anchors.look(session, trust=tracker.anchor)
+            seen, broken = anchors.look(session, str(location), trust=tracker.anchor)
             _commit(transaction, changed=write)
         if seen is not None:  # the day this machine saw it, whatever --today says
             anchors.keep(seen, today_or_now(None).isoformat())

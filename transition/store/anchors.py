@@ -11,8 +11,10 @@ off or rewritten is said in one line, and the machine keeps its anchor,
 so the line is said again, until someone who has checked why runs
 `transition fingerprint --anchor` to anchor the record as it now is.
 
-A record is known by the hash of its first event, so a new record at the
-same path (a demo built again) is another record, not a rewrite.
+A record is known by the hash of its first event and where it is (the
+file's path, the server's database): a new record at the same path (a demo
+built again) is another record, and so is a copy of one elsewhere, not a
+rewrite; an older backup put back in its place is a trail cut off.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ MAX_RECORDS = 200
 
 @dataclass(frozen=True)
 class Seen:
-    """A record's identity (its first event's hash) and the head last seen."""
+    """A record (its first event's hash, and where it is) and the head last seen."""
 
     record: str
     events: int
@@ -48,17 +50,19 @@ def state_path() -> Path:
     return Path(folder) / STATE_NAME
 
 
-def look(session: Any, trust: bool = False) -> tuple[Seen | None, str | None]:
-    """The record's head now, and a warning if the trail no longer extends
-    the head this machine saw of it last (unless `trust`). Reads only."""
+def look(session: Any, where: str, trust: bool = False) -> tuple[Seen | None, str | None]:
+    """The head now of the record at `where`, and a warning if the trail no
+    longer extends the head this machine saw of it last (unless `trust`).
+    Reads only."""
     from transition.store.journal import chain_at, chain_head
 
     count, _, head = chain_head(session)
     if count == 0:
         return None, None
-    record = chain_at(session, 1)
-    if record is None:
+    first = chain_at(session, 1)
+    if first is None:
         return None, None
+    record = f"{first} {where}"
     now = Seen(record, count, head)
     before = _read(state_path()).get(record)
     if before is None or trust:

@@ -17,7 +17,7 @@ from typing import Any
 from sqlmodel import col, select
 
 from transition.errors import TransitionError
-from transition.store import contents
+from transition.store import anchors, contents
 from transition.store.chain import GENESIS, Fingerprint, first_break
 from transition.store.database import missing_objects
 from transition.store.journal import chain_head
@@ -57,6 +57,9 @@ def problems(tracker: Tracker) -> tuple[list[str], dict[str, int]]:
     if broken is not None:
         found.append(f"audit trail: {broken}; the trail was changed outside transition")
     found.extend(contents_problems(connection, events))
+    _, unseen = anchors.look(session, tracker.where)
+    if unseen:
+        found.append(f"this machine's anchor: {unseen}")
     by_subject: dict[str, list[Event]] = defaultdict(list)
     by_item: dict[int, list[Event]] = defaultdict(list)
     for event in events:

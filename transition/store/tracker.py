@@ -43,6 +43,8 @@ class Tracker:
     #: Trust the record as it now is, whatever this machine saw of it before
     #: (`transition fingerprint --anchor`; `transition.store.anchors`).
     anchor: bool = False
+    #: Where the record is, as messages show it (anchors are kept by it).
+    where: str = ""
 
     def __post_init__(self) -> None:
         self.recorder = self.recorder or authenticated_actor(self.session)
