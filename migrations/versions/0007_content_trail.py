@@ -58,6 +58,19 @@ BASELINE = (
     "the trail records the contents of every row from here on; the rows already in the record "
     "are recorded as they stood at this upgrade, which the trail cannot vouch for before it"
 )
+#: An event's fields after its id and time, in the order its hash covers them
+#: (as `transition.store.chain.HASHED_FIELDS` has them at this revision).
+EVENT_FIELDS = (
+    "actor",
+    "recorded_by",
+    "action",
+    "member_id",
+    "item_id",
+    "subject",
+    "summary",
+    "before",
+    "after",
+)
 #: SQLite's clock, written as SQLAlchemy writes a datetime (microseconds).
 SQLITE_NOW = "strftime('%Y-%m-%d %H:%M:%f', 'now') || '000'"
 OWNER = (
@@ -136,22 +149,7 @@ def _upgrade_sqlite() -> None:
     )
     # The append-only trail lets one update through: a missing hash set.
     op.execute("DROP TRIGGER event_append_only_update")
-    unchanged = " AND ".join(
-        f"NEW.{name} IS OLD.{name}"
-        for name in (
-            "id",
-            "at",
-            "actor",
-            "recorded_by",
-            "action",
-            "member_id",
-            "item_id",
-            "subject",
-            "summary",
-            "before",
-            "after",
-        )
-    )
+    unchanged = " AND ".join(f"NEW.{name} IS OLD.{name}" for name in ("id", "at", *EVENT_FIELDS))
     op.execute(
         "CREATE TRIGGER event_append_only_update BEFORE UPDATE ON event "
         f"WHEN NOT (OLD.chain IS NULL AND NEW.chain IS NOT NULL AND {unchanged}) "
@@ -235,20 +233,7 @@ HASHED = (
     "previous",
     "e.id",
     "to_char(e.at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US') || '+00:00'",
-    *(
-        f"e.{name}"
-        for name in (
-            "actor",
-            "recorded_by",
-            "action",
-            "member_id",
-            "item_id",
-            "subject",
-            "summary",
-            "before",
-            "after",
-        )
-    ),
+    *(f"e.{name}" for name in EVENT_FIELDS),
 )
 
 POSTGRES_FUNCTIONS = [
