@@ -156,7 +156,7 @@ class ClosureCalendar:
 
     def closed_between(self, first: date, last: date) -> list[tuple[date, str]]:
         """The closures from `first` to `last`, weekends aside, in date order."""
-        found = []
+        found: list[tuple[date, str]] = []
         for year in range(first.year, last.year + 1):
             found.extend((d, n) for d, n in self.closures(year).items() if first <= d <= last)
         return found
@@ -185,9 +185,9 @@ class ClosureCalendar:
                         if name == holiday.name:
                             base[(day, name)] = holiday.weekend
                 for extra in self.rules.days:
-                    day = extra.in_year(year)
-                    if day is not None:
-                        base[(day, extra.name)] = extra.weekend
+                    when = extra.in_year(year)
+                    if when is not None:
+                        base[(when, extra.name)] = extra.weekend
             self._bases[year] = sorted((d, n, rule) for (d, n), rule in base.items())
         return self._bases[year]
 
@@ -277,7 +277,7 @@ def parse_closures(raw: Any, problems: list[str]) -> ClosureRules | None:
 
     def weekend(table: dict[str, Any], at: str, default: str) -> str:
         value = table.get("weekend", default)
-        if value in WEEKEND_RULES:
+        if isinstance(value, str) and value in WEEKEND_RULES:
             return value
         problems.append(
             f"{at} weekend: unknown {value!r}; expected one of {', '.join(WEEKEND_RULES)}"

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from importlib import resources
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from transition.core.closures import LEGISLATION_ACT, ClosureRules, parse_closures
 from transition.core.terms import Option
@@ -31,7 +31,7 @@ AppliesTo = Literal["option2-city-account", "option1-campaign-account", "member"
 #: The key dates a step can hang on. A step may also hang on a fixed month and
 #: day of the election year ("08-01"), for local rules dated that way.
 ANCHORS: tuple[str, ...] = ("publication-cutoff", "filing-date", "nomination-day", "voting-day")
-APPLIES_TO: tuple[str, ...] = ("option2-city-account", "option1-campaign-account", "member")
+APPLIES_TO: tuple[AppliesTo, ...] = ("option2-city-account", "option1-campaign-account", "member")
 
 #: The option each account-level target belongs to (bulletin para 19a, 19b).
 OPTION_OF_TARGET = {
@@ -194,7 +194,8 @@ def parse_profile(data: dict[str, Any], label: str = "profile") -> Profile:
             "[closures]: missing; name the days the clerk's office is closed "
             "(copy the table from toronto-2016.toml)"
         )
-    ids = [item.id for item in (*steps, *reminders) if item.id]
+    items: tuple[Step | Reminder, ...] = (*steps, *reminders)
+    ids = [item.id for item in items if item.id]
     for duplicate in sorted({i for i in ids if ids.count(i) > 1}):
         problems.append(f"step {duplicate!r} id: used more than once; ids must be unique")
     if problems:
@@ -225,7 +226,7 @@ def _parse_step(raw: Any, index: int, problems: list[str]) -> Step:
         label=fields.optional_text("label") or title,
         explanation=fields.text("explanation"),
         paragraph=fields.text("paragraph"),
-        applies_to=applies_to,  # type: ignore[arg-type]
+        applies_to=applies_to,
         anchor=fields.anchor(),
         offset_days=fields.integer("offset_days"),
         option=Option.numbered(option) if option else None,
@@ -242,11 +243,14 @@ def _parse_reminder(raw: Any, index: int, problems: list[str]) -> Reminder:
     )
 
 
+_Choice = TypeVar("_Choice", bound=str)
+
+
 class _Fields:
     """Reads fields of one TOML table, recording a problem for each bad one."""
 
-    def __init__(self, raw: Any, where: str, problems: list[str]):
-        self.raw = raw if isinstance(raw, dict) else {}
+    def __init__(self, raw: Any, where: str, problems: list[str]) -> None:
+        self.raw: dict[str, Any] = raw if isinstance(raw, dict) else {}
         self.where = where
         self.problems = problems
 
@@ -271,10 +275,11 @@ class _Fields:
             self._problem("id", "use letters, digits, '-' and '_' only")
         return value
 
-    def choice(self, name: str, allowed: tuple[str, ...]) -> str:
+    def choice(self, name: str, allowed: tuple[_Choice, ...]) -> _Choice:
         value = self.raw.get(name)
-        if value in allowed:
-            return value
+        for option in allowed:
+            if value == option:
+                return option
         found = "missing" if value is None else f"unknown {value!r}"
         self._problem(name, f"{found}; expected one of {', '.join(allowed)}")
         return allowed[0]
