@@ -3,10 +3,21 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from typing import NamedTuple
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from sources import (
+    MEA_BY_ELECTIONS,
+    NOT_CONFIRMED,
+    REGIME_1996,
+    REGIME_2016,
+    REGIME_2020,
+    TORONTO_CLOSURES,
+    legislation_act,
+    params,
+)
 
 from transition.core.calendar import (
     FIRST_REGULAR_ELECTION,
@@ -22,33 +33,79 @@ from transition.errors import TransitionError
 
 D = date.fromisoformat
 
-# Regular elections as held (2010 to 2026) and as projected (2030, 2034):
-# year, regime, opens, first filing day, nomination day, voting day, term begins.
+
+class RegularCalendar(NamedTuple):
+    year: int
+    regime: str
+    opens: str
+    first_filing: str
+    nomination: str
+    voting: str
+    term: str
+    source: str
+
+    @property
+    def label(self) -> str:
+        return str(self.year)
+
+
+TORONTO_ELECTIONS = "https://www.toronto.ca/city-government/elections"
+
+# Regular elections as held (2010 to 2026) and as projected (2030, 2034),
+# each with the law it was held under and, where found, the clerk's dates.
 KNOWN_CALENDARS = [
-    (2010, "mea-1996", "2010-01-01", "2010-01-04", "2010-09-10", "2010-10-25", "2010-12-01"),
-    (2014, "mea-1996", "2014-01-01", "2014-01-02", "2014-09-12", "2014-10-27", "2014-12-01"),
-    (2018, "mea-2016", "2018-05-01", "2018-05-01", "2018-07-27", "2018-10-22", "2018-11-15"),
-    (2022, "mea-2020", "2022-05-01", "2022-05-02", "2022-08-19", "2022-10-24", "2022-11-15"),
-    (2026, "mea-2020", "2026-05-01", "2026-05-01", "2026-08-21", "2026-10-26", "2026-11-15"),
-    (2030, "mea-2020", "2030-05-01", "2030-05-01", "2030-08-16", "2030-10-28", "2030-11-15"),
-    (2034, "mea-2020", "2034-05-01", "2034-05-01", "2034-08-18", "2034-10-23", "2034-11-15"),
-]
+    RegularCalendar(
+        2010, "mea-1996", "2010-01-01", "2010-01-04", "2010-09-10", "2010-10-25", "2010-12-01",
+        f"{REGIME_1996}; January 1 a holiday: {legislation_act('s. 87')}",
+    ),
+    RegularCalendar(
+        2014, "mea-1996", "2014-01-01", "2014-01-02", "2014-09-12", "2014-10-27", "2014-12-01",
+        f"{REGIME_1996}; filing from January 2 to September 12, 2014: the Ministry's 2014 "
+        "Candidates' Guide, http://www.mah.gov.on.ca/Page10476.aspx",
+    ),
+    # The term: Ontario municipalities' pages give December 1, 2018 to
+    # November 14, 2022 (a November 15 start only from the 2022 term); the row
+    # keeps the engine's November 15 until that is settled.
+    RegularCalendar(
+        2018, "mea-2016", "2018-05-01", "2018-05-01", "2018-07-27", "2018-10-22", "2018-11-15",
+        f"{REGIME_2016}; the clerk's dates: {TORONTO_ELECTIONS}/candidate-information/"
+        "key-dates-2018-2019/ and https://www.toronto.ca/city-government/public-notices-"
+        "bylaws/public-notices/municipal-election-nominations-close-at-2-p-m-this-friday/; "
+        f"the term from November 15, 2018: {NOT_CONFIRMED}",
+    ),
+    RegularCalendar(
+        2022, "mea-2020", "2022-05-01", "2022-05-02", "2022-08-19", "2022-10-24", "2022-11-15",
+        f"{REGIME_2020}; the clerk's dates: {TORONTO_ELECTIONS}/candidates-third-party-"
+        "advertisers/candidate-information/key-dates/",
+    ),
+    RegularCalendar(
+        2026, "mea-2020", "2026-05-01", "2026-05-01", "2026-08-21", "2026-10-26", "2026-11-15",
+        f"{REGIME_2020}; the clerk's dates: {TORONTO_ELECTIONS}/candidate-information/"
+        "become-a-candidate",
+    ),
+    RegularCalendar(
+        2030, "mea-2020", "2030-05-01", "2030-05-01", "2030-08-16", "2030-10-28", "2030-11-15",
+        f"{REGIME_2020} (projected under current law)",
+    ),
+    RegularCalendar(
+        2034, "mea-2020", "2034-05-01", "2034-05-01", "2034-08-18", "2034-10-23", "2034-11-15",
+        f"{REGIME_2020} (projected under current law)",
+    ),
+]  # fmt: skip
 
 
-@pytest.mark.parametrize(
-    ("year", "regime", "opens", "first_filing", "nomination", "voting", "term"), KNOWN_CALENDARS
-)
-def test_known_regular_calendars(year, regime, opens, first_filing, nomination, voting, term):
-    election = regular_election(year)
+@pytest.mark.parametrize("known", params(KNOWN_CALENDARS))
+def test_known_regular_calendars(known):
+    election = regular_election(known.year)
     assert election.kind == "regular"
-    assert election.regime.key == regime
-    assert election.nomination_period_opens == D(opens)
-    assert election.first_filing_day == D(first_filing)
-    assert election.nomination_day == D(nomination)
-    assert election.voting_day == D(voting)
-    assert election.term_begins == D(term)
-    assert election.publication_cutoff == D(opens)
-    assert election.filing_window == (D(first_filing), D(nomination))
+    assert election.regime.key == known.regime
+    assert election.nomination_period_opens == D(known.opens)
+    assert election.first_filing_day == D(known.first_filing)
+    assert election.nomination_day == D(known.nomination)
+    assert election.voting_day == D(known.voting)
+    assert election.term_begins == D(known.term)
+    assert election.publication_cutoff == D(known.opens)
+    assert election.filing_window == (D(known.first_filing), D(known.nomination))
 
 
 @pytest.mark.parametrize(
@@ -95,42 +152,117 @@ def test_next_regular_election(today, year):
     assert next_regular_election(D(today)).year == year
 
 
+class ClosedWeekdays(NamedTuple):
+    year: int
+    closed: list[str]
+    source: str
+
+    @property
+    def label(self) -> str:
+        return str(self.year)
+
+
 # The weekdays of each regular nomination period when Toronto's clerk's office
 # was (or will be) closed: the City's designated holidays and alternate days.
+# Every one is a holiday of the Legislation Act but the Civic Holiday.
 CLOSED_WEEKDAYS = [
-    (2010, ["01-01", "02-15", "04-02", "04-05", "05-24", "07-01", "08-02", "09-06"]),
-    (2014, ["01-01", "02-17", "04-18", "04-21", "05-19", "07-01", "08-04", "09-01"]),
-    (2018, ["05-21", "07-02"]),  # Canada Day a Sunday: Monday July 2
-    (2022, ["05-23", "07-01", "08-01"]),
-    (2026, ["05-18", "07-01", "08-03"]),
-    (2030, ["05-20", "07-01", "08-05"]),
-]
+    ClosedWeekdays(
+        2010, ["01-01", "02-15", "04-02", "04-05", "05-24", "07-01", "08-02", "09-06"],
+        f"{REGIME_1996}; {legislation_act('s. 87')}; the Civic Holiday: {TORONTO_CLOSURES}",
+    ),
+    ClosedWeekdays(
+        2014, ["01-01", "02-17", "04-18", "04-21", "05-19", "07-01", "08-04", "09-01"],
+        f"{REGIME_1996}; {legislation_act('s. 87')}; the Civic Holiday: {TORONTO_CLOSURES}",
+    ),
+    ClosedWeekdays(  # Canada Day a Sunday: Monday July 2
+        2018, ["05-21", "07-02"], f"{REGIME_2016}; {legislation_act('ss. 87, 88 (4)')}",
+    ),
+    ClosedWeekdays(
+        2022, ["05-23", "07-01", "08-01"],
+        f"{REGIME_2020}; {legislation_act('s. 87')}; the Civic Holiday: {TORONTO_CLOSURES}",
+    ),
+    ClosedWeekdays(
+        2026, ["05-18", "07-01", "08-03"],
+        f"{REGIME_2020}; {legislation_act('s. 87')}; the Civic Holiday: {TORONTO_CLOSURES}",
+    ),
+    ClosedWeekdays(
+        2030, ["05-20", "07-01", "08-05"],
+        f"{REGIME_2020}; {legislation_act('s. 87')}; the Civic Holiday: {TORONTO_CLOSURES}",
+    ),
+]  # fmt: skip
 
 
-@pytest.mark.parametrize(("year", "closed"), CLOSED_WEEKDAYS)
-def test_the_nomination_periods_closed_weekdays(year, closed):
-    days = [day for day, _ in regular_election(year).closed_days()]
-    assert days == [D(f"{year}-{month_day}") for month_day in closed]
+@pytest.mark.parametrize("known", params(CLOSED_WEEKDAYS))
+def test_the_nomination_periods_closed_weekdays(known):
+    days = [day for day, _ in regular_election(known.year).closed_days()]
+    assert days == [D(f"{known.year}-{month_day}") for month_day in known.closed]
 
 
-# Real by-elections: name, opens, nomination day, voting day, regime. Each
-# opened on a day the office was open and fits the statute's pattern.
+class ByElection(NamedTuple):
+    name: str
+    opens: str
+    nomination: str
+    voting: str
+    regime: str
+    source: str
+
+    @property
+    def label(self) -> str:
+        return self.name
+
+
+# Real by-elections: the clerk's dates, and the regime of the council whose
+# seat they fill. Each opened on a day the office was open and fits the
+# statute's pattern.
 REAL_BY_ELECTIONS = [
-    ("Toronto mayor 2023", "2023-04-03", "2023-05-12", "2023-06-26", "mea-2020"),
-    ("Toronto Ward 20 2023", "2023-09-07", "2023-10-16", "2023-11-30", "mea-2020"),
-    ("Toronto Ward 15 2024", "2024-07-22", "2024-09-19", "2024-11-04", "mea-2020"),
-    ("Mississauga mayor 2024", "2024-03-06", "2024-04-26", "2024-06-10", "mea-2020"),
-    ("Hamilton Ward 8 2025", "2025-06-19", "2025-08-08", "2025-09-22", "mea-2020"),
-    ("Ottawa Rideau-Rockcliffe 2019", "2019-01-30", "2019-03-01", "2019-04-15", "mea-2016"),
-]
+    ByElection(
+        "Toronto mayor 2023", "2023-04-03", "2023-05-12", "2023-06-26", "mea-2020",
+        f"{MEA_BY_ELECTIONS}; the clerk's dates: {NOT_CONFIRMED} (no City page found; the "
+        "City Clerk's release of February 23, 2023 as the press reported it)",
+    ),
+    ByElection(
+        "Toronto Ward 20 2023", "2023-09-07", "2023-10-16", "2023-11-30", "mea-2020",
+        f"{MEA_BY_ELECTIONS}; the clerk's dates: {TORONTO_ELECTIONS}/2023-by-election-"
+        "councillor-ward-20-scarborough-southwest/ward-20-scarborough-southwest-by-election-"
+        "key-dates/",
+    ),
+    ByElection(
+        "Toronto Ward 15 2024", "2024-07-22", "2024-09-19", "2024-11-04", "mea-2020",
+        f"{MEA_BY_ELECTIONS}; nomination and voting days: {TORONTO_ELECTIONS}/2024-by-"
+        "election-councillor-ward-15-don-valley-west/; the opening, July 22: "
+        f"{NOT_CONFIRMED} on a City page (the City Clerk's release as the press reported it)",
+    ),
+    ByElection(
+        "Mississauga mayor 2024", "2024-03-06", "2024-04-26", "2024-06-10", "mea-2020",
+        f"{MEA_BY_ELECTIONS}; voting day: https://mississaugavotes.ca/by-election-2024/"
+        f"for-voters/; the nomination period: {NOT_CONFIRMED} on a City page (the City's "
+        "release as the press reported it)",
+    ),
+    ByElection(
+        "Hamilton Ward 8 2025", "2025-06-19", "2025-08-08", "2025-09-22", "mea-2020",
+        f"{MEA_BY_ELECTIONS}; the clerk's dates: "
+        "https://hamilton.ca/city-council/municipal-election/ward-8-by-election",
+    ),
+    ByElection(
+        "Ottawa Rideau-Rockcliffe 2019", "2019-01-30", "2019-03-01", "2019-04-15", "mea-2016",
+        f"{MEA_BY_ELECTIONS}; the nomination period: https://ottawa.ca/en/city-hall/your-"
+        "city-government/elections/information-candidates/information-candidates-2019-rideau-"
+        f"rockcliffe-election; voting day: {NOT_CONFIRMED} on a City page (the press reported "
+        "April 15)",
+    ),
+]  # fmt: skip
 
 
-@pytest.mark.parametrize(("name", "opens", "nomination", "voting", "regime"), REAL_BY_ELECTIONS)
-def test_real_by_elections(name, opens, nomination, voting, regime):
-    election = by_election(D(opens), D(nomination), D(voting), name)
-    assert (election.kind, election.name, election.regime.key) == ("by-election", name, regime)
-    assert election.publication_cutoff == election.first_filing_day == D(opens)
-    assert election.filing_window == (D(opens), D(nomination))
+@pytest.mark.parametrize("known", params(REAL_BY_ELECTIONS))
+def test_real_by_elections(known):
+    election = by_election(D(known.opens), D(known.nomination), D(known.voting), known.name)
+    assert (election.kind, election.name, election.regime.key) == (
+        "by-election",
+        known.name,
+        known.regime,
+    )
+    assert election.publication_cutoff == election.first_filing_day == D(known.opens)
+    assert election.filing_window == (D(known.opens), D(known.nomination))
     assert election.term_begins is None
     assert election.projected is False
     assert election.pattern_warnings() == []
@@ -144,51 +276,110 @@ def test_by_election_keeps_the_clerks_dates_and_derives_the_rest():
     assert election.regime.key == "mea-1996"
 
 
-@pytest.mark.parametrize(
-    ("opens", "first_filing"),
-    [
-        ("2030-08-05", "2030-08-06"),  # the Civic Holiday
-        ("2027-03-29", "2027-03-30"),  # Easter Monday
-        ("2026-11-11", "2026-11-12"),  # Remembrance Day, a Wednesday
-        ("2029-07-01", "2029-07-03"),  # Canada Day a Sunday: closed Monday July 2 too
-        ("2022-12-24", "2022-12-28"),  # Christmas a Sunday: Boxing Day, then Tuesday the 27th
-        ("2029-11-11", "2029-11-12"),  # Remembrance Day a Sunday: no alternate day
-    ],
-)
-def test_a_by_election_opening_on_a_closure_files_from_the_next_open_day(opens, first_filing):
-    voting = D(opens) + timedelta(days=100)
-    election = by_election(D(opens), D(opens) + timedelta(days=40), voting)
-    assert election.publication_cutoff == D(opens)
-    assert election.first_filing_day == D(first_filing)
+class Opening(NamedTuple):
+    opens: str
+    first_filing: str
+    source: str
+
+    @property
+    def label(self) -> str:
+        return self.opens
 
 
-@pytest.mark.parametrize(
-    ("nomination", "voting", "warned"),
-    [
-        ("2024-09-19", "2024-11-04", False),  # the 45th day a Sunday: Monday
-        ("2024-09-19", "2024-11-03", True),
-        ("2025-08-28", "2025-10-14", False),  # Sunday, then Thanksgiving: Tuesday
-        ("2025-08-28", "2025-10-13", True),
-        ("2026-06-19", "2026-08-03", False),  # the Civic Holiday is no statutory holiday
-        ("2024-09-19", "2024-11-05", True),
-    ],
-)
-def test_voting_day_is_checked_against_the_statute(nomination, voting, warned):
-    election = by_election(D(nomination) - timedelta(days=30), D(nomination), D(voting))
+# By-elections opening on a day Toronto's clerk's office is closed.
+OPENINGS_ON_CLOSURES = [
+    Opening("2030-08-05", "2030-08-06", f"the Civic Holiday: {TORONTO_CLOSURES}"),
+    Opening("2027-03-29", "2027-03-30", f"Easter Monday: {legislation_act('s. 87')}"),
+    Opening(  # a Wednesday
+        "2026-11-11", "2026-11-12", f"Remembrance Day: {legislation_act('s. 87')}"
+    ),
+    Opening(  # Canada Day a Sunday: closed Monday July 2 too
+        "2029-07-01", "2029-07-03", legislation_act("ss. 87, 88 (4)")
+    ),
+    Opening(  # Christmas a Sunday: Boxing Day, then Tuesday the 27th
+        "2022-12-24", "2022-12-28", legislation_act("ss. 87, 88 (5)")
+    ),
+    Opening(  # Remembrance Day a Sunday
+        "2029-11-11", "2029-11-12", f"no alternate day for Remembrance Day: {TORONTO_CLOSURES}"
+    ),
+]
+
+
+@pytest.mark.parametrize("known", params(OPENINGS_ON_CLOSURES))
+def test_a_by_election_opening_on_a_closure_files_from_the_next_open_day(known):
+    opens = D(known.opens)
+    election = by_election(opens, opens + timedelta(days=40), opens + timedelta(days=100))
+    assert election.publication_cutoff == opens
+    assert election.first_filing_day == D(known.first_filing)
+
+
+class VotingDayCheck(NamedTuple):
+    nomination: str
+    voting: str
+    warned: bool
+    source: str
+
+    @property
+    def label(self) -> str:
+        return f"{self.nomination}-{self.voting}"
+
+
+#: Voting day is the 45th day after nomination day, moved past a holiday.
+BY_ELECTION_VOTING_DAY = f"{MEA_BY_ELECTIONS}; {legislation_act('ss. 87, 89')}"
+
+# Voting days the statute's pattern allows, and others it warns of.
+VOTING_DAY_CHECKS = [
+    VotingDayCheck(  # the 45th day a Sunday: Monday (Toronto Ward 15, 2024)
+        "2024-09-19", "2024-11-04", False, BY_ELECTION_VOTING_DAY
+    ),
+    VotingDayCheck("2024-09-19", "2024-11-03", True, BY_ELECTION_VOTING_DAY),
+    VotingDayCheck(  # Sunday, then Thanksgiving: Tuesday
+        "2025-08-28", "2025-10-14", False, BY_ELECTION_VOTING_DAY
+    ),
+    VotingDayCheck("2025-08-28", "2025-10-13", True, BY_ELECTION_VOTING_DAY),
+    VotingDayCheck(  # the Civic Holiday is no statutory holiday
+        "2026-06-19", "2026-08-03", False, BY_ELECTION_VOTING_DAY
+    ),
+    VotingDayCheck("2024-09-19", "2024-11-05", True, BY_ELECTION_VOTING_DAY),
+]
+
+
+@pytest.mark.parametrize("known", params(VOTING_DAY_CHECKS))
+def test_voting_day_is_checked_against_the_statute(known):
+    nomination = D(known.nomination)
+    election = by_election(nomination - timedelta(days=30), nomination, D(known.voting))
     warnings = election.pattern_warnings()
-    assert bool(warnings) is warned
-    if warned:
+    assert bool(warnings) is known.warned
+    if known.warned:
         assert "MEA s. 65" in warnings[0] and "the clerk's dates are kept" in warnings[0]
 
 
-@pytest.mark.parametrize(
-    ("bylaw", "warned"),
-    [("2024-08-20", False), ("2024-07-21", False), ("2024-08-21", True), ("2024-06-01", True)],
-)
-def test_nomination_day_is_checked_against_the_bylaw(bylaw, warned):
-    election = by_election(D("2024-08-26"), D("2024-09-19"), D("2024-11-04"), bylaw_date=D(bylaw))
-    assert election.bylaw_date == D(bylaw)
-    assert any("by-law" in w for w in election.pattern_warnings()) is warned
+class BylawCheck(NamedTuple):
+    bylaw: str
+    warned: bool
+    source: str
+
+    @property
+    def label(self) -> str:
+        return self.bylaw
+
+
+# By-law dates for a nomination day of 2024-09-19: 30 to 60 days before it
+# fit the statute's pattern.
+BYLAW_CHECKS = [
+    BylawCheck("2024-08-20", False, MEA_BY_ELECTIONS),
+    BylawCheck("2024-07-21", False, MEA_BY_ELECTIONS),  # Toronto Ward 15's, 2024
+    BylawCheck("2024-08-21", True, MEA_BY_ELECTIONS),
+    BylawCheck("2024-06-01", True, MEA_BY_ELECTIONS),
+]
+
+
+@pytest.mark.parametrize("known", params(BYLAW_CHECKS))
+def test_nomination_day_is_checked_against_the_bylaw(known):
+    bylaw = D(known.bylaw)
+    election = by_election(D("2024-08-26"), D("2024-09-19"), D("2024-11-04"), bylaw_date=bylaw)
+    assert election.bylaw_date == bylaw
+    assert any("by-law" in w for w in election.pattern_warnings()) is known.warned
 
 
 def test_a_regular_election_has_no_pattern_to_check():

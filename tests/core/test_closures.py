@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
+from sources import TORONTO_CLOSURES, legislation_act, params
 
 from transition.core.calendar import by_election, default_closures, regular_election
 from transition.core.closures import LEGISLATION_ACT, ClosureCalendar
@@ -17,39 +19,71 @@ from transition.core.terms import Option
 D = date.fromisoformat
 EVERY_ANCHOR = Path(__file__).parent.parent / "profiles" / "every-anchor.toml"
 
-# Days in Toronto and what closes the City's offices (None: open, or only a
-# weekend). Each rule of the City's twelve designated holidays, with a date
-# that exercises it.
+
+class Closure(NamedTuple):
+    day: str
+    #: What closes the office that day (None: open, or only a weekend).
+    closure: str | None
+    source: str
+
+    @property
+    def label(self) -> str:
+        return f"{self.day}-{self.closure or 'open'}"
+
+
+#: A holiday the Legislation Act lists.
+S87_HOLIDAY = legislation_act("s. 87")
+
+
+# Days in Toronto and what closes the City's offices. Each rule of the City's
+# twelve designated holidays, with a date that exercises it: a holiday of the
+# Legislation Act cites it, the City's own additions cite the City.
 TORONTO_DAYS = [
-    ("2030-04-22", "Easter Monday"),  # not an Ontario public holiday
-    ("2030-08-05", "Civic Holiday"),  # first Monday of August, in every nomination period
-    ("2030-11-11", "Remembrance Day"),  # on a weekday
-    ("2029-11-12", None),  # Remembrance Day a Sunday: no alternate day
-    ("2023-11-13", None),  # Remembrance Day a Saturday: no alternate day
-    ("2018-07-02", "Canada Day (observed)"),  # Legislation Act s. 88(4)
-    ("2029-07-02", "Canada Day (observed)"),
-    ("2023-07-03", "Canada Day (observed)"),  # a Saturday: the City's alternate day
-    ("2022-12-26", "Boxing Day"),
-    ("2022-12-27", "Christmas Day (observed)"),  # a Sunday Christmas: the Tuesday
-    ("2016-12-26", "Boxing Day"),
-    ("2016-12-27", "Christmas Day (observed)"),
-    ("2021-12-27", "Christmas Day (observed)"),  # Christmas and Boxing Day a weekend
-    ("2021-12-28", "Boxing Day (observed)"),
-    ("2023-01-02", "New Year's Day (observed)"),  # a Sunday: s. 88(3)
-    ("2022-01-03", "New Year's Day (observed)"),  # a Saturday
-    ("2030-02-18", "Family Day"),
-    ("2030-04-19", "Good Friday"),
-    ("2030-05-20", "Victoria Day"),
-    ("2030-09-02", "Labour Day"),
-    ("2030-10-14", "Thanksgiving Day"),
-    ("2030-08-06", None),
-    ("2030-05-01", None),
+    Closure("2030-04-22", "Easter Monday", S87_HOLIDAY),  # not an Ontario public holiday
+    Closure(  # first Monday of August, in every nomination period
+        "2030-08-05", "Civic Holiday", f"the Civic Holiday: {TORONTO_CLOSURES}"
+    ),
+    Closure("2030-11-11", "Remembrance Day", S87_HOLIDAY),  # on a weekday
+    Closure(  # Remembrance Day a Sunday
+        "2029-11-12", None, f"no alternate day for Remembrance Day: {TORONTO_CLOSURES}"
+    ),
+    Closure(  # Remembrance Day a Saturday
+        "2023-11-13", None, f"no alternate day for Remembrance Day: {TORONTO_CLOSURES}"
+    ),
+    Closure("2018-07-02", "Canada Day (observed)", legislation_act("s. 88 (4)")),
+    Closure("2029-07-02", "Canada Day (observed)", legislation_act("s. 88 (4)")),
+    Closure(  # a Saturday: the City's alternate day
+        "2023-07-03", "Canada Day (observed)", f"an alternate day: {TORONTO_CLOSURES}"
+    ),
+    Closure("2022-12-26", "Boxing Day", S87_HOLIDAY),
+    Closure(  # a Sunday Christmas: the Tuesday
+        "2022-12-27", "Christmas Day (observed)", legislation_act("s. 88 (5)")
+    ),
+    Closure("2016-12-26", "Boxing Day", S87_HOLIDAY),
+    Closure("2016-12-27", "Christmas Day (observed)", legislation_act("s. 88 (5)")),
+    Closure(  # Christmas and Boxing Day a weekend
+        "2021-12-27", "Christmas Day (observed)", legislation_act("s. 88 (5)")
+    ),
+    Closure("2021-12-28", "Boxing Day (observed)", f"an alternate day: {TORONTO_CLOSURES}"),
+    Closure(  # a Sunday
+        "2023-01-02", "New Year's Day (observed)", legislation_act("s. 88 (3)")
+    ),
+    Closure(  # a Saturday
+        "2022-01-03", "New Year's Day (observed)", f"an alternate day: {TORONTO_CLOSURES}"
+    ),
+    Closure("2030-02-18", "Family Day", S87_HOLIDAY),
+    Closure("2030-04-19", "Good Friday", S87_HOLIDAY),
+    Closure("2030-05-20", "Victoria Day", S87_HOLIDAY),
+    Closure("2030-09-02", "Labour Day", S87_HOLIDAY),
+    Closure("2030-10-14", "Thanksgiving Day", S87_HOLIDAY),
+    Closure("2030-08-06", None, S87_HOLIDAY),
+    Closure("2030-05-01", None, S87_HOLIDAY),
 ]
 
 
-@pytest.mark.parametrize(("day", "closure"), TORONTO_DAYS)
-def test_torontos_designated_holidays(day, closure):
-    assert default_closures().holiday(D(day)) == closure
+@pytest.mark.parametrize("known", params(TORONTO_DAYS))
+def test_torontos_designated_holidays(known):
+    assert default_closures().holiday(D(known.day)) == known.closure
 
 
 def test_toronto_closes_on_twelve_holidays_a_year():
@@ -62,21 +96,27 @@ def test_toronto_closes_on_twelve_holidays_a_year():
 
 # The Legislation Act's own holidays, as the by-election check reads them.
 STATUTORY_DAYS = [
-    ("2030-08-05", None),  # the Civic Holiday is no statutory holiday
-    ("2030-04-22", "Easter Monday"),
-    ("2018-07-02", "Canada Day (observed)"),  # s. 88(4)
-    ("2023-07-03", None),  # a Saturday Canada Day is not moved
-    ("2022-12-27", "Christmas Day (observed)"),  # s. 88(5): a Sunday, the Tuesday
-    ("2021-12-27", "Christmas Day (observed)"),  # s. 88(5): a Saturday, the Monday
-    ("2021-12-28", None),  # Boxing Day is not moved
-    ("2023-01-02", "New Year's Day (observed)"),  # s. 88(3)
-    ("2022-01-03", None),  # a Saturday New Year's Day is not moved
+    Closure("2030-08-05", None, S87_HOLIDAY),  # the Civic Holiday is no statutory holiday
+    Closure("2030-04-22", "Easter Monday", S87_HOLIDAY),
+    Closure("2018-07-02", "Canada Day (observed)", legislation_act("s. 88 (4)")),
+    Closure("2023-07-03", None, legislation_act("s. 88 (4)")),  # a Saturday Canada Day is not moved
+    Closure(  # a Sunday, the Tuesday
+        "2022-12-27", "Christmas Day (observed)", legislation_act("s. 88 (5)")
+    ),
+    Closure(  # a Saturday, the Monday
+        "2021-12-27", "Christmas Day (observed)", legislation_act("s. 88 (5)")
+    ),
+    Closure("2021-12-28", None, legislation_act("s. 88 (5)")),  # Boxing Day is not moved
+    Closure("2023-01-02", "New Year's Day (observed)", legislation_act("s. 88 (3)")),
+    Closure(
+        "2022-01-03", None, legislation_act("s. 88 (3)")
+    ),  # a Saturday New Year's Day is not moved
 ]
 
 
-@pytest.mark.parametrize(("day", "closure"), STATUTORY_DAYS)
-def test_the_legislation_acts_holidays(day, closure):
-    assert ClosureCalendar(LEGISLATION_ACT).holiday(D(day)) == closure
+@pytest.mark.parametrize("known", params(STATUTORY_DAYS))
+def test_the_legislation_acts_holidays(known):
+    assert ClosureCalendar(LEGISLATION_ACT).holiday(D(known.day)) == known.closure
 
 
 def test_a_profiles_own_closures_use_every_kind_of_entry():
