@@ -71,7 +71,7 @@ snapshot: $(INSTALLED)
 SCRATCH := .migration-scratch.db
 migration: $(INSTALLED)
 	rm -f $(SCRATCH)*
-	$(BIN)/python -c "from pathlib import Path; from transition.store.database import open_database; open_database(Path('$(SCRATCH)')).dispose()"
+	$(BIN)/python -c "from pathlib import Path; from transition.store.backends.sqlite import open_database; open_database(Path('$(SCRATCH)')).dispose()"
 	$(BIN)/alembic -c migrations/alembic.ini -x db=$(SCRATCH) revision --autogenerate -m "$(MESSAGE)"
 	rm -f $(SCRATCH)*
 

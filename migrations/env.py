@@ -1,6 +1,6 @@
 """Alembic environment for transition's database.
 
-transition runs migrations itself (`transition.store.database`), handing Alembic a
+transition runs migrations itself (`transition.store.backends.sqlite`), handing Alembic a
 connection that already holds the write lock; the same environment serves
 `alembic revision --autogenerate` from a checkout, given `-x db=PATH`.
 """

@@ -28,9 +28,9 @@ from datetime import date, timedelta
 from pathlib import Path
 from subprocess import DEVNULL
 
-from transition.cli.options import tracking
 from transition.cli.sample import SAMPLE_TODAY, build
-from transition.store.queries import checklist_rows
+from transition.store import Mode, Tracker, transact
+from transition.store.listings import checklist_rows
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 from postgres_server import NoServer, running_server
@@ -83,7 +83,8 @@ def province(folder: Path) -> Path:
     at = ["--db", str(folder / "empty.db"), "--today", PROVINCE_TODAY.isoformat()]
     subprocess.run([SCRIPT, "election", "add", "--year", "2030", *at], check=True, stdout=DEVNULL)
     subprocess.run(province_import(folder, database), check=True, stdout=DEVNULL)
-    with tracking(str(database), PROVINCE_TODAY, write=True, by="Bench Staff") as tracker:
+
+    def mark(tracker: Tracker) -> None:
         rows = checklist_rows(tracker, tracker.find.election("2030"))
         done = [
             r["id"]
@@ -91,6 +92,8 @@ def province(folder: Path) -> Path:
             if n % 5 in (0, 1, 2) and (r["due"] or "9") <= "2030-06-10"
         ]
         tracker.mark.done(done, note=None, evidence=None)
+
+    transact(database, mark, today=PROVINCE_TODAY, actor="Bench Staff", mode=Mode.WRITE)
     return database
 
 
@@ -245,8 +248,12 @@ def main() -> int:
         started = time.perf_counter()
         big = province(folder / "province")
         print(f"  province built in {time.perf_counter() - started:.0f} s", flush=True)
-        with tracking(str(big), PROVINCE_TODAY) as tracker:
-            big_items = len(checklist_rows(tracker, tracker.find.election("2030")))
+        big_items = transact(
+            big,
+            lambda tracker: len(checklist_rows(tracker, tracker.find.election("2030"))),
+            today=PROVINCE_TODAY,
+            actor="Bench Staff",
+        )
         c = ["--db", str(council), "--today", SAMPLE_TODAY.isoformat()]
         p = ["--db", str(big), "--today", PROVINCE_TODAY.isoformat()]
         council_item = _first_open(council, SAMPLE_TODAY, "Ward 13 Councillor")
@@ -372,8 +379,14 @@ def postgres_rows(bench: Bench, folder: Path, *databases: tuple[Path, list[str],
 
 
 def _first_open(database: Path, today: date, member: str) -> int:
-    with tracking(str(database), today) as tracker:
-        rows = checklist_rows(tracker, tracker.find.election("2030"), tracker.find.member(member))
+    rows = transact(
+        database,
+        lambda tracker: checklist_rows(
+            tracker, tracker.find.election("2030"), tracker.find.member(member)
+        ),
+        today=today,
+        actor="Bench Staff",
+    )
     return next(r["id"] for r in rows if r["status"] == "open")
 
 

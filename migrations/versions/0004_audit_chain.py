@@ -7,7 +7,7 @@ system login on SQLite. Events written before this revision did not record
 it, and keep it empty.
 
 Events gain `chain`: SHA-256 over each event's content and the previous
-event's hash (`transition.store.chain`). The chain of the events already in
+event's hash (`transition.store.trail.chain`). The chain of the events already in
 the trail is computed here, so it vouches for them only from this upgrade on.
 The append-only triggers are set aside for that one update, inside the same
 transaction.
@@ -87,7 +87,7 @@ def _chain_existing_events() -> None:
 
 
 def _hash(previous: str, row: dict) -> str:
-    """As transition.store.chain.event_hash computed it at this revision."""
+    """As transition.store.trail.chain.event_hash computed it at this revision."""
     at = row["at"]
     at = at.replace(tzinfo=UTC) if at.tzinfo is None else at
     content = [

@@ -102,7 +102,7 @@ def upgrade() -> None:
 
 
 def _hash(previous: str, row: dict) -> str:
-    """As transition.store.chain.event_hash computes it at this revision."""
+    """As transition.store.trail.chain.event_hash computes it at this revision."""
     content = [
         previous,
         row["id"],

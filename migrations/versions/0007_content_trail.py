@@ -12,14 +12,14 @@ trigger locks the one row of `event_head` (a lock only a writer of the
 trail can take, so writers queue there), gives the event the next id, the
 server's `clock_timestamp()` (never before the last event's), the
 signed-in role and its hash
-(`transition.store.chain`, in SQL), and refuses an event about one member's
+(`transition.store.trail.chain`, in SQL), and refuses an event about one member's
 step that names another member. Grants get their provenance (`granted_by`,
 `granted_at`) from the server too. Only the tables' owner can set the
 triggers aside, and only while restoring an export (`transition.restoring`).
 
 On SQLite the triggers write the same row events; the file has no server to
 hash them, so `transition` chains every unchained event at the end of each
-of its transactions (`transition.store.journal.seal`), and the append-only
+of its transactions (`transition.store.trail.journal.seal`), and the append-only
 trigger allows exactly that: setting a missing hash. A command's declared
 actor reaches the triggers through the one-row `transition_context` table,
 which holds a row only inside a `transition` transaction.
@@ -59,7 +59,7 @@ BASELINE = (
     "are recorded as they stood at this upgrade, which the trail cannot vouch for before it"
 )
 #: An event's fields after its id and time, in the order its hash covers them
-#: (as `transition.store.chain.HASHED_FIELDS` has them at this revision).
+#: (as `transition.store.trail.chain.HASHED_FIELDS` has them at this revision).
 EVENT_FIELDS = (
     "actor",
     "recorded_by",
@@ -181,7 +181,7 @@ def _sqlite_baseline() -> None:
 
 
 def _sqlite_chain() -> None:
-    """Chain the events this upgrade wrote, as `transition.store.journal.seal` does."""
+    """Chain the events this upgrade wrote, as `transition.store.trail.journal.seal` does."""
     connection = op.get_bind()
     rows = connection.exec_driver_sql(
         "SELECT id, at, actor, recorded_by, action, member_id, item_id, subject, summary, "
@@ -210,7 +210,7 @@ def _sqlite_chain() -> None:
 
 
 def _hash(previous: str, row: Sequence) -> str:
-    """As transition.store.chain.event_hash computes it at this revision."""
+    """As transition.store.trail.chain.event_hash computes it at this revision."""
     at = datetime.fromisoformat(row[1])
     at = at.replace(tzinfo=UTC) if at.tzinfo is None else at
     content = [previous, row[0], at.astimezone(UTC).isoformat(timespec="microseconds"), *row[2:]]
@@ -228,7 +228,7 @@ def _json(expression: str) -> str:
     return f"coalesce(to_json({expression})::text, 'null')"
 
 
-#: What an event's hash covers, in order: as `transition.store.chain.event_hash`.
+#: What an event's hash covers, in order: as `transition.store.trail.chain.event_hash`.
 HASHED = (
     "previous",
     "e.id",
@@ -241,7 +241,7 @@ POSTGRES_FUNCTIONS = [
     f"""CREATE FUNCTION transition_restoring() RETURNS boolean LANGUAGE sql STABLE AS $$
         SELECT coalesce(current_setting('transition.restoring', true), '') = 'on'
                AND {OWNER} $$""",
-    # transition.store.chain.event_hash, in SQL: the same JSON text, the same SHA-256.
+    # transition.store.trail.chain.event_hash, in SQL: the same JSON text, the same SHA-256.
     "CREATE FUNCTION transition_event_hash(previous text, e event) RETURNS text "
     "LANGUAGE sql IMMUTABLE AS $$ SELECT encode(sha256(convert_to("
     "'[' || concat_ws(',', " + ", ".join(_json(part) for part in HASHED) + ") || ']', "
@@ -339,7 +339,7 @@ POSTGRES_FUNCTIONS = [
         SELECT NOT EXISTS (SELECT 1 FROM event) AND NOT EXISTS (SELECT 1 FROM member)
            AND NOT EXISTS (SELECT 1 FROM election) $$""",
     # One event's hash, for anyone the record knows: each machine's anchor
-    # (`transition.store.anchors`) checks the trail still holds what it saw.
+    # (`transition.store.trail.anchors`) checks the trail still holds what it saw.
     f"""CREATE FUNCTION transition_chain_at(integer) RETURNS text LANGUAGE sql STABLE
         {DEFINER} AS $$
         SELECT e.chain FROM event e WHERE e.id = $1

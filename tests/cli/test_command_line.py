@@ -13,7 +13,7 @@ import typer
 from conftest import SCRIPT, as_json, invoke_transition, ok, run_transition
 
 from transition.cli.app import app
-from transition.store.database import HEAD
+from transition.store.migrations import HEAD
 
 T = invoke_transition
 
@@ -179,17 +179,20 @@ def test_after_a_committed_change_the_console_script_holds_off_signals(db_path, 
     from datetime import date
 
     from transition.cli import startup
-    from transition.cli.options import tracking
+    from transition.cli.options import on_record
 
     interrupts = {signal.SIGINT, signal.SIGTERM}
     monkeypatch.setattr(startup, "_MAIN", os.getpid())
     before = signal.pthread_sigmask(signal.SIG_BLOCK, [])
     try:
-        with tracking(str(db_path), date(2030, 4, 1), create=True) as tracker:
-            tracker.find.elections()
+        on_record(str(db_path), date(2030, 4, 1), lambda tracker: tracker.find.elections())
         assert not interrupts & signal.pthread_sigmask(signal.SIG_BLOCK, [])
-        with tracking(str(db_path), date(2030, 4, 1), write=True) as tracker:
-            tracker.change.add_regular_election(2030, None)
+        on_record(
+            str(db_path),
+            date(2030, 4, 1),
+            lambda tracker: tracker.change.add_regular_election(2030, None),
+            write=True,
+        )
         assert interrupts <= signal.pthread_sigmask(signal.SIG_BLOCK, [])
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, before)

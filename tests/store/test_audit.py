@@ -171,7 +171,7 @@ def _script() -> list[str]:
 def test_a_trail_rewritten_whole_is_seen_by_the_machine_that_saw_it(trail, store, postgres_or_none):
     """Every hash recomputed after an edit passes check; this machine's anchor
     still knows the trail it saw, and says so until told to trust the new one."""
-    from transition.store.chain import event_hash
+    from transition.store.trail.chain import event_hash
 
     ok(T("status"))  # this machine sees the record, and anchors it
     url = os.environ["TRANSITION_DB"]

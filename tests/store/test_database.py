@@ -9,7 +9,8 @@ import pytest
 from conftest import as_json, invoke_transition, ok
 
 from transition.files import resource_dir
-from transition.store.database import HEAD, REVISIONS, backup
+from transition.store.backends.sqlite import backup
+from transition.store.migrations import HEAD, REVISIONS
 
 T = invoke_transition
 
@@ -126,7 +127,7 @@ def test_the_audit_trail_is_append_only(db_path):
 
 def test_foreign_keys_are_enforced(db_path):
     ok(T("init"))
-    from transition.store.database import open_database
+    from transition.store.backends.sqlite import open_database
 
     engine = open_database(db_path)
     try:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from conftest import as_json, invoke_transition, ok, run_transition
 
-from transition.store.database import HEAD
+from transition.store.migrations import HEAD
 
 T = invoke_transition
 EVERY_ANCHOR = Path(__file__).parent.parent / "profiles" / "every-anchor.toml"
@@ -60,6 +60,11 @@ def test_a_by_election_opening_on_the_civic_holiday():
     assert payload["closed_days"][0] == {"date": "2030-08-05", "name": "Civic Holiday"}
 
 
+# Toronto's Ward 15 by-election of 2024 (MEA s. 65): nomination day and voting
+# day (2024-11-04) from https://www.toronto.ca/city-government/elections/
+# 2024-by-election-councillor-ward-15-don-valley-west/; the opening and the
+# by-law (in force 2024-07-21) from the City Clerk's release as the press
+# reported it (source: not confirmed on a City page).
 BY_ELECTION = ("--opens", "2024-07-22", "--nomination-day", "2024-09-19")
 
 
@@ -155,6 +160,9 @@ def test_the_printed_checklist_flags_a_filing_date_on_a_closed_day(jane, tmp_pat
 
 # -- the law changes one office's dates mid-election --------------------------
 
+# Toronto councillors' nomination day moved to 2018-09-14, the mayor's kept:
+# https://www.toronto.ca/city-government/elections/general-information/
+# better-local-government-act-2018-bill-5/25-wards-candidate-faqs/
 BLGA = "Better Local Government Act, 2018, S.O. 2018, c. 11"
 
 

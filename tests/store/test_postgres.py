@@ -17,7 +17,7 @@ import pytest
 from conftest import as_json, invoke_transition, ok, postgres_database, run_transition
 from postgres_server import SUPERUSER, PostgresError
 
-from transition.store.database import HEAD, REVISIONS
+from transition.store.migrations import HEAD, REVISIONS
 
 T = invoke_transition
 
@@ -234,7 +234,7 @@ def _role(postgres, name: str, password: str) -> None:
 _MIGRATE_TO = """
 import sys
 from sqlalchemy import create_engine
-from transition.store.database import migrate
+from transition.store.migrations import migrate
 engine = create_engine(sys.argv[1])
 with engine.begin() as connection:
     migrate(connection, sys.argv[2])

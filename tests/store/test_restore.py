@@ -8,7 +8,7 @@ import sqlite3
 import pytest
 from conftest import as_json, invoke_transition, ok
 
-from transition.store.database import HEAD
+from transition.store.migrations import HEAD
 
 T = invoke_transition
 

@@ -10,12 +10,10 @@ import contextlib
 import errno
 import functools
 import os
-import random
 import sys
-import time
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -35,16 +33,20 @@ from transition.cli.options import (
     OptionalMember,
     ProfileOption,
     TodayOption,
-    TryAgain,
+    on_record,
     today_or_now,
-    tracking,
     warn,
 )
 from transition.cli.output import emit
 from transition.cli.printing import export_app, render_command
 from transition.cli.records import account_app, election_app, member_app
 from transition.cli.startup import Terminated
+from transition.cli.wording import wording
 from transition.errors import TransitionError, UsageError
+
+if TYPE_CHECKING:
+    from transition.store.tracker import Tracker
+    from transition.store.trail.chain import Fingerprint
 
 app = typer.Typer(
     name="transition",
@@ -66,7 +68,7 @@ def _version(value: bool) -> None:
     from importlib.metadata import PackageNotFoundError, version
 
     from transition import __version__
-    from transition.store.database import HEAD
+    from transition.store.migrations import HEAD
 
     try:
         weasyprint = f"WeasyPrint {version('weasyprint')}"
@@ -246,12 +248,12 @@ def rules_command(*, profile: ProfileOption = None, as_json: JsonOption = False)
 @app.command("init")
 def init_command(*, db: DbOption = None) -> None:
     """Create the database (or bring it up to date) and say where it is."""
-    from transition.store.connect import HEAD, locate, schema_revision
+    from transition.store.backends import backend_for, locate
+    from transition.store.migrations import HEAD
 
     location = locate(db)
-    before = schema_revision(location)
-    with tracking(db, None, create=True):
-        pass
+    before = backend_for(location).schema_revision(location)
+    on_record(db, None, lambda _: None, mode="create")
     typer.echo(f"the database at {location} {_became(before)} (schema {HEAD})")
 
 
@@ -271,22 +273,19 @@ def upgrade_command(
 
     A SQLite file is upgraded by any command, after a backup beside it; a
     shared PostgreSQL database only by its administrator, with --confirm."""
-    from transition.store.connect import HEAD, locate, schema_revision
+    from transition.store.backends import backend_for, locate
+    from transition.store.migrations import HEAD
 
     location = locate(db)
-    before = schema_revision(location)
-    if location.is_postgres and before is not None and before != HEAD and not confirm:
-        raise TransitionError(
-            f"{location} is at schema {before} and this transition needs {HEAD}: take a "
-            "backup (pg_dump) and run `transition upgrade --confirm` to upgrade it"
-        )
-    with tracking(db, None, upgrade=True):
-        pass
+    before = backend_for(location).schema_revision(location)
+    # Without --confirm a shared database behind this version is refused,
+    # in the words every command uses.
+    on_record(db, None, lambda _: None, mode="upgrade" if confirm else "read")
     typer.echo(f"the database at {location} {_became(before)} (schema {HEAD})")
 
 
 def _became(before: str | None) -> str:
-    from transition.store.connect import HEAD
+    from transition.store.migrations import HEAD
 
     if before is None:
         return "was created"
@@ -307,13 +306,15 @@ def checklist_command(
 ) -> None:
     """List each member's steps with their ids, due dates and status."""
     from transition.cli.views import show_checklist
-    from transition.store.queries import checklist_rows
+    from transition.store.listings import checklist_rows
 
-    with tracking(db, today) as tracker:
+    def work(tracker: "Tracker") -> "tuple[list[dict[str, Any]], str]":
         chosen = tracker.find.election(election)
         who = tracker.find.member(member) if member else None
         rows = checklist_rows(tracker, chosen, who, include_superseded=show_all)
-        heading = f"Checklist, {chosen.name} election, as of {tracker.today.isoformat()}"
+        return rows, f"Checklist, {chosen.name} election, as of {tracker.today.isoformat()}"
+
+    rows, heading = on_record(db, today, work)
     emit(rows, as_json=as_json, human=lambda out: show_checklist(out, heading, rows))
 
 
@@ -336,8 +337,9 @@ def done_command(
     today: TodayOption = None,
 ) -> None:
     """Mark steps done (by you, today), with an optional note and evidence."""
-    with tracking(db, today, write=True, by=by) as tracker:
-        messages = tracker.mark.done(item_ids, note, evidence)
+    messages = on_record(
+        db, today, lambda tracker: tracker.mark.done(item_ids, note, evidence), write=True, by=by
+    )
     typer.echo("\n".join(messages))
 
 
@@ -351,8 +353,9 @@ def reopen_command(
     today: TodayOption = None,
 ) -> None:
     """Reopen steps that were marked done or waived by mistake."""
-    with tracking(db, today, write=True, by=by) as tracker:
-        messages = tracker.mark.reopen(item_ids, note)
+    messages = on_record(
+        db, today, lambda tracker: tracker.mark.reopen(item_ids, note), write=True, by=by
+    )
     typer.echo("\n".join(messages))
 
 
@@ -367,8 +370,13 @@ def note_command(
     today: TodayOption = None,
 ) -> None:
     """Add a note or evidence to steps, whatever their status."""
-    with tracking(db, today, write=True, by=by) as tracker:
-        messages = tracker.mark.annotate(item_ids, note, evidence)
+    messages = on_record(
+        db,
+        today,
+        lambda tracker: tracker.mark.annotate(item_ids, note, evidence),
+        write=True,
+        by=by,
+    )
     typer.echo("\n".join(messages))
 
 
@@ -385,8 +393,9 @@ def waive_command(
     today: TodayOption = None,
 ) -> None:
     """Waive a step that does not apply, with the reason on the record."""
-    with tracking(db, today, write=True, by=by) as tracker:
-        message = tracker.mark.waive(item_id, reason)
+    message = on_record(
+        db, today, lambda tracker: tracker.mark.waive(item_id, reason), write=True, by=by
+    )
     typer.echo(message)
 
 
@@ -413,12 +422,14 @@ def status_command(
 ) -> None:
     """The council at a glance: one row per member, with counts and the next step due."""
     from transition.cli.views import show_status
-    from transition.store.queries import status_rows
+    from transition.store.listings import status_rows
 
-    with tracking(db, today) as tracker:
+    def work(tracker: "Tracker") -> "tuple[list[dict[str, Any]], str]":
         chosen = tracker.find.election(election)
         rows = status_rows(tracker, chosen, overdue, due_within)
-        heading = f"Council status, {chosen.name} election, as of {tracker.today.isoformat()}"
+        return rows, f"Council status, {chosen.name} election, as of {tracker.today.isoformat()}"
+
+    rows, heading = on_record(db, today, work)
     emit(rows, as_json=as_json, human=lambda out: show_status(out, heading, rows))
 
 
@@ -430,7 +441,7 @@ def log_command(
         int | None,
         typer.Option("--limit", min=1, max=LARGEST_ID, metavar="N", help="Show only the newest N."),
     ] = None,
-    rows: Annotated[
+    row_events: Annotated[
         bool,
         typer.Option(
             "--rows",
@@ -443,22 +454,26 @@ def log_command(
     """The audit trail: every change, who made it and when, newest first;
     rows changed by any writer outside transition are always shown."""
     from transition.cli.views import show_log
-    from transition.store.queries import log_rows
+    from transition.store.listings import log_rows
 
-    with tracking(db, None) as tracker:
+    def work(tracker: "Tracker") -> "list[dict[str, Any]]":
         found = tracker.find.member(member) if member else None
-        rows = log_rows(tracker, found, limit, rows=rows)
+        return log_rows(tracker, found, limit, rows=row_events)
+
+    rows = on_record(db, None, work)
     emit(rows, as_json=as_json, human=lambda out: show_log(out, rows))
 
 
 @app.command("check")
 def check_command(*, db: DbOption = None, as_json: JsonOption = False) -> None:
     """Check the database: SQLite's integrity, and that the records and audit trail agree."""
-    from transition.store.checks import doubts, problems
+    from transition.store.trail.integrity import doubts, problems
 
-    with tracking(db, None, whole=False) as tracker:
+    def work(tracker: "Tracker") -> "tuple[list[str], dict[str, int], list[str]]":
         found, checked = problems(tracker)
-        doubtful = doubts(tracker) if checked else []
+        return found, checked, doubts(tracker) if checked else []
+
+    found, checked, doubtful = on_record(db, None, work, mode="inspect")
     counts = ", ".join(f"{n} {what}" for what, n in checked.items())
     report = "\n".join([*found, *(f"warning: {d}" for d in doubtful)])
     report = report or f"ok: checked {counts}"
@@ -487,11 +502,13 @@ def fingerprint_command(
     """Print the record's fingerprint: its number of events, the head of their
     hash chain and the digest of its contents (COUNT-HEX-HEX), as the sign-off
     sheet prints it."""
-    from transition.store.checks import fingerprint
+    from transition.store.trail.integrity import fingerprint
 
-    with tracking(db, None) as tracker:
+    def work(tracker: "Tracker") -> "Fingerprint":
         tracker.anchor = anchor
-        found = fingerprint(tracker)
+        return fingerprint(tracker)
+
+    found = on_record(db, None, work)
     if as_json:
         emit(found.payload(), as_json=True, human=lambda out: None)
     else:
@@ -524,12 +541,16 @@ def verify_command(
     """Say whether the record still contains, unchanged, the record a fingerprint
     pinned (exit 0), or name the first event that differs (exit 1). A sheet's
     fingerprint, with --member, also fails when its member's record changed."""
-    from transition.store.chain import Fingerprint
-    from transition.store.checks import verify
+    from transition.store.trail.chain import Fingerprint
+    from transition.store.trail.integrity import verify
 
     wanted = Fingerprint.parse(fingerprint)
-    with tracking(db, None, whole=False) as tracker:
-        said = verify(tracker, wanted, tracker.find.member(member) if member else None)
+    said = on_record(
+        db,
+        None,
+        lambda tracker: verify(tracker, wanted, tracker.find.member(member) if member else None),
+        mode="inspect",
+    )
     typer.echo(said)
 
 
@@ -545,8 +566,8 @@ def backup_command(
     db: DbOption = None,
 ) -> None:
     """Write a consistent copy of the database, even while others are using it."""
-    from transition.store.connect import locate
-    from transition.store.database import backup_to
+    from transition.store.backends import locate
+    from transition.store.backends.sqlite import backup_to
 
     location = locate(db)
     if location.path is None:
@@ -555,8 +576,7 @@ def backup_command(
             "(pg_dump -Fc), or keep its whole record with `transition export -o FILE.json` "
             "(which `transition restore` loads)"
         )
-    with tracking(db, None):
-        pass  # the file is checked (ours, current) before it is copied
+    on_record(db, None, lambda _: None)  # the file is checked (ours, current) before it is copied
     size = backup_to(location.path, output)
     typer.echo(f"backed up {location.path} to {output} ({size:,} bytes)")
 
@@ -576,8 +596,8 @@ def restore_command(
 ) -> None:
     """Load an exported record, audit trail and all, into an empty database
     (to move an office's record between a file and the council's server)."""
-    from transition.store.connect import locate
-    from transition.store.restore import restore
+    from transition.store.backends import locate
+    from transition.store.transfer.restore import restore
 
     location = locate(db)
     counts = restore(location, file)
@@ -618,34 +638,35 @@ def access_grant_command(
 ) -> None:
     """Let a login role see and change a member's record, or everything (clerk),
     or see everything (auditor); the database enforces it."""
-    from transition.store.roles import grant
+    from transition.store.backends.roles import grant
 
     if [bool(office), clerk, auditor].count(True) != 1:
         raise UsageError("give one of --office MEMBER (repeatable), --clerk or --auditor")
     kind = "office" if office else "clerk" if clerk else "auditor"
-    with tracking(db, None, write=True) as tracker:
+
+    def work(tracker: "Tracker") -> "list[str]":
         members = [tracker.find.member(name) for name in office or []]
-        said = grant(tracker, user, kind, members)
+        return grant(tracker, user, kind, members)
+
+    said = on_record(db, None, work, write=True)
     typer.echo("\n".join(said))
 
 
 @access_app.command("revoke")
 def access_revoke_command(user: UserArgument, *, db: DbOption = None) -> None:
     """Take all of a login role's access to the record (the role itself stays)."""
-    from transition.store.roles import revoke
+    from transition.store.backends.roles import revoke
 
-    with tracking(db, None, write=True) as tracker:
-        said = revoke(tracker, user)
+    said = on_record(db, None, lambda tracker: revoke(tracker, user), write=True)
     typer.echo(said)
 
 
 @access_app.command("list")
 def access_list_command(*, db: DbOption = None, as_json: JsonOption = False) -> None:
     """List who has access to the record, and as what."""
-    from transition.store.roles import list_grants
+    from transition.store.backends.roles import list_grants
 
-    with tracking(db, None) as tracker:
-        rows = list_grants(tracker)
+    rows = on_record(db, None, list_grants)
     emit(rows, as_json=as_json, human=lambda out: _show_access(out, rows))
 
 
@@ -693,11 +714,16 @@ def import_members_command(
 ) -> None:
     """Members, with their candidacy in the election: name, ward, office, running, option,
     filing_date, filing (planned or actual)."""
-    from transition.store.importer import import_members, read_members
+    from transition.store.transfer.csv_import import import_members, read_members
 
     rows = read_members(file, encoding)  # every row checked before the write lock is taken
-    with tracking(db, today, write=True, by=by) as tracker:
-        message = import_members(tracker, tracker.find.election(election), file, rows)
+    message = on_record(
+        db,
+        today,
+        lambda tracker: import_members(tracker, tracker.find.election(election), file, rows),
+        write=True,
+        by=by,
+    )
     typer.echo(message)
 
 
@@ -712,11 +738,12 @@ def import_accounts_command(
 ) -> None:
     """Accounts: member, platform, handle, url, role, email, phone, identifies_member,
     publicised, uses_logo, city_resources (yes or no)."""
-    from transition.store.importer import import_accounts, read_accounts
+    from transition.store.transfer.csv_import import import_accounts, read_accounts
 
     rows = read_accounts(file, encoding)  # every row checked before the write lock is taken
-    with tracking(db, today, write=True, by=by) as tracker:
-        message = import_accounts(tracker, file, rows)
+    message = on_record(
+        db, today, lambda tracker: import_accounts(tracker, file, rows), write=True, by=by
+    )
     typer.echo(message)
 
 
@@ -749,7 +776,7 @@ def main(argv: list[str] | None = None) -> None:
     except Terminated:
         _quit(143)
     except TransitionError as error:
-        _fail(str(error), error.exit_code)
+        _fail(wording(error), error.exit_code)
     except BrokenPipeError:
         # The reader (say, `| head`) went away; nothing left to say to it.
         _quit(0)
@@ -787,22 +814,9 @@ def _quit(status: int) -> None:
     sys.exit(status)
 
 
-#: How often a command the server undid (to keep concurrent staff apart) runs again.
-ATTEMPTS = 8
-
-
 def _run(command: Any, args: list[str]) -> Any:
-    """Run the command; if the server undid its transaction, run it again."""
-    for attempt in range(ATTEMPTS):
-        PENDING_WARNINGS.clear()
-        try:
-            return command.main(args=args, prog_name="transition", standalone_mode=False)
-        except TryAgain:
-            time.sleep(random.uniform(0.01, 0.05) * (attempt + 1))
-    raise TransitionError(
-        f"the server undid this change {ATTEMPTS} times to keep concurrent changes apart; "
-        "nothing was changed: try again"
-    )
+    PENDING_WARNINGS.clear()
+    return command.main(args=args, prog_name="transition", standalone_mode=False)
 
 
 def _check_text(args: list[str]) -> None:
@@ -817,7 +831,7 @@ def _check_text(args: list[str]) -> None:
 
 def _fail(message: str, status: int) -> None:
     from transition.cli.output import printable
-    from transition.store.postgres import redact
+    from transition.store.backends.postgres import redact
 
     line = printable(redact(" ".join(message.split())))
     with contextlib.suppress(OSError, ValueError):

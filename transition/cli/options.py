@@ -8,11 +8,10 @@ once keeps their names, help and environment variables the same everywhere.
 import getpass
 import os
 import signal
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
@@ -198,7 +197,7 @@ def current_actor(by: str | None = None) -> str:
     """`--by`, else TRANSITION_USER, else the login name: checked as any name
     typed is (no control characters, not blank, not overlong), since it is
     stored and printed to whoever reads the trail."""
-    from transition.store.validate import normal_name
+    from transition.store.values import normal_name
 
     source = "--by" if by is not None else "TRANSITION_USER"
     name = by if by is not None else os.environ.get("TRANSITION_USER")
@@ -216,60 +215,41 @@ def current_actor(by: str | None = None) -> str:
     return name
 
 
-@contextmanager
-def tracking(
+T = TypeVar("T")
+
+
+def on_record(
     db: str | None,
     today: date | None,
+    work: Callable[["Tracker"], T],
     *,
     write: bool = False,
     by: str | None = None,
-    create: bool = False,
-    upgrade: bool = False,
-    whole: bool = True,
-) -> Iterator["Tracker"]:
-    """A tracker on the record, inside one transaction (committed on success).
+    mode: str | None = None,
+) -> T:
+    """What `work` returns, run on a tracker inside one transaction on the
+    record (`transition.store.open_record`), committed when it returns.
 
-    A writing command takes the write lock when it begins, so concurrent
-    staff queue up instead of failing. On PostgreSQL, `create` and `upgrade`
-    let `init` and `upgrade --confirm` prepare the tables (see
-    `transition.store.connect.open_record`).
+    A writing command queues for the write lock when it begins, so
+    concurrent staff wait their turn instead of failing. `mode` names
+    another use than reading or writing ("inspect" for `check`, "create"
+    and "upgrade" for `init` and `upgrade --confirm`). The work may run
+    again where the server undid it: it returns what the command prints,
+    and prints nothing itself.
     """
-    import sqlite3
-
-    from sqlalchemy.exc import DBAPIError
-    from sqlmodel import Session
-
     from transition.cli.startup import settle
-    from transition.store import anchors
-    from transition.store.connect import is_retryable, locate, open_record, record_error, writer
-    from transition.store.holiday_cache import cached_holidays
-    from transition.store.tracker import Tracker
+    from transition.store import Mode, locate, open_record
 
     settle()
     location = locate(db)
     actor = current_actor(by)
-    engine = open_record(location, create=create, upgrade=upgrade, write=write, whole=whole)
-    try:
-        bind = writer(engine) if write else engine
-        with Session(bind, expire_on_commit=False) as session:
-            transaction = session.begin()
-            tracker = Tracker(session, today_or_now(today), actor, cached_holidays)
-            tracker.where = str(location)
-            yield tracker
-            tracker.write()  # the rows still to write, while an interrupt undoes them
-            seen, broken = anchors.look(session, str(location), trust=tracker.anchor)
-            _commit(transaction, changed=write)
-        if seen is not None:  # the day this machine saw it, whatever --today says
-            anchors.keep(seen, today_or_now(None).isoformat())
-        if broken:
-            tracker.warnings.append(broken)
-    except (DBAPIError, sqlite3.Error) as error:
-        if is_retryable(error, location):
-            raise TryAgain() from None
-        raise record_error(error, location) from None
-    finally:
-        engine.dispose()
-    PENDING_WARNINGS.extend(tracker.warnings)
+    chosen = Mode(mode) if mode else Mode.WRITE if write else Mode.READ
+    with open_record(
+        location, today=today_or_now(today), actor=actor, mode=chosen, commit=_commit
+    ) as record:
+        result = record.transaction(work)
+    PENDING_WARNINGS.extend(record.warnings)
+    return result
 
 
 INTERRUPTS = (signal.SIGINT, signal.SIGTERM)
@@ -299,11 +279,6 @@ def _commit(transaction: Any, changed: bool) -> None:
     finally:
         if not done:
             signal.pthread_sigmask(signal.SIG_UNBLOCK, INTERRUPTS)
-
-
-class TryAgain(Exception):
-    """The server undid the transaction to keep concurrent ones apart: nothing
-    was changed, and the whole command may simply run again."""
 
 
 #: Warnings of a committed change, printed by `transition.cli.app.main` after the

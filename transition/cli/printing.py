@@ -8,7 +8,7 @@ import os
 import stat
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -17,10 +17,13 @@ from transition.cli.options import (
     ElectionOption,
     MemberCompletion,
     TodayOption,
-    tracking,
+    on_record,
 )
 from transition.errors import UsageError
 from transition.files import save
+
+if TYPE_CHECKING:
+    from transition.store.tracker import Tracker
 
 OutputFile = Annotated[
     Path | None,
@@ -60,12 +63,11 @@ def export_command(
     """Export the whole database as JSON or CSV, to move or keep a copy."""
     if ctx.invoked_subcommand is not None:
         return
-    from transition.store.export import SPREADSHEET_MARK, export_text
+    from transition.store.transfer.export import SPREADSHEET_MARK, export_text
 
     if export_format not in ("json", "csv"):
         raise UsageError(f"--format must be json or csv, not {export_format!r}")
-    with tracking(db, today) as tracker:
-        text = export_text(tracker, export_format)
+    text = on_record(db, today, lambda tracker: export_text(tracker, export_format))
     if export_format == "csv" and _to_a_file(output):
         text = SPREADSHEET_MARK + text
     # The whole record holds emails and phones: its owner's alone.
@@ -96,12 +98,15 @@ def export_ics_command(
 
     if bool(member) == all_members:
         raise UsageError("give a MEMBER or --all")
-    with tracking(db, today) as tracker:
+
+    def work(tracker: "Tracker") -> str:
         chosen = tracker.find.election(election)
         members = (
             members_with_steps(tracker, chosen) if all_members else [tracker.find.member(member)]
         )
-        feed = calendar_feed(tracker, chosen, members)
+        return calendar_feed(tracker, chosen, members)
+
+    feed = on_record(db, today, work)
     _deliver(feed, output)
 
 
@@ -197,8 +202,11 @@ def read_documents(request: Any) -> list[Any]:
     """The documents a render asks for, read in one transaction."""
     from transition.documents.html import documents_for
 
-    with tracking(request.db, request.today) as tracker:
-        return documents_for(tracker, tracker.find.election(request.election), request)
+    return on_record(
+        request.db,
+        request.today,
+        lambda tracker: documents_for(tracker, tracker.find.election(request.election), request),
+    )
 
 
 def _to_a_file(output: Path | None) -> bool:

@@ -5,7 +5,7 @@ rules for what may be recorded live in `transition.store.tracker`.
 """
 
 from datetime import date
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -20,12 +20,17 @@ from transition.cli.options import (
     OptionalMember,
     ProfileOption,
     TodayOption,
-    tracking,
+    on_record,
     warn,
 )
 from transition.cli.output import emit
 from transition.core.terms import FLAGGED_CONNECTIONS
 from transition.errors import UsageError
+
+if TYPE_CHECKING:
+    from transition.core import calendar
+    from transition.store.models import Account, Election, Member
+    from transition.store.tracker import Tracker
 
 election_app = typer.Typer(
     help="Add and show elections.", no_args_is_help=True, rich_markup_mode=None
@@ -91,7 +96,8 @@ def election_add(
         raise UsageError(
             "--name, --opens, --nomination-day, --voting-day and --bylaw-date go with --by-election"
         )
-    with tracking(db, today, write=True, by=by) as tracker:
+
+    def work(tracker: "Tracker") -> "tuple[Election, str]":
         if by_election:
             added = tracker.change.add_by_election(
                 name,  # type: ignore[arg-type]
@@ -103,7 +109,9 @@ def election_add(
             )
         else:
             added = tracker.change.add_regular_election(year, profile)  # type: ignore[arg-type]
-        label = tracker.find.calendar(added).name
+        return added, tracker.find.calendar(added).name
+
+    added, label = on_record(db, today, work, write=True, by=by)
     typer.echo(f"added the {label} as {added.name!r}")
 
 
@@ -111,10 +119,9 @@ def election_add(
 def election_list(*, db: DbOption = None, as_json: JsonOption = False) -> None:
     """List the elections in the database."""
     from transition.cli.views import show_elections
-    from transition.store.queries import election_rows
+    from transition.store.listings import election_rows
 
-    with tracking(db, None) as tracker:
-        rows = election_rows(tracker)
+    rows = on_record(db, None, election_rows)
     emit(rows, as_json=as_json, human=lambda out: show_elections(out, rows))
 
 
@@ -131,12 +138,13 @@ def election_show(
 ) -> None:
     """Show an election's key dates, law and profile."""
     from transition.cli.views import show_calendar
-    from transition.store.queries import election_row
+    from transition.store.listings import election_row
 
-    with tracking(db, today) as tracker:
+    def work(tracker: "Tracker") -> "tuple[dict[str, Any], calendar.Election]":
         chosen = tracker.find.election(name or election)
-        row = election_row(tracker, chosen)
-        dates = tracker.find.calendar(chosen)
+        return election_row(tracker, chosen), tracker.find.calendar(chosen)
+
+    row, dates = on_record(db, today, work)
     warn(*row["warnings"])
     emit(row, as_json=as_json, human=lambda out: show_calendar(out, dates))
 
@@ -187,20 +195,28 @@ def election_set(
             raise UsageError("--statutory takes no dates and no --source")
         if nomination_day is not None and source is None:
             raise UsageError("with --office, give --source: the law or decision that set the dates")
-        with tracking(db, today, write=True, by=by) as tracker:
-            chosen = tracker.find.election(name)
-            message = tracker.change.set_office_override(
-                chosen, office, nomination_day, opens, source
-            )
+        message = on_record(
+            db,
+            today,
+            lambda tracker: tracker.change.set_office_override(
+                tracker.find.election(name), office, nomination_day, opens, source
+            ),
+            write=True,
+            by=by,
+        )
         typer.echo(message)
         return
     if statutory or source:
         raise UsageError("--source and --statutory go with --office")
     if opens is None and nomination_day is None and voting_day is None and bylaw_date is None:
         raise UsageError("give --opens, --nomination-day, --voting-day or --bylaw-date to change")
-    with tracking(db, today, write=True, by=by) as tracker:
+
+    def work(tracker: "Tracker") -> "Election":
         chosen = tracker.find.election(name)
         tracker.change.set_by_election_dates(chosen, opens, nomination_day, voting_day, bylaw_date)
+        return chosen
+
+    chosen = on_record(db, today, work, write=True, by=by)
     typer.echo(f"changed the dates of {chosen.name}")
 
 
@@ -222,8 +238,9 @@ def member_add(
     today: TodayOption = None,
 ) -> None:
     """Add a member of council."""
-    with tracking(db, today, write=True, by=by) as tracker:
-        member = tracker.change.add_member(name, ward, office)
+    member = on_record(
+        db, today, lambda tracker: tracker.change.add_member(name, ward, office), write=True, by=by
+    )
     typer.echo(f"added {member.name}")
 
 
@@ -237,12 +254,14 @@ def member_list(
 ) -> None:
     """List the members with their candidacy in the election."""
     from transition.cli.views import show_members
-    from transition.store.queries import member_rows
+    from transition.store.listings import member_rows
 
-    with tracking(db, today) as tracker:
-        rows = (
-            member_rows(tracker, tracker.find.election(election)) if tracker.find.members() else []
-        )
+    def work(tracker: "Tracker") -> list[dict[str, Any]]:
+        if not tracker.find.members():
+            return []
+        return member_rows(tracker, tracker.find.election(election))
+
+    rows = on_record(db, today, work)
     emit(rows, as_json=as_json, human=lambda out: show_members(out, rows))
 
 
@@ -257,10 +276,15 @@ def member_show(
 ) -> None:
     """Show a member: candidacy, accounts with their City connections, and steps."""
     from transition.cli.views import show_member
-    from transition.store.queries import member_detail
+    from transition.store.listings import member_detail
 
-    with tracking(db, today) as tracker:
-        detail = member_detail(tracker, tracker.find.member(name), tracker.find.election(election))
+    detail = on_record(
+        db,
+        today,
+        lambda tracker: member_detail(
+            tracker, tracker.find.member(name), tracker.find.election(election)
+        ),
+    )
     emit(detail, as_json=as_json, human=lambda out: show_member(out, detail))
 
 
@@ -287,12 +311,15 @@ def member_set(
     """Record whether the member runs and which option they take."""
     if running is None and option is None:
         raise UsageError("give --running or --option to change")
-    with tracking(db, today, write=True, by=by) as tracker:
+
+    def work(tracker: "Tracker") -> str:
         member = tracker.find.member(name)
         chosen = tracker.find.election(election)
         candidacy = tracker.change.set_candidacy(member, chosen, running, option)
         option_chosen = candidacy.option or "not chosen"
-        summary = f"{member.name} in {chosen.name}: running {candidacy.running}, {option_chosen}"
+        return f"{member.name} in {chosen.name}: running {candidacy.running}, {option_chosen}"
+
+    summary = on_record(db, today, work, write=True, by=by)
     typer.echo(summary)
 
 
@@ -316,10 +343,14 @@ def member_file(
     """Record the member's filing date (actual, or --planned); steps due on filing move with it."""
     if (filing_date is None) == (not clear):
         raise UsageError("give either --date YYYY-MM-DD or --clear")
-    with tracking(db, today, write=True, by=by) as tracker:
+
+    def work(tracker: "Tracker") -> "tuple[Member, Election]":
         member = tracker.find.member(name)
         chosen = tracker.find.election(election)
         tracker.change.set_filing(member, chosen, filing_date, actual=not planned)
+        return member, chosen
+
+    member, chosen = on_record(db, today, work, write=True, by=by)
     if filing_date is None:
         typer.echo(f"cleared the filing date of {member.name}")
     else:
@@ -382,8 +413,9 @@ def account_add(
     today: TodayOption = None,
 ) -> None:
     """Add a member's account, with the connections that tie it to the City."""
-    with tracking(db, today, write=True, by=by) as tracker:
-        account = tracker.change.add_account(
+
+    def work(tracker: "Tracker") -> "Account":
+        return tracker.change.add_account(
             tracker.find.member(member),
             platform=platform,
             handle=handle,
@@ -396,6 +428,8 @@ def account_add(
             uses_logo=uses_logo,
             city_resources=city_resources,
         )
+
+    account = on_record(db, today, work, write=True, by=by)
     typer.echo(f"added account {account.id}: {account.platform} {account.handle} ({account.role})")
 
 
@@ -419,8 +453,9 @@ def account_set(
     today: TodayOption = None,
 ) -> None:
     """Change an account's role, registration or City connections; steps follow."""
-    with tracking(db, today, write=True, by=by) as tracker:
-        account = tracker.change.update_account(
+
+    def work(tracker: "Tracker") -> "Account":
+        return tracker.change.update_account(
             tracker.find.account(account_id),
             role=role,
             url=url,
@@ -431,6 +466,8 @@ def account_set(
             uses_logo=uses_logo,
             city_resources=city_resources,
         )
+
+    account = on_record(db, today, work, write=True, by=by)
     typer.echo(f"account {account.id}: {account.platform} {account.handle} ({account.role})")
 
 
@@ -445,11 +482,13 @@ def account_list(
 ) -> None:
     """List accounts and whether each is City-connected."""
     from transition.cli.views import show_accounts
-    from transition.store.queries import account_rows
+    from transition.store.listings import account_rows
 
-    with tracking(db, today) as tracker:
+    def work(tracker: "Tracker") -> list[dict[str, Any]]:
         who = tracker.find.member(member) if member else None
-        rows = account_rows(tracker, who, tracker.find.profile_for(election))
+        return account_rows(tracker, who, tracker.find.profile_for(election))
+
+    rows = on_record(db, today, work)
     emit(rows, as_json=as_json, human=lambda out: show_accounts(out, rows))
 
 
@@ -464,10 +503,13 @@ def account_show(
 ) -> None:
     """Show an account and the caution assessment: which City connections hold, and why."""
     from transition.cli.views import show_account
-    from transition.store.queries import account_row
+    from transition.store.listings import account_row
 
-    with tracking(db, today) as tracker:
-        row = account_row(
+    row = on_record(
+        db,
+        today,
+        lambda tracker: account_row(
             tracker, tracker.find.account(account_id), tracker.find.profile_for(election)
-        )
+        ),
+    )
     emit(row, as_json=as_json, human=lambda out: show_account(out, row))

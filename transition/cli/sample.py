@@ -17,8 +17,8 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from transition.cli.app import main as transition
-from transition.cli.options import tracking
-from transition.store.queries import checklist_rows
+from transition.store import Mode, Tracker, transact
+from transition.store.listings import checklist_rows
 
 SAMPLE_TODAY = date(2030, 5, 20)
 WARDS = range(1, 26)
@@ -135,26 +135,30 @@ def council_rows() -> tuple[list[dict[str, object]], list[dict[str, object]]]:
 
 def mark_progress(database: Path) -> None:
     """Mark steps done the way the offices would have by the demo's date."""
-    with tracking(str(database), SAMPLE_TODAY, write=True, by="Demo Staff") as tracker:
-        election = tracker.find.election("2030")
-        for row in checklist_rows(tracker, election):
-            ward = row["member"].removeprefix("Ward ").split()[0]
-            ward_number = int(ward) if ward.isdigit() else 0
-            if row["step"] == "stop-handle-publications" and ward_number not in LATE_ON_CUTOFF:
-                tracker.today = date(2030, 4, 24 + ward_number % 6)
-                tracker.mark.done([row["id"]], note="print run checked", evidence=None)
-            elif (ward_number, row["step"]) == (19, "unlink-city-websites"):
-                tracker.today = SAMPLE_TODAY
-                tracker.mark.waive(row["id"], "the account was never linked from any City site")
-            elif (
-                row["step"] != "stop-handle-publications"
-                and row["due"]
-                and ward_number in FILED
-                and ward_number != 13
-            ):
-                tracker.today = date.fromisoformat(row["due"]) + timedelta(days=ward_number % 2)
-                evidence = f"https://example.org/ward{ward_number}/{row['step']}"
-                tracker.mark.done([row["id"]], note=None, evidence=evidence)
+    transact(database, mark, today=SAMPLE_TODAY, actor="Demo Staff", mode=Mode.WRITE)
+
+
+def mark(tracker: Tracker) -> None:
+    """`mark_progress`'s one transaction."""
+    election = tracker.find.election("2030")
+    for row in checklist_rows(tracker, election):
+        ward = row["member"].removeprefix("Ward ").split()[0]
+        ward_number = int(ward) if ward.isdigit() else 0
+        if row["step"] == "stop-handle-publications" and ward_number not in LATE_ON_CUTOFF:
+            tracker.today = date(2030, 4, 24 + ward_number % 6)
+            tracker.mark.done([row["id"]], note="print run checked", evidence=None)
+        elif (ward_number, row["step"]) == (19, "unlink-city-websites"):
+            tracker.today = SAMPLE_TODAY
+            tracker.mark.waive(row["id"], "the account was never linked from any City site")
+        elif (
+            row["step"] != "stop-handle-publications"
+            and row["due"]
+            and ward_number in FILED
+            and ward_number != 13
+        ):
+            tracker.today = date.fromisoformat(row["due"]) + timedelta(days=ward_number % 2)
+            evidence = f"https://example.org/ward{ward_number}/{row['step']}"
+            tracker.mark.done([row["id"]], note=None, evidence=evidence)
 
 
 def build(folder: Path) -> Path:

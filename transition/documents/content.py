@@ -14,16 +14,16 @@ from typing import Any
 from transition.core import calendar
 from transition.core.calendar import TORONTO, days_after
 from transition.core.terms import Option, Running, filing_kind, seat_label, who_did
-from transition.store.checks import fingerprint, vouched_for
-from transition.store.models import Election, Member
-from transition.store.queries import (
+from transition.store.listings import (
     candidacies,
     checklist_entries,
     checklist_rows,
     marks,
     status_rows,
 )
+from transition.store.models import Election, Member
 from transition.store.tracker import Tracker
+from transition.store.trail.integrity import fingerprint, vouched_for
 
 
 def header(tracker: Tracker, election: Election, member: Member | None = None) -> dict[str, Any]:

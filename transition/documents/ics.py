@@ -30,8 +30,8 @@ from sqlmodel import col, func, select
 
 from transition.documents.content import header
 from transition.documents.html import slug
+from transition.store.listings import checklist_entries
 from transition.store.models import Election, Event, Member
-from transition.store.queries import checklist_entries
 from transition.store.tracker import Tracker
 
 #: Relative to the start of an all-day event (midnight), the morning before:

@@ -16,7 +16,6 @@ from sqlmodel import select
 from transition.core import calendar
 from transition.core.rules import Profile, read_profile
 from transition.errors import TransitionError
-from transition.store.journal import changed, fields, now
 from transition.store.models import (
     Account,
     Candidacy,
@@ -25,7 +24,8 @@ from transition.store.models import (
     OfficeOverride,
     new_row,
 )
-from transition.store.validate import (
+from transition.store.trail.journal import changed, fields, now
+from transition.store.values import (
     ACCOUNT_TEXT,
     CONNECTION_FIELDS,
     OFFICES,

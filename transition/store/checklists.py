@@ -14,8 +14,8 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from transition.core.terms import due_text
-from transition.store.journal import fields, now
 from transition.store.models import Candidacy, ChecklistItem, Election, Member, new_row
+from transition.store.trail.journal import fields, now
 
 if TYPE_CHECKING:
     from transition.store.tracker import Tracker

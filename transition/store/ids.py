@@ -6,19 +6,21 @@ flush, a round trip, for every row: an import of thousands of rows spent
 most of its time there. Ids given out here let the session write every new
 row in a few batched statements, when it next flushes.
 
-On SQLite the writer holds the write lock for the whole transaction, so the
-next id is simply one past the largest (what SQLite itself would choose).
-On PostgreSQL ids come from each table's own sequence: one at a time for
-an everyday command (its few rows keep their ids in a row), in growing
-blocks for work of thousands of rows (`in_blocks`), where the ids left over
-are a gap, as sequences leave anyway.
+Where they come from is the backend's (`take_ids`): one past the largest on
+SQLite, whose writer holds the file for the whole transaction; each table's
+own sequence on PostgreSQL. One at a time for an everyday command (its few
+rows keep their ids in a row), in growing blocks for work of thousands of
+rows (`in_blocks`), where the ids left over are a gap, as sequences leave
+anyway.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-#: The most ids taken from a PostgreSQL sequence at once.
+from transition.store.backends import backend_of
+
+#: The most ids taken at once.
 LARGEST_BLOCK = 4096
 
 
@@ -26,39 +28,31 @@ class Ids:
     def __init__(self, session: Any) -> None:
         self.session = session
         self._free: dict[str, list[int]] = {}
-        #: SQLite: the largest id given out so far, each table.
+        #: The largest id given out so far, each table.
         self._largest: dict[str, int] = {}
-        #: PostgreSQL: the size of the last block taken, each table.
+        #: The size of the last block taken, each table.
         self._block: dict[str, int] = {}
         self._growing = False
 
     def in_blocks(self) -> None:
-        """Take PostgreSQL ids in growing blocks from now on: for an import."""
+        """Take ids in growing blocks from now on: for an import."""
         self._growing = True
 
     def next(self, model: Any) -> int:
         """A new id for a row of `model`'s table, never given out before."""
-        table = model.__tablename__
-        free = self._free.get(table)
+        table = model.__table__
+        free = self._free.get(table.name)
         if not free:
-            free = self._free[table] = self._take(table)
-        return free.pop()
+            free = self._free[table.name] = self._take(table)
+        taken = free.pop()
+        self._largest[table.name] = max(taken, self._largest.get(table.name, 0))
+        return taken
 
-    def _take(self, table: str) -> list[int]:
+    def _take(self, table: Any) -> list[int]:
         """More ids for `table`, the smallest last."""
-        connection = self.session.connection()
-        if connection.dialect.name != "postgresql":
-            if table not in self._largest:
-                largest = connection.exec_driver_sql(f"SELECT max(id) FROM {table}").scalar()
-                self._largest[table] = largest or 0
-            last = self._largest[table]
-            self._largest[table] = last + LARGEST_BLOCK
-            return list(range(last + LARGEST_BLOCK, last, -1))
         size = 1
         if self._growing:
-            size = self._block[table] = min(self._block.get(table, 1) * 2, LARGEST_BLOCK)
-        taken = connection.exec_driver_sql(
-            f"SELECT nextval(pg_get_serial_sequence('{table}', 'id')) "
-            f"FROM generate_series(1, {size})"
-        ).scalars()
-        return sorted(taken, reverse=True)
+            size = self._block[table.name] = min(self._block.get(table.name, 1) * 2, LARGEST_BLOCK)
+        connection = self.session.connection()
+        given = self._largest.get(table.name, 0)
+        return sorted(backend_of(connection).take_ids(connection, table, size, given), reverse=True)

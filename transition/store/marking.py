@@ -10,9 +10,9 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from transition.errors import TransitionError
-from transition.store.journal import changed, fields
 from transition.store.models import ChecklistItem
-from transition.store.validate import clean_text, optional_text
+from transition.store.trail.journal import changed, fields
+from transition.store.values import clean_text, optional_text
 
 if TYPE_CHECKING:
     from transition.store.tracker import Tracker

@@ -140,7 +140,7 @@ class Event(SQLModel, table=True):
     before: str | None = None  # JSON of the fields that changed
     after: str | None = None
     #: SHA-256 of this event's content and the previous event's chain
-    #: (`transition.store.chain`).
+    #: (`transition.store.trail.chain`).
     chain: str | None = Field(default=None, sa_type=String(64))
 
 
@@ -149,7 +149,7 @@ def _order_writes() -> None:
     rows at once (an import) writes each before the rows that refer to it:
     SQLAlchemy orders INSERTs by relationships, not by foreign keys. Nothing
     reads these relationships; rows refer to each other by their ids. (Events
-    are written after the flush, by `transition.store.journal`.)"""
+    are written after the flush, by `transition.store.trail.journal`.)"""
     from sqlalchemy.orm import relationship
 
     for child, column, parent in (

@@ -2,7 +2,7 @@
 
 A command opens one tracker, does its work through it, and the transaction
 commits or rolls back whole. The work splits along what it does: `find`
-reads (`transition.store.finder`), `change` and `mark` are the user's
+reads (`transition.store.lookup`), `change` and `mark` are the user's
 actions (`changes`, `marking`), `checklists` keeps each checklist in step
 with its anchors, and `journal` writes every change to the audit trail.
 """
@@ -17,13 +17,13 @@ from sqlalchemy import event
 from sqlmodel import Session
 
 from transition.core.closures import HolidaySource, package_holidays
-from transition.store.access import access_of, authenticated_actor
+from transition.store.backends.access import access_of, authenticated_actor
 from transition.store.changes import Changes
 from transition.store.checklists import Checklists
-from transition.store.finder import Finder
 from transition.store.ids import Ids
-from transition.store.journal import Journal
+from transition.store.lookup import Finder
 from transition.store.marking import Marking
+from transition.store.trail.journal import Journal
 
 
 @dataclass
@@ -41,7 +41,7 @@ class Tracker:
     #: Who is really signed in, recorded beside the actor on every event.
     recorder: str = ""
     #: Trust the record as it now is, whatever this machine saw of it before
-    #: (`transition fingerprint --anchor`; `transition.store.anchors`).
+    #: (`transition fingerprint --anchor`; `transition.store.trail.anchors`).
     anchor: bool = False
     #: Where the record is, as messages show it (anchors are kept by it).
     where: str = ""

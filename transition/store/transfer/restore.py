@@ -14,7 +14,7 @@ release restores too. Everything happens in one transaction: a refused or
 failed restore leaves nothing behind.
 
 What it loads is checked as the commands check what people type
-(`transition.store.vetting`): keys, values, references, the trail's chain
+(`transition.store.transfer.vetting`): keys, values, references, the trail's chain
 recomputed, and the rows against the trail's row events. The database's
 triggers that write, number and chain events are set aside for the load
 alone (`transition.restoring` on PostgreSQL, `transition_context` on SQLite),
@@ -30,7 +30,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from transition.errors import TransitionError
-from transition.store import connect, database, journal, postgres, vetting
+from transition.store import migrations
+from transition.store.backends import Location, Mode, backend_for, backend_of
+from transition.store.trail import journal
+from transition.store.transfer import vetting
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
@@ -70,51 +73,44 @@ def read_export(path: Path) -> dict[str, Any]:
             "write one with `transition export --format json`"
         )
     schema = data.get("schema")
-    if schema not in database.REVISIONS:
+    if schema not in migrations.REVISIONS:
         raise TransitionError(
             f"{path} is an export of schema {schema!r}, which this transition cannot read "
-            f"(it knows {', '.join(database.REVISIONS)}); restore it with a newer transition"
+            f"(it knows {', '.join(migrations.REVISIONS)}); restore it with a newer transition"
         )
     return data
 
 
-def restore(location: connect.Location, path: Path) -> dict[str, int]:
+def restore(location: Location, path: Path) -> dict[str, int]:
     """Restore the export at `path` into the empty database at `location`."""
-    import sqlite3
-
     from sqlalchemy.exc import DBAPIError
 
     data = read_export(path)
     vetting.check_export(data, TABLES)
     where = str(location)
     counts: dict[str, int] = {}
+    backend = backend_for(location)
     try:
         return _restore(location, data, where, counts)
-    except (DBAPIError, sqlite3.Error) as error:
-        raise connect.record_error(error, location) from None
+    except (DBAPIError, *backend.errors()) as error:
+        raise backend.error(error, location) from None
 
 
 def _restore(
-    location: connect.Location, data: dict[str, Any], where: str, counts: dict[str, int]
+    location: Location, data: dict[str, Any], where: str, counts: dict[str, int]
 ) -> dict[str, int]:
     def build(connection: Connection) -> None:
         counts.update(load(connection, data, where))
 
-    if location.path is not None and not location.path.exists():
-        if not location.path.parent.is_dir():
-            raise TransitionError(
-                f"the folder {location.path.parent} does not exist; "
-                "create it or choose another --db"
-            )
-        database.create(location.path, build)
+    backend = backend_for(location)
+    if backend.create_for_restore(location, build):
         return counts
-    engine = connect.open_record(location, create=True, upgrade=True)
+    engine = backend.open(location, Mode.RESTORE)
     try:
         with engine.connect() as connection:  # before the write lock, which strangers lack
             _refuse_a_record(connection, where)
-        with connect.writer(engine).connect() as connection, connection.begin():
-            if location.is_postgres:
-                postgres.lock_for_upgrade(connection)
+        with backend.writer(engine).connect() as connection, connection.begin():
+            backend.lock_for_restore(connection)
             build(connection)
     finally:
         engine.dispose()
@@ -145,24 +141,20 @@ def load(connection: Connection, data: dict[str, Any], where: str) -> dict[str, 
         for start in range(0, len(rows), 5000):
             connection.execute(table.insert(), rows[start : start + 5000])
         counts[key] = len(rows)
-    if connection.dialect.name == "postgresql":
-        for _, name in TABLES:
-            if name in metadata.tables:
-                connection.exec_driver_sql(
-                    f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "
-                    f"coalesce((SELECT max(id) FROM {name}), 0) + 1, false)"
-                )
+    backend_of(connection).after_load(
+        connection, [metadata.tables[name] for _, name in TABLES if name in metadata.tables]
+    )
     vetting.check_loaded(connection, lambda revision: _at_least(schema, revision))
     if _at_least(schema, "0007_content_trail"):
         journal.restoring(connection, False)
-    database.migrate(connection)
+    migrations.migrate(connection)
     if not _at_least(schema, "0004_audit_chain") and counts.get("events"):
         journal.chained_at_restore(connection, schema, counts["events"])
     return counts
 
 
 def _at_least(schema: str, revision: str) -> bool:
-    return database.REVISIONS.index(schema) >= database.REVISIONS.index(revision)
+    return migrations.at_least(schema, revision)
 
 
 def _refuse_a_record(connection: Connection, where: str) -> None:
@@ -171,16 +163,12 @@ def _refuse_a_record(connection: Connection, where: str) -> None:
     from sqlalchemy import inspect
 
     tables = set(inspect(connection).get_table_names()) - {"alembic_version"}
-    # Whoever restores may see no row at all (row-level security): on the
-    # server, the database itself says whether it holds any.
-    held = (
-        connection.dialect.name == "postgresql"
-        and "event_head" in tables
-        and not connection.exec_driver_sql("SELECT transition_is_empty()").scalar()
-    ) or any(
-        name in tables and connection.exec_driver_sql(f"SELECT 1 FROM {name} LIMIT 1").first()
-        for _, name in TABLES
-    )
+    held = backend_of(connection).holds_record(connection)
+    if held is None:
+        held = any(
+            name in tables and connection.exec_driver_sql(f"SELECT 1 FROM {name} LIMIT 1").first()
+            for _, name in TABLES
+        )
     if held:
         raise TransitionError(
             f"{where} already holds a record; restore into an empty database "
@@ -206,8 +194,8 @@ def _migrate_to(connection: Connection, schema: str) -> None:
     from sqlalchemy import inspect
 
     current = MigrationContext.configure(connection).get_current_revision()
-    if current is None or database.REVISIONS.index(current) <= database.REVISIONS.index(schema):
-        database.migrate(connection, schema)
+    if current is None or migrations.REVISIONS.index(current) <= migrations.REVISIONS.index(schema):
+        migrations.migrate(connection, schema)
         return
     if (
         "access_grant" in inspect(connection).get_table_names()
@@ -217,7 +205,7 @@ def _migrate_to(connection: Connection, schema: str) -> None:
             f"this export is of schema {schema}, older than the database's, which would lose "
             "its access grants: restore into a database without grants, then grant access"
         )
-    database.downgrade(connection, schema)
+    migrations.downgrade(connection, schema)
 
 
 def _rows(data: dict[str, Any], key: str, table: Any, schema: str) -> list[dict[str, Any]]:

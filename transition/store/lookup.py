@@ -19,6 +19,8 @@ from transition.core.closures import ClosureCalendar
 from transition.core.rules import Profile, load_profile, parse_profile
 from transition.core.terms import Option
 from transition.errors import TransitionError
+from transition.store.backends import backend_of
+from transition.store.errors import NoElection, NotFound
 from transition.store.models import (
     Account,
     Candidacy,
@@ -28,7 +30,7 @@ from transition.store.models import (
     OfficeOverride,
     new_row,
 )
-from transition.store.validate import match_name
+from transition.store.values import match_name
 
 if TYPE_CHECKING:
     from transition.store.tracker import Tracker
@@ -95,19 +97,15 @@ class Finder:
         """`name`, else the only election, else the next one on or after today."""
         elections = self.session.exec(select(Election).order_by(col(Election.id))).all()
         if name is not None:
-            return match_name(name, elections, "election", "transition election list")
+            return match_name(name, elections, "election")
         if not elections:
-            raise TransitionError(
-                "there is no election yet; add one with `transition election add --year YEAR`"
-            )
+            raise NoElection(any_at_all=False)
         if len(elections) == 1:
             return elections[0]
         today = self.tracker.today
         upcoming = [e for e in elections if self.calendar(e).voting_day >= today]
         if not upcoming:
-            raise TransitionError(
-                "every election in the database is over; choose one with --election NAME"
-            )
+            raise NoElection(any_at_all=True)
         return min(upcoming, key=lambda e: self.calendar(e).voting_day)
 
     def elections(self) -> Sequence[Election]:
@@ -118,9 +116,7 @@ class Finder:
     def member(self, name: str) -> Member:
         """The member of this name (any case), else of a unique part of it; one
         the signed-in user may see the record of."""
-        found = self.named(Member, name) or match_name(
-            name, self.members_by_name(), "member", "transition member list"
-        )
+        found = self.named(Member, name) or match_name(name, self.members_by_name(), "member")
         access = self.tracker.access
         if not access.reads_all and found.id not in access.members:
             access.check_member(found.id, found.name, "record")
@@ -150,9 +146,7 @@ class Finder:
         item = self.session.get(ChecklistItem, item_id)
         if item is None:
             self._refuse_unseen_item(item_id)
-            raise TransitionError(
-                f"there is no checklist item {item_id}; `transition checklist` lists the ids"
-            )
+            raise NotFound("checklist item", item_id)
         return item
 
     def _refuse_unseen_item(self, item_id: int) -> None:
@@ -161,9 +155,7 @@ class Finder:
         if access.reads_all:
             return
         connection = self.session.connection()
-        whose = connection.exec_driver_sql(
-            "SELECT transition_item_member(%(item)s)", {"item": item_id}
-        ).scalar()
+        whose = backend_of(connection).item_owner(connection, item_id)
         if whose is not None:
             access.check_member(-1, whose)
 
@@ -174,9 +166,7 @@ class Finder:
     def account(self, account_id: int) -> Account:
         account = self.session.get(Account, account_id)
         if account is None:
-            raise TransitionError(
-                f"there is no account {account_id}; `transition account list` lists the ids"
-            )
+            raise NotFound("account", account_id)
         return account
 
     def accounts_of(self, member: Member) -> Sequence[Account]:

@@ -11,7 +11,6 @@ import json
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Date, bindparam, text
 from sqlmodel import col, func, select
 
 from transition.core import calendar
@@ -21,8 +20,9 @@ from transition.core.planner import assess
 from transition.core.rules import Profile
 from transition.core.terms import CONNECTIONS, filing_kind, is_overdue
 from transition.errors import TransitionError
-from transition.store.finder import planner_account
+from transition.store.lookup import planner_account
 from transition.store.models import Account, Candidacy, ChecklistItem, Election, Event, Member
+from transition.store.status import counted
 from transition.store.tracker import Tracker
 
 
@@ -221,46 +221,12 @@ def filing_warnings(dates: calendar.Election, office: str, filing_date: date | N
     return [f"filing date {closed}"] if closed else []
 
 
-#: One row per member of the election on SQLite: the candidacy, counts of
-#: the current items by state, and the open item due first, in one grouped
-#: pass. SQLite gives the bare columns (i.step_id, i.due) the values of the
-#: row where the query's one min() is found (sqlite.org/lang_select.html,
-#: "bare columns in an aggregate query"), so the next step comes with the
-#: counts: 50 ms at 3,000 members, against 140 for a portable window query.
-#: PostgreSQL, which has no such rule, counts through council_status()
-#: (migration 0005). Overdue is `is_overdue` of the core, said in SQL: an
-#: open, current item whose latest day is past.
-STATUS_SQL = """
-SELECT m.name, m.ward, m.office, c.running, c.option, c.filing_date, c.filing_actual,
-       count(CASE WHEN i.status = 'done' THEN 1 END),
-       count(CASE WHEN i.status = 'open' THEN 1 END),
-       count(CASE WHEN i.status = 'open' AND i.latest < :today THEN 1 END),
-       count(CASE WHEN i.status = 'waived' THEN 1 END),
-       substr(min(CASE WHEN i.status = 'open'
-                       THEN coalesce(i.due, i.latest) || printf(' %012d', i.id) END), 1, 10),
-       i.step_id, i.due
-FROM candidacy AS c
-JOIN member AS m ON m.id = c.member_id
-LEFT JOIN checklist_item AS i ON i.candidacy_id = c.id AND i.superseded_at IS NULL
-WHERE c.election_id = :election
-GROUP BY c.id
-"""
-
-
 def status_rows(
     tracker: Tracker, election: Election, overdue_only: bool, due_within: int | None
 ) -> list[dict[str, Any]]:
     """The council at a glance: one row per member, counted by the database in
-    one query."""
-    connection = tracker.session.connection()
-    if connection.dialect.name == "postgresql":
-        # A function that counts every member's steps for office staff too,
-        # who may see how the council stands (migration 0005).
-        query = text("SELECT * FROM council_status(:election, :today)")
-    else:
-        query = text(STATUS_SQL)
-    params = {"today": tracker.today, "election": election.id}
-    result = connection.execute(query.bindparams(bindparam("today", type_=Date)), params)
+    one query (`transition.store.status`)."""
+    result = counted(tracker.session.connection(), election.id, tracker.today)
     horizon = days_after(tracker.today, due_within or 0).isoformat()
     rows = []
     for (
@@ -268,8 +234,6 @@ def status_rows(
         done, open_count, overdue, waived, next_due, step_id, due,
     ) in sorted(result, key=lambda r: seat_order(r[2], r[1], r[0])):  # fmt: skip
         next_due = _iso(next_due)
-        if next_due is None:  # no open step: SQLite's bare columns are any row's
-            step_id = due = None
         if overdue_only and not overdue:
             continue
         if due_within is not None and not (next_due and next_due <= horizon):

@@ -22,10 +22,10 @@ from transition.core.terms import CONNECTION_FIELDS
 from transition.errors import TransitionError, UsageError
 from transition.files import read_input
 from transition.store.changes import OPTIONS
-from transition.store.finder import name_key
+from transition.store.lookup import name_key
 from transition.store.models import Election, Member
 from transition.store.tracker import Tracker
-from transition.store.validate import (
+from transition.store.values import (
     OFFICES,
     RUNNING,
     account_fields,

@@ -23,12 +23,19 @@ migrations make the same tables; what differs is kept here.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from transition.errors import TransitionError
+from transition.store.backends.base import Location, Mode
+from transition.store.errors import NoAccess, NoTables, SchemaBehind
+from transition.store.migrations import HEAD, check_known, migrate
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import URL, Connection, Engine
+    from sqlalchemy.sql.elements import ColumnElement
+
+    from transition.store.backends.access import Access
 
 SCHEMES = ("postgresql://", "postgres://", "postgresql+psycopg://")
 #: The pg_advisory_xact_lock key upgrades take (only the owner upgrades, and
@@ -262,3 +269,183 @@ def connection_info(made: Engine) -> dict[str, Any]:
     with made.connect() as connection:
         row = connection.exec_driver_sql("SELECT current_user, current_database()").one()
     return {"user": row[0], "database": row[1]}
+
+
+#: Every current step of the election's candidacies, as the status counts
+#: them (`transition.store.status`): through a function that sees every
+#: member's (migration 0008), since office staff may see how the council
+#: stands though not other members' steps.
+STATUS_SOURCE = "SELECT * FROM council_items(:election)"
+
+
+class PostgreSQL:
+    """A record a council shares on its server: the server knows who is
+    signed in, enforces the roles, and numbers, dates and chains the trail."""
+
+    name = "postgresql"
+    has_roles = True
+
+    def open(self, location: Location, mode: Mode) -> Engine:
+        assert location.url is not None
+        made = engine(location.url)
+        where = describe(location.url)
+        try:
+            with made.connect() as connection:
+                found = revision(connection, where)
+            check_known(found, where)
+            if found != HEAD:
+                self._prepare(made, where, found, mode)
+        except BaseException as error:
+            made.dispose()
+            if isinstance(error, TransitionError):
+                raise
+            raise database_error(error, location.url) from None
+        return made
+
+    def _prepare(self, made: Engine, where: str, found: str | None, mode: Mode) -> None:
+        """Create or upgrade the schema, under the upgrade lock, if the user asked:
+        the database is shared, and its administrator decides."""
+        if found is None and mode not in (Mode.CREATE, Mode.RESTORE):
+            raise NoTables(where)
+        if found is not None and mode not in (Mode.UPGRADE, Mode.RESTORE):
+            raise SchemaBehind(where, found, HEAD)
+        # READ COMMITTED: once the lock is ours, see what an upgrade before us did.
+        committed = made.execution_options(isolation_level="READ COMMITTED")
+        with committed.connect() as connection, connection.begin():
+            lock_for_upgrade(connection)
+            if revision(connection, where) != HEAD:  # again, now that we hold the lock
+                migrate(connection)
+
+    def schema_revision(self, location: Location) -> str | None:
+        assert location.url is not None
+        made = engine(location.url)
+        try:
+            with made.connect() as connection:
+                return revision(connection, str(location))
+        except TransitionError:
+            raise
+        except Exception as error:
+            raise database_error(error, location.url) from None
+        finally:
+            made.dispose()
+
+    def writer(self, engine: Engine) -> Engine:
+        return writer(engine)
+
+    def is_retryable(self, error: BaseException) -> bool:
+        return is_retryable(error)
+
+    def error(self, error: BaseException, location: Location) -> TransitionError:
+        assert location.url is not None
+        return database_error(error, location.url)
+
+    def errors(self) -> tuple[type[BaseException], ...]:
+        return driver_errors()
+
+    def signed_in(self, connection: Connection) -> str:
+        user: str = connection.exec_driver_sql("SELECT current_user").scalar_one()
+        return user
+
+    def access(self, connection: Connection, user: str) -> Access:
+        from transition.store.backends.access import Access
+
+        owner = connection.exec_driver_sql(
+            "SELECT pg_has_role(current_user, "
+            "(SELECT relowner FROM pg_class WHERE oid = 'event'::regclass), 'MEMBER')"
+        ).scalar_one()
+        if owner:
+            return Access(user=user, everything=True)
+        rows = connection.exec_driver_sql(
+            "SELECT g.kind, g.member_id, m.name FROM access_grant g "
+            "LEFT JOIN member m ON m.id = g.member_id WHERE g.role_name = current_user"
+        ).all()
+        if not rows:
+            raise NoAccess(user)
+        return Access(
+            user=user,
+            kinds=frozenset(kind for kind, _, _ in rows),
+            members={member_id: name for kind, member_id, name in rows if kind == "office"},
+        )
+
+    def item_owner(self, connection: Connection, item_id: int) -> str | None:
+        owner: str | None = connection.exec_driver_sql(
+            "SELECT transition_item_member(%(item)s)", {"item": item_id}
+        ).scalar()
+        return owner
+
+    def begin_trail(self, connection: Connection, actor: str, recorder: str) -> int:
+        # The server knows who is signed in; the trigger records it.
+        connection.exec_driver_sql(
+            "SELECT set_config('transition.actor', %(actor)s, true)", {"actor": actor}
+        )
+        return 0
+
+    def seal_trail(self, connection: Connection, first: int) -> None:
+        pass  # the server chained each event as it was inserted
+
+    def clock(self) -> ColumnElement[Any]:
+        # The server's clock; its trigger sets it again under the trail's lock.
+        from sqlalchemy import func
+
+        return func.clock_timestamp()
+
+    def chain_head(self, connection: Connection) -> tuple[Any, ...] | None:
+        # Through a function that sees the whole trail: office staff see only
+        # their members' events.
+        row = connection.exec_driver_sql("SELECT * FROM transition_chain_head()").first()
+        return None if row is None else tuple(row)
+
+    def chain_at(self, connection: Connection, event_id: int) -> str | None:
+        found: str | None = connection.exec_driver_sql(
+            "SELECT transition_chain_at(%(id)s)", {"id": event_id}
+        ).scalar()
+        return found
+
+    def restoring(self, connection: Connection, on: bool) -> None:
+        connection.exec_driver_sql(
+            "SELECT set_config('transition.restoring', %(on)s, true)", {"on": "on" if on else ""}
+        )
+
+    def integrity_problems(self, connection: Connection) -> tuple[list[str], bool]:
+        return [], False  # the server checks its pages and enforces foreign keys itself
+
+    def take_ids(self, connection: Connection, table: Any, count: int, given: int) -> list[int]:
+        from sqlalchemy import func, select
+
+        sequence = func.pg_get_serial_sequence(table.name, "id")
+        taken = connection.execute(
+            select(func.nextval(sequence)).select_from(func.generate_series(1, count))
+        ).scalars()
+        return sorted(taken)
+
+    def status_source(self) -> str:
+        return STATUS_SOURCE
+
+    def create_for_restore(self, location: Location, build: Callable[[Connection], object]) -> bool:
+        return False  # a database is made by its administrator; a restore fills it
+
+    def holds_record(self, connection: Connection) -> bool | None:
+        # Whoever restores may see no row at all (row-level security): the
+        # database itself says whether it holds any.
+        from sqlalchemy import inspect
+
+        if "event_head" not in inspect(connection).get_table_names():
+            return None
+        empty = connection.exec_driver_sql("SELECT transition_is_empty()").scalar()
+        return not empty
+
+    def lock_for_restore(self, connection: Connection) -> None:
+        lock_for_upgrade(connection)
+
+    def after_load(self, connection: Connection, tables: list[Any]) -> None:
+        """Each table's sequence past the ids the export brought."""
+        from sqlalchemy import func, select
+
+        for table in tables:
+            following = select(func.coalesce(func.max(table.c.id), 0) + 1).scalar_subquery()
+            connection.execute(
+                select(func.setval(func.pg_get_serial_sequence(table.name, "id"), following, False))
+            )
+
+
+BACKEND = PostgreSQL()

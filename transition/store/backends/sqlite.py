@@ -23,24 +23,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from transition.errors import TransitionError
-from transition.files import resource_dir
+from transition.store.backends.base import Location, Mode
+from transition.store.migrations import HEAD, REVISIONS, check_known, migrate
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection, Engine
+    from sqlalchemy.sql.elements import ColumnElement
 
-#: The Alembic revisions this version knows, oldest first; the last is the
-#: schema this code reads and writes. tests/test_database.py checks this
-#: list against the scripts in migrations/versions.
-REVISIONS: tuple[str, ...] = (
-    "0001_initial",
-    "0002_closures",
-    "0003_event_item",
-    "0004_audit_chain",
-    "0005_access",
-    "0006_names",
-    "0007_content_trail",
-)
-HEAD = REVISIONS[-1]
+    from transition.store.backends.access import Access
 
 #: What a database at HEAD holds (SQLite's own sqlite_ objects aside); a test
 #: keeps this list and the migrations in step.
@@ -316,38 +306,6 @@ def _upgrade(engine: Engine, path: Path) -> None:
         migrate(connection)
 
 
-def check_known(revision: str | None, where: Path | str) -> None:
-    if revision is not None and revision not in REVISIONS:
-        raise TransitionError(
-            f"{where} was written by a newer version of transition (schema {revision}); "
-            "upgrade transition (pip install -U transition) to use it"
-        )
-
-
-def migrate(connection: Connection, revision: str = "head") -> None:
-    """Run the migrations up to `revision` on a connection the caller holds
-    in a transaction (and, where it matters, a lock)."""
-    from alembic import command
-    from alembic.config import Config
-
-    config = Config()
-    config.set_main_option("script_location", str(resource_dir("migrations")))
-    config.attributes["connection"] = connection
-    command.upgrade(config, HEAD if revision == "head" else revision)
-
-
-def downgrade(connection: Connection, revision: str) -> None:
-    """Take the migrations back to `revision` (only ever on an empty database:
-    a restore of an export made at an earlier schema)."""
-    from alembic import command
-    from alembic.config import Config
-
-    config = Config()
-    config.set_main_option("script_location", str(resource_dir("migrations")))
-    config.attributes["connection"] = connection
-    command.downgrade(config, revision)
-
-
 def create(path: Path, build: Callable[[Connection], object] | None = None) -> None:
     """Build a new database beside `path` (the current schema, or what `build`
     makes on the connection), then move it into place whole."""
@@ -453,3 +411,168 @@ def backup(source: Path, target: Path) -> Path:
     live.close()
     copy.close()
     return target
+
+
+#: SQLite's clock, written as SQLAlchemy writes a datetime there (microseconds).
+SQLITE_NOW = "strftime('%Y-%m-%d %H:%M:%f', 'now') || '000'"
+
+#: Every current step of the election's candidacies, as the status counts
+#: them (`transition.store.status`): the record's own tables, since whoever
+#: opens the file may read all of it.
+STATUS_SOURCE = """
+    SELECT c.id AS candidacy_id, m.name, m.ward, m.office, c.running, c.option,
+           c.filing_date, c.filing_actual, i.id AS item_id, i.status, i.due, i.latest,
+           i.step_id
+    FROM candidacy AS c
+    JOIN member AS m ON m.id = c.member_id
+    LEFT JOIN checklist_item AS i ON i.candidacy_id = c.id AND i.superseded_at IS NULL
+    WHERE c.election_id = :election
+"""
+
+
+class SQLite:
+    """A record in one file: whoever can open the file may do everything,
+    the writer lock is BEGIN IMMEDIATE, and transition chains the trail."""
+
+    name = "sqlite"
+    has_roles = False
+
+    def open(self, location: Location, mode: Mode) -> Engine:
+        assert location.path is not None
+        try:
+            return open_database(
+                location.path,
+                default_location=location.default,
+                write=mode.writes,
+                whole=mode is not Mode.INSPECT,
+            )
+        except sqlite3.Error as error:
+            raise database_error(error, location.path) from None
+
+    def schema_revision(self, location: Location) -> str | None:
+        assert location.path is not None
+        if not location.path.exists():
+            return None
+        check_file(location.path)
+        return read_revision(location.path)
+
+    def writer(self, engine: Engine) -> Engine:
+        return writer(engine)
+
+    def is_retryable(self, error: BaseException) -> bool:
+        # The writer lock is taken before anything is read: nothing to retry.
+        return False
+
+    def error(self, error: BaseException, location: Location) -> TransitionError:
+        assert location.path is not None
+        return database_error(error, location.path)
+
+    def errors(self) -> tuple[type[BaseException], ...]:
+        return (sqlite3.Error,)
+
+    def signed_in(self, connection: Connection) -> str:
+        from transition.store.backends.access import system_login
+
+        return system_login()
+
+    def access(self, connection: Connection, user: str) -> Access:
+        from transition.store.backends.access import Access
+
+        return Access(user=user, everything=True)
+
+    def item_owner(self, connection: Connection, item_id: int) -> str | None:
+        return None  # whoever opens the file sees every item
+
+    def begin_trail(self, connection: Connection, actor: str, recorder: str) -> int:
+        connection.exec_driver_sql("DELETE FROM transition_context")
+        connection.exec_driver_sql(
+            "INSERT INTO transition_context (actor, recorded_by) VALUES (?, ?)", (actor, recorder)
+        )
+        first: int = connection.exec_driver_sql(
+            "SELECT coalesce(max(id), 0) + 1 FROM event"
+        ).scalar_one()
+        return first
+
+    def seal_trail(self, connection: Connection, first: int) -> None:
+        from transition.store.trail.journal import seal
+
+        connection.exec_driver_sql("DELETE FROM transition_context")
+        seal(connection, first)
+
+    def clock(self) -> ColumnElement[Any]:
+        from sqlalchemy import literal_column
+
+        return literal_column(SQLITE_NOW)
+
+    def chain_head(self, connection: Connection) -> tuple[Any, ...] | None:
+        # Row events a writer around transition left are chained at its next
+        # change; until then the head is the last chained event.
+        row = connection.exec_driver_sql(
+            "SELECT (SELECT count(*) FROM event AS o WHERE o.id <= e.id), e.id, e.chain "
+            "FROM event AS e WHERE e.chain IS NOT NULL ORDER BY e.id DESC LIMIT 1"
+        ).first()
+        return None if row is None else tuple(row)
+
+    def chain_at(self, connection: Connection, event_id: int) -> str | None:
+        found: str | None = connection.exec_driver_sql(
+            "SELECT chain FROM event WHERE id = ?", (event_id,)
+        ).scalar()
+        return found
+
+    def restoring(self, connection: Connection, on: bool) -> None:
+        if on:
+            connection.exec_driver_sql(
+                "INSERT INTO transition_context (actor, recorded_by, restoring) VALUES ('', '', 1)"
+            )
+        else:
+            connection.exec_driver_sql("DELETE FROM transition_context")
+
+    def integrity_problems(self, connection: Connection) -> tuple[list[str], bool]:
+        found: list[str] = []
+        integrity = [row[0] for row in connection.exec_driver_sql("PRAGMA integrity_check")]
+        if integrity != ["ok"]:
+            found.extend(f"SQLite integrity: {line}" for line in integrity)
+        missing = missing_objects(connection)
+        found.extend(f"missing {what}" for what in missing)
+        if any(what.startswith("table ") for what in missing):
+            return found, True  # the tool's own checks need every table
+        for table, rowid, parent, _ in connection.exec_driver_sql("PRAGMA foreign_key_check"):
+            found.append(f"{table} row {rowid} points to a missing {parent}")
+        return found, False
+
+    def take_ids(self, connection: Connection, table: Any, count: int, given: int) -> list[int]:
+        # The writer holds the file's lock for the whole transaction: the
+        # next ids are simply those past the largest written or given out
+        # (what SQLite itself would choose).
+        if not given:
+            from sqlalchemy import func, select
+
+            given = connection.execute(select(func.max(table.c.id))).scalar() or 0
+        return list(range(given + 1, given + 1 + count))
+
+    def status_source(self) -> str:
+        return STATUS_SOURCE
+
+    def create_for_restore(self, location: Location, build: Callable[[Connection], object]) -> bool:
+        assert location.path is not None
+        if location.path.exists():
+            return False
+        if not location.path.parent.is_dir():
+            raise TransitionError(
+                f"the folder {location.path.parent} does not exist; "
+                "create it or choose another --db"
+            )
+        create(location.path, build)
+        return True
+
+    def holds_record(self, connection: Connection) -> bool | None:
+        return None  # whoever opens the file sees every row
+
+    def lock_for_restore(self, connection: Connection) -> None:
+        pass  # the writer's BEGIN IMMEDIATE keeps every other writer out
+
+    def after_load(self, connection: Connection, tables: list[Any]) -> None:
+        pass  # SQLite's next id is one past the largest, whatever loaded it
+
+
+BACKEND = SQLite()

@@ -54,7 +54,7 @@ def look(session: Any, where: str, trust: bool = False) -> tuple[Seen | None, st
     """The head now of the record at `where`, and a warning if the trail no
     longer extends the head this machine saw of it last (unless `trust`).
     Reads only."""
-    from transition.store.journal import chain_at, chain_head
+    from transition.store.trail.journal import chain_at, chain_head
 
     count, _, head = chain_head(session)
     if count == 0:

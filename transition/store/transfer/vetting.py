@@ -19,7 +19,7 @@ from typing import Any
 
 from transition.core.terms import Office, Option, Role, Running
 from transition.errors import TransitionError
-from transition.store.validate import clean_text, clean_ward, normal_name
+from transition.store.values import clean_text, clean_ward, normal_name
 
 #: The export's own keys beside its tables.
 HEADER_KEYS = {"format", "schema"}
@@ -170,9 +170,9 @@ def _typed(column: str, value: Any) -> None:
 def check_loaded(connection: Any, schema_has: Callable[[str], bool]) -> None:
     """Refuse a loaded record whose references dangle, whose chain does not
     hold, or (from schema 0007) whose rows are not what its trail says."""
-    from transition.store.chain import first_break
-    from transition.store.contents import differences, replay, rows
-    from transition.store.journal import as_moment
+    from transition.store.trail.chain import first_break
+    from transition.store.trail.contents import differences, replay, rows
+    from transition.store.trail.journal import as_moment
 
     dangling = connection.exec_driver_sql(
         "SELECT id FROM event WHERE member_id IS NOT NULL "
@@ -210,7 +210,7 @@ def _steps_replay(connection: Any, events: list[Any]) -> None:
     """Each step's state is the one its own events lead to, as `check` has it."""
     from collections import defaultdict
 
-    from transition.store.checks import replay_item
+    from transition.store.trail.integrity import replay_item
 
     by_item: dict[int, list[Any]] = defaultdict(list)
     for event in events:

@@ -13,6 +13,7 @@ from sqlmodel import SQLModel, col, select
 
 from transition.core.dates import iso
 from transition.core.terms import filing_kind
+from transition.store.listings import candidacies, checklist_entries
 from transition.store.models import (
     Account,
     Candidacy,
@@ -22,7 +23,6 @@ from transition.store.models import (
     Member,
     OfficeOverride,
 )
-from transition.store.queries import candidacies, checklist_entries
 from transition.store.tracker import Tracker
 
 #: The export's tables by key, as `transition restore` reads them back.
@@ -40,7 +40,7 @@ EXPORTED: tuple[tuple[str, type[SQLModel]], ...] = (
 def export_state(tracker: Tracker) -> dict[str, Any]:
     """Everything in the database, table by table, rows by id: the same record
     gives the same export, from either store (`transition restore` reads it)."""
-    from transition.store.database import HEAD
+    from transition.store.backends.sqlite import HEAD
 
     tracker.access.check_reads_all("a JSON export")
     state: dict[str, Any] = {"format": "transition-export", "schema": HEAD}

@@ -4,7 +4,7 @@ SQLite's own integrity and foreign-key checks come first; then the tool's:
 every checklist item belongs to a candidacy and to a step of its election's
 profile, the audit trail accounts for every record and for every item's
 present state, and every field of every row is what the trail's row events
-replay to (`transition.store.contents`), so nothing changed without leaving
+replay to (`transition.store.trail.contents`), so nothing changed without leaving
 an event, whoever changed it and however.
 """
 
@@ -17,12 +17,12 @@ from typing import Any
 from sqlmodel import col, select
 
 from transition.errors import TransitionError
-from transition.store import anchors, contents
-from transition.store.chain import GENESIS, Fingerprint, first_break
-from transition.store.database import missing_objects
-from transition.store.journal import chain_head
+from transition.store.backends import backend_of
 from transition.store.models import Account, Candidacy, ChecklistItem, Election, Event, Member
 from transition.store.tracker import Tracker
+from transition.store.trail import anchors, contents
+from transition.store.trail.chain import GENESIS, Fingerprint, first_break
+from transition.store.trail.journal import chain_head
 
 #: The status each kind of item event leaves behind.
 STATUS_AFTER = {
@@ -38,19 +38,10 @@ def problems(tracker: Tracker) -> tuple[list[str], dict[str, int]]:
     doubtful but may be right is in `doubts`."""
     tracker.access.check_reads_all("check")
     session = tracker.session
-    found: list[str] = []
     connection = session.connection()
-    if connection.dialect.name == "sqlite":
-        # PostgreSQL checks its pages and enforces foreign keys itself.
-        integrity = [row[0] for row in connection.exec_driver_sql("PRAGMA integrity_check")]
-        if integrity != ["ok"]:
-            found.extend(f"SQLite integrity: {line}" for line in integrity)
-        missing = missing_objects(connection)
-        found.extend(f"missing {what}" for what in missing)
-        if any(what.startswith("table ") for what in missing):
-            return found, {}  # the tool's own checks need every table
-        for table, rowid, parent, _ in connection.exec_driver_sql("PRAGMA foreign_key_check"):
-            found.append(f"{table} row {rowid} points to a missing {parent}")
+    found, lacking_tables = backend_of(connection).integrity_problems(connection)
+    if lacking_tables:
+        return found, {}  # the tool's own checks need every table
 
     events = session.exec(select(Event).order_by(col(Event.id))).all()
     broken = first_break(events[: len(events) - len(_awaiting_chain(events))])
@@ -168,7 +159,7 @@ def doubts(tracker: Tracker) -> list[str]:
     """What was recorded as given but deserves a second look: a filing date on
     a day the clerk's office was closed (it may have opened specially), or
     outside a filing window the law has since moved."""
-    from transition.store.queries import candidacies, filing_warnings, outside_summary
+    from transition.store.listings import candidacies, filing_warnings, outside_summary
 
     found = []
     outside = select(Event).where(col(Event.action).in_(("row.insert", "row.update", "row.delete")))
@@ -279,7 +270,7 @@ def verify(tracker: Tracker, wanted: Fingerprint, member: Member | None = None) 
         event for event in events[wanted.events :] if _is_row_event(event) and not event.actor
     ]
     if outside:
-        from transition.store.queries import outside_summary
+        from transition.store.listings import outside_summary
 
         raise TransitionError(
             f"the record has changed since the fingerprint {wanted}: "

@@ -15,8 +15,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from transition.errors import TransitionError
+from transition.store.backends import backend_of
 from transition.store.models import Member
-from transition.store.validate import clean_text
+from transition.store.values import clean_text
 
 if TYPE_CHECKING:
     from transition.store.tracker import Tracker
@@ -108,7 +109,7 @@ def _described(row: dict[str, Any]) -> str:
 
 def _server(tracker: Tracker) -> Any:
     connection = tracker.session.connection()
-    if connection.dialect.name != "postgresql":
+    if not backend_of(connection).has_roles:
         raise TransitionError(
             "on SQLite, access is the file's: whoever can open the file may read and change "
             "the record (see 'Sharing a database with a team' in the README); roles need "

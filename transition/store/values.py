@@ -15,6 +15,7 @@ from typing import Any
 
 from transition.core.terms import CONNECTION_FIELDS, Office, Role, Running
 from transition.errors import TransitionError
+from transition.store.errors import Ambiguous, NotFound
 
 RUNNING = tuple(Running)
 ROLES = tuple(Role)
@@ -63,7 +64,7 @@ def fold_name(name: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
-def match_name(name: str, rows: Sequence[Any], kind: str, listing: str) -> Any:
+def match_name(name: str, rows: Sequence[Any], kind: str) -> Any:
     """The row of this name: exactly (any case), else the only one that matches
     without accents, else the only one that holds it; otherwise say which."""
     exact = " ".join(unicodedata.normalize("NFC", name).split()).casefold()
@@ -75,26 +76,14 @@ def match_name(name: str, rows: Sequence[Any], kind: str, listing: str) -> Any:
     if len(same) == 1:
         return same[0]
     if same:
-        names = ", ".join(repr(row.name) for row in same[:5])
-        raise TransitionError(
-            f"{name!r} matches {len(same)} {kind}s ({names}); type the name exactly"
-        )
+        raise Ambiguous(kind, name, [row.name for row in same[:5]], len(same), exactly=True)
     partial = [row for row in rows if wanted and wanted in fold_name(row.name)]
     if len(partial) == 1:
         return partial[0]
     if partial:
-        names = ", ".join(repr(row.name) for row in partial[:5])
-        more = f" and {len(partial) - 5} more" if len(partial) > 5 else ""
-        raise TransitionError(
-            f"{name!r} matches {len(partial)} {kind}s ({names}{more}); give more of the name"
-        )
+        raise Ambiguous(kind, name, [row.name for row in partial[:5]], len(partial), exactly=False)
     close = difflib.get_close_matches(name, [row.name for row in rows], n=3, cutoff=0.6)
-    hint = (
-        f"did you mean {' or '.join(repr(c) for c in close)}?"
-        if close
-        else f"`{listing}` shows them"
-    )
-    raise TransitionError(f"there is no {kind} {name!r}; {hint}")
+    raise NotFound(kind, name, close)
 
 
 def clean_ward(ward: Any) -> str:

@@ -110,7 +110,7 @@ def first_break(events: Iterable[Any]) -> Break | None:
 @dataclass(frozen=True)
 class Fingerprint:
     """The record as it stands: how many events, the head of their chain, and
-    the digest of the contents they replay to (`transition.store.contents`),
+    the digest of the contents they replay to (`transition.store.trail.contents`),
     where the one who took it could read the whole record."""
 
     events: int

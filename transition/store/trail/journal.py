@@ -18,20 +18,18 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import insert
 
-from transition.store.chain import GENESIS, content_hash, moment_text
+from transition.store.backends import backend_of
 from transition.store.models import ChecklistItem, Event, Member
+from transition.store.trail.chain import GENESIS, content_hash, moment_text
 
 if TYPE_CHECKING:
     from transition.store.tracker import Tracker
-
-#: SQLite's clock, written as SQLAlchemy writes a datetime there (microseconds).
-SQLITE_NOW = "strftime('%Y-%m-%d %H:%M:%f', 'now') || '000'"
 
 
 class Journal:
     """Writes the events of the tracker's transaction.
 
-    The database numbers, dates and chains every event (`transition.store.chain`),
+    The database numbers, dates and chains every event (`transition.store.trail.chain`),
     and its triggers write a row event for every row the transaction changes
     (migration 0007): on PostgreSQL the server does all of it as each event is
     inserted; on SQLite, which has no server, `seal` chains the transaction's
@@ -52,20 +50,8 @@ class Journal:
         """Tell the database's triggers who this transaction's changes are by,
         before anything changes."""
         connection = self.tracker.session.connection()
-        if connection.dialect.name == "postgresql":
-            connection.exec_driver_sql(
-                "SELECT set_config('transition.actor', %(actor)s, true)",
-                {"actor": self.tracker.actor},
-            )
-        else:
-            connection.exec_driver_sql("DELETE FROM transition_context")
-            connection.exec_driver_sql(
-                "INSERT INTO transition_context (actor, recorded_by) VALUES (?, ?)",
-                (self.tracker.actor, self.tracker.recorder),
-            )
-            self._first = connection.exec_driver_sql(
-                "SELECT coalesce(max(id), 0) + 1 FROM event"
-            ).scalar_one()
+        backend = backend_of(connection)
+        self._first = backend.begin_trail(connection, self.tracker.actor, self.tracker.recorder)
 
     def record(
         self,
@@ -104,9 +90,7 @@ class Journal:
         """The transaction's last step: on SQLite, chain its events (and any a
         writer around transition left unchained) and clear the context."""
         connection = self.tracker.session.connection()
-        if connection.dialect.name != "postgresql":
-            connection.exec_driver_sql("DELETE FROM transition_context")
-            seal(connection, self._first)
+        backend_of(connection).seal_trail(connection, self._first)
 
     def item(
         self,
@@ -122,14 +106,9 @@ class Journal:
 
 
 def database_now(connection: Any) -> Any:
-    """The database's clock, as an event's time: the server's on PostgreSQL
-    (its trigger sets it again under the trail's lock), SQLite's on a file,
-    so the trail's times never depend on which PC wrote them."""
-    from sqlalchemy import func, literal_column
-
-    if connection.dialect.name == "postgresql":
-        return func.clock_timestamp()
-    return literal_column(SQLITE_NOW)
+    """The database's clock, as an event's time, so the trail's times never
+    depend on which PC wrote them."""
+    return backend_of(connection).clock()
 
 
 def seal(connection: Any, first: int = 0) -> int:
@@ -171,68 +150,45 @@ def as_moment(value: Any) -> datetime:
 def restoring(connection: Any, on: bool) -> None:
     """Set the trail's triggers aside while a restore loads an export's own
     trail as it was (`on`), and put them back (not `on`)."""
-    if connection.dialect.name == "postgresql":
-        connection.exec_driver_sql(
-            "SELECT set_config('transition.restoring', %(on)s, true)", {"on": "on" if on else ""}
-        )
-    elif on:
-        connection.exec_driver_sql(
-            "INSERT INTO transition_context (actor, recorded_by, restoring) VALUES ('', '', 1)"
-        )
-    else:
-        connection.exec_driver_sql("DELETE FROM transition_context")
+    backend_of(connection).restoring(connection, on)
 
 
 def chained_at_restore(connection: Any, schema: str, events: int) -> None:
     """An export from before the trail was chained: its events were chained
     at this restore, which the trail must say, since it cannot vouch for them."""
-    from sqlalchemy import text
-
-    now = "clock_timestamp()" if connection.dialect.name == "postgresql" else SQLITE_NOW
     summary = (
         f"restored from an export of schema {schema}, whose trail had no hash chain: "
         f"its {events} events were chained at this restore, and the trail vouches for "
         "them only from here"
     )
     connection.execute(
-        text(
-            "INSERT INTO event (at, actor, recorded_by, action, subject, summary) "
-            f"VALUES ({now}, '', 'transition restore', 'trail.restored', 'record', :summary)"
-        ),
-        {"summary": summary},
+        insert(Event).values(
+            at=database_now(connection),
+            actor="",
+            recorded_by="transition restore",
+            action="trail.restored",
+            subject="record",
+            summary=summary,
+        )
     )
-    if connection.dialect.name != "postgresql":
-        seal(connection)
+    backend_of(connection).seal_trail(connection, 0)
 
 
 def chain_head(session: Any) -> tuple[int, int, str]:
-    """How many events there are, the last one's id and its chain. On
-    PostgreSQL through a function that sees the whole trail, since office
-    staff see only their members' events."""
+    """How many events there are, the last one's id and its chain, whatever
+    rows the user may see (office staff see only their members' events)."""
     connection = session.connection()
-    if connection.dialect.name == "postgresql":
-        row = connection.exec_driver_sql("SELECT * FROM transition_chain_head()").first()
-    else:
-        # Row events a writer around transition left are chained at its next
-        # change; until then the head is the last chained event.
-        row = connection.exec_driver_sql(
-            "SELECT (SELECT count(*) FROM event AS o WHERE o.id <= e.id), e.id, e.chain "
-            "FROM event AS e WHERE e.chain IS NOT NULL ORDER BY e.id DESC LIMIT 1"
-        ).first()
+    row = backend_of(connection).chain_head(connection)
     if row is None or row[1] is None:
         return 0, 0, GENESIS
     return int(row[0]), int(row[1]), row[2] or GENESIS
 
 
 def chain_at(session: Any, event_id: int) -> str | None:
-    """The hash of one event, whatever rows one may see (on PostgreSQL through
-    a function that sees the whole trail); None if there is no such event."""
+    """The hash of one event, whatever rows one may see; None if there is no
+    such event."""
     connection = session.connection()
-    if connection.dialect.name == "postgresql":
-        return connection.exec_driver_sql(
-            "SELECT transition_chain_at(%(id)s)", {"id": event_id}
-        ).scalar()
-    return connection.exec_driver_sql("SELECT chain FROM event WHERE id = ?", (event_id,)).scalar()
+    return backend_of(connection).chain_at(connection, event_id)
 
 
 def fields(row: Any, *names: str) -> dict[str, Any]:

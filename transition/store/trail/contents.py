@@ -23,6 +23,8 @@ from collections.abc import Iterable
 from datetime import UTC, date, datetime
 from typing import Any
 
+from transition.store.backends import backend_of
+
 #: The record's tables, as their rows' events name them.
 TABLES = (
     "election",
@@ -60,7 +62,7 @@ def rows(
 
     found: dict[Key, dict[str, Any]] = {}
     kinds: dict[str, dict[str, type | None]] = {}
-    tables = record_tables(connection.dialect.name == "postgresql")
+    tables = record_tables(backend_of(connection).has_roles)
     candidacy = tables["candidacy"]
     for name, table in tables.items():
         query = select(table)

@@ -1,0 +1,61 @@
+"""The store's refusals in the command line's words.
+
+The store says what is wrong, with the data (`transition.store.errors`);
+what to type to put it right (which command lists the names, which flag to
+give) is said here, the one place a command's name or flag meets a store
+error. Everything else a user can fix is already one line.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from transition.errors import TransitionError
+
+#: Which command lists what a lookup looks among.
+LISTINGS = {
+    "election": "`transition election list` shows them",
+    "member": "`transition member list` shows them",
+    "checklist item": "`transition checklist` lists the ids",
+    "account": "`transition account list` lists the ids",
+}
+
+
+def wording(error: TransitionError) -> str:
+    """The one line the user sees for `error`."""
+    from transition.store import errors
+
+    match error:
+        case errors.NotFound(close=close) if close:
+            return f"{error}; did you mean {' or '.join(repr(name) for name in close)}?"
+        case errors.NotFound(kind=kind):
+            return f"{error}; {LISTINGS.get(kind, f'there is no such {kind}')}"
+        case errors.Ambiguous(exactly=True):
+            return f"{error}; type the name exactly"
+        case errors.Ambiguous():
+            return f"{error}; give more of the name"
+        case errors.NoElection(any_at_all=True):
+            return f"{error}; choose one with --election NAME"
+        case errors.NoElection():
+            return f"{error}; add one with `transition election add --year YEAR`"
+        case errors.SchemaNewer():
+            return f"{error}; upgrade transition (pip install -U transition) to use it"
+        case errors.SchemaBehind(where=where):
+            return (
+                f"{error}; whoever administers the database takes a backup (pg_dump) and "
+                f"runs `transition upgrade --confirm --db {where}`"
+            )
+        case errors.NoTables(where=where):
+            return (
+                f"{error}; whoever administers it runs `transition init --db {where}` "
+                "to create them"
+            )
+        case errors.NoAccess(user=user):
+            return (
+                f"{error}; ask its clerk or owner to run "
+                f"`transition access grant {user} --office MEMBER` (or --clerk, --auditor)"
+            )
+        case errors.Conflict():
+            return f"{error}; nothing was changed: try again"
+    return str(error)

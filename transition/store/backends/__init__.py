@@ -1,0 +1,52 @@
+"""The databases a record can live in: a SQLite file, or a PostgreSQL
+database a council shares.
+
+`locate` reads where the record is (`--db`, else TRANSITION_DB, else a file
+in the user's data folder); `backend_for` gives the backend that keeps it,
+and `backend_of` the one behind an open connection. These are the only
+places that ask which database it is.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING, Any
+
+from transition.store.backends.base import Backend, Location, Mode
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection
+
+__all__ = ["Backend", "Location", "Mode", "backend_for", "backend_of", "locate"]
+
+
+def locate(option: str | None) -> Location:
+    """`--db`, else TRANSITION_DB, else the file in the user's data folder."""
+    from transition.store.backends import postgres, sqlite
+
+    value = option or os.environ.get("TRANSITION_DB")
+    if value and postgres.is_postgres(value):
+        return Location(url=postgres.parse_url(value))
+    return Location(path=sqlite.database_path(value), default=not value)
+
+
+def backend_for(location: Location) -> Backend:
+    """The backend that keeps the record at `location`."""
+    return _backend("postgresql" if location.url is not None else "sqlite")
+
+
+def backend_of(connection: Connection | Any) -> Backend:
+    """The backend behind an open connection (or session)."""
+    if hasattr(connection, "connection") and not hasattr(connection, "dialect"):
+        connection = connection.connection()  # a session
+    return _backend(connection.dialect.name)
+
+
+def _backend(name: str) -> Backend:
+    if name == "postgresql":
+        from transition.store.backends.postgres import BACKEND
+
+        return BACKEND
+    from transition.store.backends.sqlite import BACKEND as SQLITE
+
+    return SQLITE

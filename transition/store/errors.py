@@ -1,0 +1,140 @@
+"""The store's refusals, as data.
+
+Each carries what it is about (the name looked for and the candidates, the
+schema found and the one needed), so a caller can act on it; its text is a
+plain statement of the fact. How to put it right in a command's words (which
+command lists the names, which flag to give) is the command line's
+(`transition.cli.wording`), as sqlite-utils' `NotFoundError` leaves its
+wording to its CLI.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from transition.errors import TransitionError
+
+#: The auditor's answer to any change.
+AUDITOR_REFUSAL = "you are this record's auditor: you may read everything and change nothing"
+
+
+class StoreError(TransitionError):
+    """A refusal of the store (exit status 1).
+
+    It crosses process boundaries whole (a PDF is read in a worker process),
+    with its data, though its constructor takes other arguments than its text."""
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return _rebuilt, (type(self), str(self), self.__dict__)
+
+
+def _rebuilt(kind: type[StoreError], text: str, data: dict[str, Any]) -> StoreError:
+    error = kind.__new__(kind)
+    Exception.__init__(error, text)
+    error.__dict__.update(data)
+    return error
+
+
+class NotFound(StoreError):
+    """No `kind` is called (or numbered) `wanted`; `close` are the names
+    that come nearest, if any."""
+
+    def __init__(self, kind: str, wanted: str | int, close: Sequence[str] = ()) -> None:
+        self.kind = kind
+        self.wanted = wanted
+        self.close = tuple(close)
+        shown = repr(wanted) if isinstance(wanted, str) else str(wanted)
+        super().__init__(f"there is no {kind} {shown}")
+
+
+class Ambiguous(StoreError):
+    """`wanted` matches several `kind`s (`matches`, the first few of
+    `count`): `exactly` when they are the same name but for case or accents."""
+
+    def __init__(self, kind: str, wanted: str, matches: Sequence[str], count: int, exactly: bool):
+        self.kind = kind
+        self.wanted = wanted
+        self.matches = tuple(matches)
+        self.count = count
+        self.exactly = exactly
+        names = ", ".join(repr(name) for name in self.matches)
+        more = f" and {count - len(self.matches)} more" if count > len(self.matches) else ""
+        super().__init__(f"{wanted!r} matches {count} {kind}s ({names}{more})")
+
+
+class NoElection(StoreError):
+    """No election to work on was named, and none follows: the record has
+    none (`any_at_all` false), or every one is over."""
+
+    def __init__(self, any_at_all: bool) -> None:
+        self.any_at_all = any_at_all
+        super().__init__(
+            "every election in the database is over" if any_at_all else "there is no election yet"
+        )
+
+
+class SchemaNewer(StoreError):
+    """The record at `where` has a schema this version does not know."""
+
+    def __init__(self, where: str, revision: str) -> None:
+        self.where = where
+        self.revision = revision
+        super().__init__(
+            f"{where} was written by a newer version of transition (schema {revision})"
+        )
+
+
+class SchemaBehind(StoreError):
+    """A shared record at `where` is at schema `revision`, older than `head`,
+    and only its administrator upgrades it."""
+
+    def __init__(self, where: str, revision: str, head: str) -> None:
+        self.where = where
+        self.revision = revision
+        self.head = head
+        super().__init__(f"{where} is at schema {revision} and this transition needs {head}")
+
+
+class NoTables(StoreError):
+    """A shared database at `where` has no transition tables yet."""
+
+    def __init__(self, where: str) -> None:
+        self.where = where
+        super().__init__(f"{where} has no transition tables yet")
+
+
+class ClerkOnly(StoreError):
+    """Only the clerk may do `what`; the user serves `served` (members'
+    names), or is the auditor, who changes nothing."""
+
+    def __init__(self, what: str, served: Sequence[str], auditor: bool = False) -> None:
+        self.what = what
+        self.served = tuple(served)
+        self.auditor = auditor
+        if auditor:
+            super().__init__(AUDITOR_REFUSAL)
+        else:
+            served_text = " and ".join(self.served) or "no member"
+            super().__init__(
+                f"only the clerk may {what}; you may change only {served_text}'s record"
+            )
+
+
+class Conflict(StoreError):
+    """The server undid the transaction `attempts` times to keep concurrent
+    ones apart; nothing was changed."""
+
+    def __init__(self, attempts: int) -> None:
+        self.attempts = attempts
+        super().__init__(
+            f"the server undid this change {attempts} times to keep concurrent changes apart"
+        )
+
+
+class NoAccess(StoreError):
+    """The signed-in `user` holds no grant on the shared record."""
+
+    def __init__(self, user: str) -> None:
+        self.user = user
+        super().__init__(f"user {user} has no access to this record")
