@@ -52,6 +52,23 @@ def _limit_file_size(limit: int) -> None:
     resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
 
 
+class PrintedInsideTransaction(AssertionError):
+    """A command printed while its transaction on the record was open."""
+
+
+class HeldBack(io.StringIO):
+    """A command's output, refused while a transaction is open: the work
+    of a transaction may run again, or be undone after it was reported, so
+    a command prints only what its transaction returned, after it ended."""
+
+    def write(self, text: str) -> int:
+        from transition.store.record import in_transaction
+
+        if in_transaction():
+            raise PrintedInsideTransaction(f"printed inside a transaction: {text[:200]!r}")
+        return super().write(text)
+
+
 def invoke_transition(*args: str, env: dict[str, str] | None = None) -> Result:
     """Run the command line in this process: the same code, without the start-up cost.
 
@@ -60,7 +77,7 @@ def invoke_transition(*args: str, env: dict[str, str] | None = None) -> Result:
     """
     from transition.cli.app import main
 
-    out, err = io.StringIO(), io.StringIO()
+    out, err = HeldBack(), HeldBack()
     saved = {name: os.environ.get(name) for name in (env or {})}
     os.environ.update(env or {})
     try:

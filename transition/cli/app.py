@@ -638,7 +638,7 @@ def access_grant_command(
 ) -> None:
     """Let a login role see and change a member's record, or everything (clerk),
     or see everything (auditor); the database enforces it."""
-    from transition.store.backends.roles import grant
+    from transition.store.grants import grant
 
     if [bool(office), clerk, auditor].count(True) != 1:
         raise UsageError("give one of --office MEMBER (repeatable), --clerk or --auditor")
@@ -655,7 +655,7 @@ def access_grant_command(
 @access_app.command("revoke")
 def access_revoke_command(user: UserArgument, *, db: DbOption = None) -> None:
     """Take all of a login role's access to the record (the role itself stays)."""
-    from transition.store.backends.roles import revoke
+    from transition.store.grants import revoke
 
     said = on_record(db, None, lambda tracker: revoke(tracker, user), write=True)
     typer.echo(said)
@@ -664,7 +664,7 @@ def access_revoke_command(user: UserArgument, *, db: DbOption = None) -> None:
 @access_app.command("list")
 def access_list_command(*, db: DbOption = None, as_json: JsonOption = False) -> None:
     """List who has access to the record, and as what."""
-    from transition.store.backends.roles import list_grants
+    from transition.store.grants import list_grants
 
     rows = on_record(db, None, list_grants)
     emit(rows, as_json=as_json, human=lambda out: _show_access(out, rows))

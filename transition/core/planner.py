@@ -18,6 +18,7 @@ from transition.core.rules import Profile, Step
 from transition.core.terms import (
     CITY_EMAIL,
     FLAGGED_CONNECTIONS,
+    ItemStatus,
     Office,
     Option,
     Role,
@@ -90,7 +91,7 @@ class PlannedStep:
         return self.due is None
 
     def overdue(self, today: date) -> bool:
-        return is_overdue("open", self.latest, today)
+        return is_overdue(ItemStatus.OPEN, self.latest, today)
 
 
 @dataclass(frozen=True)

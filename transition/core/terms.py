@@ -55,6 +55,15 @@ class Option(StrEnum):
         return cls.SEPARATE if number == 1 else cls.SINGLE
 
 
+class ItemStatus(StrEnum):
+    """Where a member's step stands."""
+
+    OPEN = "open"
+    DONE = "done"
+    #: Recorded as not needed, with the reason.
+    WAIVED = "waived"
+
+
 class Office(StrEnum):
     """The seat a member holds; the law may change one office's dates only."""
 
@@ -140,8 +149,16 @@ def due_text(due: date | str | None, latest: date | str) -> str:
 
 def is_overdue(status: str, latest: date, today: date, superseded: bool = False) -> bool:
     """An open, current step is overdue once the last day it could fall due is
-    past. The store's status query says the same in SQL (`latest < today`)."""
-    return status == "open" and not superseded and today > latest
+    past. The store's status query says the same in SQL (`transition.store.status`)."""
+    return status == ItemStatus.OPEN and not superseded and today > latest
+
+
+def due_order(due: date | None, latest: date, item_id: int) -> tuple[date, int]:
+    """The order open steps fall due in: their day (the latest it can be,
+    while it hangs on a filing date not known), then their id. A member's
+    next step is their first open one in this order; the store's status
+    query says the same in SQL (`transition.store.status`)."""
+    return (due or latest, item_id)
 
 
 def who_did(actor: str, recorded_by: str | None) -> str:

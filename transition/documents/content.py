@@ -13,7 +13,7 @@ from typing import Any
 
 from transition.core import calendar
 from transition.core.calendar import TORONTO, days_after
-from transition.core.terms import Option, Running, filing_kind, seat_label, who_did
+from transition.core.terms import ItemStatus, Option, Running, filing_kind, seat_label, who_did
 from transition.store.listings import (
     candidacies,
     checklist_entries,
@@ -183,7 +183,7 @@ def reminders_document(
     horizon = days_after(tracker.today, within)
     rows = []
     for row in checklist_rows(tracker, election, member):
-        if row["status"] != "open":
+        if row["status"] != ItemStatus.OPEN:
             continue
         when = date.fromisoformat(row["due"] or row["latest"])
         if row["overdue"] or when <= horizon:
@@ -249,8 +249,8 @@ def signoff_section(tracker: Tracker, election: Election, member: Member) -> dic
     record's fingerprint, which pins the record as it was when printed."""
     vouched_for(tracker, member)
     rows = checklist_rows(tracker, election, member)
-    recorded = marks(tracker, [r["id"] for r in rows if r["status"] != "open"])
-    done = [_marked(r, recorded.get(r["id"], {})) for r in rows if r["status"] == "done"]
+    recorded = marks(tracker, [r["id"] for r in rows if r["status"] != ItemStatus.OPEN])
+    done = [_marked(r, recorded.get(r["id"], {})) for r in rows if r["status"] == ItemStatus.DONE]
     evidence: list[str] = []
     for row in done:
         if row["evidence"]:
@@ -262,8 +262,10 @@ def signoff_section(tracker: Tracker, election: Election, member: Member) -> dic
         "member": member_summary(tracker, election, member),
         "done": done,
         "evidence": evidence,
-        "waived": [_marked(r, recorded.get(r["id"], {})) for r in rows if r["status"] == "waived"],
-        "open": [r for r in rows if r["status"] == "open"],
+        "waived": [
+            _marked(r, recorded.get(r["id"], {})) for r in rows if r["status"] == ItemStatus.WAIVED
+        ],
+        "open": [r for r in rows if r["status"] == ItemStatus.OPEN],
         "fingerprint": str(fingerprint(tracker)),
         "member_name": member.name,
     }

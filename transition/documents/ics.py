@@ -28,11 +28,13 @@ from typing import Any
 
 from sqlmodel import col, func, select
 
+from transition.core.terms import ItemStatus
 from transition.documents.content import header
 from transition.documents.html import slug
 from transition.store.listings import checklist_entries
 from transition.store.models import Election, Event, Member
 from transition.store.tracker import Tracker
+from transition.store.trail.events import Action, Subject
 
 #: Relative to the start of an all-day event (midnight), the morning before:
 #: 9:00 fourteen days and one day ahead.
@@ -42,14 +44,14 @@ ALARMS = (
 )
 #: What changes an item's event: its date, its status, its text.
 ITEM_CHANGES = (
-    "item.moved",
-    "item.done",
-    "item.reopened",
-    "item.waived",
-    "item.superseded",
-    "item.restored",
+    Action.ITEM_MOVED,
+    Action.ITEM_DONE,
+    Action.ITEM_REOPENED,
+    Action.ITEM_WAIVED,
+    Action.ITEM_SUPERSEDED,
+    Action.ITEM_RESTORED,
 )
-ELECTION_CHANGES = ("election.dates", "election.override")
+ELECTION_CHANGES = (Action.ELECTION_DATES, Action.ELECTION_OVERRIDE)
 #: Days an overdue event can move to today before the count wraps; a change
 #: recorded in the trail is worth more than all of them.
 OVERDUE_SPAN = 10_000
@@ -77,7 +79,7 @@ def calendar_feed(tracker: Tracker, election: Election, members: list[Member]) -
                 day=day,
                 description=f"{head['law']}.{note}",
                 stamp=stamp,
-                sequence=election_changes.get(f"election {election.id}", 0),
+                sequence=election_changes.get(str(Subject("election", election.id)), 0),
             )
         )
     profile = tracker.find.profile(election)
@@ -94,7 +96,7 @@ def calendar_feed(tracker: Tracker, election: Election, members: list[Member]) -
         # Each recorded change outranks any run of overdue days, so the
         # SEQUENCE never falls when an overdue step is done or moved.
         sequence = changes.get(row["id"], 0) * OVERDUE_SPAN
-        cancelled = row["status"] != "open" or row["superseded"]
+        cancelled = row["status"] != ItemStatus.OPEN or row["superseded"]
         if cancelled:
             summary += f" ({'no longer applies' if row['superseded'] else row['status']})"
         elif row["overdue"]:

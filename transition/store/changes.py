@@ -24,6 +24,7 @@ from transition.store.models import (
     OfficeOverride,
     new_row,
 )
+from transition.store.trail.events import Action, Subject
 from transition.store.trail.journal import changed, fields, now
 from transition.store.values import (
     ACCOUNT_TEXT,
@@ -126,7 +127,9 @@ class Changes:
         )
         self.session.add(election)
         self.session.flush()
-        self.journal.record("election.added", f"election {election.id}", f"added the {dates.name}")
+        self.journal.record(
+            Action.ELECTION_ADDED, Subject("election", election.id), f"added the {dates.name}"
+        )
         for member in self.find.members():
             self.checklists.sync(self.find.candidacy(member, election))
         return election
@@ -159,8 +162,8 @@ class Changes:
             self.find.calendar(election).pattern_warnings()
         )  # validates them too
         self.journal.record(
-            "election.dates",
-            f"election {election.id}",
+            Action.ELECTION_DATES,
+            Subject("election", election.id),
             f"changed the dates of {election.name}",
             before=before,
             after=after,
@@ -226,7 +229,11 @@ class Changes:
         self.session.flush()
         self.find.forget_dates(election)
         self.journal.record(
-            "election.override", f"election {election.id}", what, before=before, after=after
+            Action.ELECTION_OVERRIDE,
+            Subject("election", election.id),
+            what,
+            before=before,
+            after=after,
         )
         for candidacy in self.find.candidacies(election):
             member = self.session.get(Member, candidacy.member_id)
@@ -252,7 +259,7 @@ class Changes:
         self.tracker.keep(member)
         where = f"ward {ward}" if ward else office
         self.journal.record(
-            "member.added", f"member {member.id}", f"added {name} ({where})", member
+            Action.MEMBER_ADDED, Subject("member", member.id), f"added {name} ({where})", member
         )
         for election in self.find.elections():
             self.checklists.sync(self.find.candidacy(member, election))
@@ -268,8 +275,8 @@ class Changes:
         after = fields(member, "ward", "office")
         if before != after:
             self.journal.record(
-                "member.changed",
-                f"member {member.id}",
+                Action.MEMBER_CHANGED,
+                Subject("member", member.id),
                 f"changed {member.name}",
                 member,
                 before,
@@ -295,8 +302,8 @@ class Changes:
         if before != after:
             changes = ", ".join(f"{k} {v}" for k, v in after.items() if before[k] != v)
             self.journal.record(
-                "candidacy.set",
-                f"member {member.id}",
+                Action.CANDIDACY_SET,
+                Subject("member", member.id),
                 f"{member.name} in {election.name}: {changes}",
                 member,
                 before,
@@ -334,8 +341,8 @@ class Changes:
                 kind = "files" if actual else "plans to file"
                 what = f"{kind} on {filing_date.isoformat()}"
             self.journal.record(
-                "candidacy.filing",
-                f"member {member.id}",
+                Action.CANDIDACY_FILING,
+                Subject("member", member.id),
                 f"{member.name} {what} ({election.name})",
                 member,
                 before,
@@ -360,8 +367,8 @@ class Changes:
                 )
         self.tracker.keep(account)
         self.journal.record(
-            "account.added",
-            f"account {account.id}",
+            Action.ACCOUNT_ADDED,
+            Subject("account", account.id),
             f"added {account.platform} {account.handle} ({account.role}) for {member.name}",
             member,
             after=fields(account, "platform", "handle", "role", "email", *CONNECTION_FIELDS),
@@ -381,8 +388,8 @@ class Changes:
         if before != after:
             member = owner
             self.journal.record(
-                "account.changed",
-                f"account {account.id}",
+                Action.ACCOUNT_CHANGED,
+                Subject("account", account.id),
                 f"changed {account.platform} {account.handle} of {member.name}",
                 member,
                 *changed(before, after),

@@ -13,8 +13,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
-from transition.core.terms import due_text
+from transition.core.terms import ItemStatus, due_text
 from transition.store.models import Candidacy, ChecklistItem, Election, Member, new_row
+from transition.store.trail.events import Action
 from transition.store.trail.journal import fields, now
 
 if TYPE_CHECKING:
@@ -68,20 +69,23 @@ class Checklists:
                     latest=planned.latest,
                 )
                 self.tracker.keep(item)
-                self._event(item, member, "item.added", "added", after=_dates(item))
+                self._event(item, member, Action.ITEM_ADDED, "added", after=_dates(item))
                 continue
             if item.superseded_at is not None:
                 item.superseded_at = None
-                self._event(item, member, "item.restored", "applies again")
-            if item.status == "open" and (item.due, item.latest) != (planned.due, planned.latest):
+                self._event(item, member, Action.ITEM_RESTORED, "applies again")
+            if item.status == ItemStatus.OPEN and (item.due, item.latest) != (
+                planned.due,
+                planned.latest,
+            ):
                 before = _dates(item)
                 item.due, item.latest = planned.due, planned.latest
                 moved = f"moved from {_due(before)} to {_due(_dates(item))}"
-                self._event(item, member, "item.moved", moved, before, _dates(item))
+                self._event(item, member, Action.ITEM_MOVED, moved, before, _dates(item))
         for key, item in existing.items():
             if key not in planned_keys and item.superseded_at is None:
                 item.superseded_at = now()
-                self._event(item, member, "item.superseded", "no longer applies")
+                self._event(item, member, Action.ITEM_SUPERSEDED, "no longer applies")
 
     def sync_member(self, member: Member) -> None:
         """Re-plan the member in every election that is not over."""

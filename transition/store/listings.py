@@ -24,6 +24,7 @@ from transition.store.lookup import planner_account
 from transition.store.models import Account, Candidacy, ChecklistItem, Election, Event, Member
 from transition.store.status import counted
 from transition.store.tracker import Tracker
+from transition.store.trail.events import Action, is_row_event
 
 
 def election_row(tracker: Tracker, election: Election) -> dict[str, Any]:
@@ -310,7 +311,7 @@ def log_rows(
 def outside_summary(event: Event, detail: bool = True) -> str | None:
     """What a row event written outside transition changed, in words; None for
     any other event."""
-    if not event.action.startswith("row.") or event.actor:
+    if not is_row_event(event.action) or event.actor:
         return None
     before = json.loads(event.before) if event.before else {}
     after = json.loads(event.after) if event.after else {}
@@ -358,7 +359,7 @@ def marks(tracker: Tracker, item_ids: list[int]) -> dict[int, dict[str, Any]]:
     query = (
         select(Event.item_id, Event.recorded_by, Event.at)
         .where(col(Event.item_id).in_(item_ids))
-        .where(col(Event.action).in_(("item.done", "item.waived")))
+        .where(col(Event.action).in_((Action.ITEM_DONE, Action.ITEM_WAIVED)))
         .order_by(col(Event.id))
     )
     found = {}

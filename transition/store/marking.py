@@ -9,8 +9,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from transition.core.terms import ItemStatus
 from transition.errors import TransitionError
 from transition.store.models import ChecklistItem
+from transition.store.trail.events import Action
 from transition.store.trail.journal import changed, fields
 from transition.store.values import clean_text, optional_text
 
@@ -27,7 +29,7 @@ class Marking:
     def done(self, item_ids: Iterable[int], note: str | None, evidence: str | None) -> list[str]:
         messages = []
         for item in self._items(item_ids):
-            if item.status == "done":
+            if item.status == ItemStatus.DONE:
                 messages.append(
                     f"item {item.id} was already done by {item.done_by} on {item.done_on}; "
                     "nothing changed"
@@ -35,9 +37,9 @@ class Marking:
                 continue
             self._change(
                 item,
-                "item.done",
+                Action.ITEM_DONE,
                 "done",
-                status="done",
+                status=ItemStatus.DONE,
                 done_on=self.tracker.today,
                 done_by=self.tracker.actor,
                 note=optional_text(note, "note", item.note),
@@ -49,14 +51,14 @@ class Marking:
     def reopen(self, item_ids: Iterable[int], note: str | None) -> list[str]:
         messages = []
         for item in self._items(item_ids):
-            if item.status == "open":
+            if item.status == ItemStatus.OPEN:
                 messages.append(f"item {item.id} is already open; nothing changed")
                 continue
             self._change(
                 item,
-                "item.reopened",
+                Action.ITEM_REOPENED,
                 "reopened",
-                status="open",
+                status=ItemStatus.OPEN,
                 done_on=None,
                 done_by=None,
                 note=optional_text(note, "note", item.note),
@@ -79,20 +81,20 @@ class Marking:
             if values == {"note": item.note, "evidence": item.evidence}:
                 messages.append(f"item {item.id} already says that; nothing changed")
                 continue
-            self._change(item, "item.annotated", "annotated", **values)
+            self._change(item, Action.ITEM_ANNOTATED, "annotated", **values)
             messages.append(f"item {item.id} annotated: {self.find.step_title(item)}")
         return messages
 
     def waive(self, item_id: int, reason: str) -> str:
         (item,) = self._items([item_id])
         reason = clean_text(reason, "reason")
-        if item.status == "waived":
+        if item.status == ItemStatus.WAIVED:
             return f"item {item.id} is already waived ({item.note}); nothing changed"
         self._change(
             item,
-            "item.waived",
+            Action.ITEM_WAIVED,
             "waived",
-            status="waived",
+            status=ItemStatus.WAIVED,
             done_on=self.tracker.today,
             done_by=self.tracker.actor,
             note=reason,

@@ -20,6 +20,8 @@ from typing import Any
 from sqlalchemy import String, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from transition.core.terms import ItemStatus
+
 
 class Election(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
@@ -106,7 +108,7 @@ class ChecklistItem(SQLModel, table=True):
     candidacy_id: int = Field(foreign_key="candidacy.id", index=True)
     step_id: str
     account_id: int | None = Field(default=None, foreign_key="account.id")
-    status: str = "open"  # "open", "done" or "waived"
+    status: str = ItemStatus.OPEN
     #: None while the filing date the step hangs on is not known.
     due: date | None = None
     #: The last day the step can fall due (nomination day for "on filing").

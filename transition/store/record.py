@@ -37,6 +37,16 @@ T = TypeVar("T")
 #: How often a transaction the server undid runs again.
 ATTEMPTS = 8
 
+#: How many transactions this process has open now (see `in_transaction`).
+_open = 0
+
+
+def in_transaction() -> bool:
+    """Whether a transaction on a record is open in this process: nothing
+    may be printed then, since its work may run again, or be undone after
+    it was reported (the tests hold every command to this)."""
+    return _open > 0
+
 
 def open_record(
     db: str | PathLike[str] | Location | None = None,
@@ -88,8 +98,6 @@ class Record:
         #: What the user should hear about the last transaction committed,
         #: though it was done (a filing date on a closed day, a trail cut off).
         self.warnings: list[str] = []
-        #: Whether a transaction's work is running now (its caller must not print).
-        self.working = False
 
     def __enter__(self) -> Record:
         return self
@@ -121,15 +129,13 @@ class Record:
         writes = self.mode.writes
         bind = self.backend.writer(self.engine) if writes else self.engine
         where = str(self.location)
+        global _open
+        _open += 1
         try:
             with Session(bind, expire_on_commit=False) as session:
                 transaction = session.begin()
                 tracker = Tracker(session, self.today, self.actor, self.holidays, where=where)
-                self.working = True
-                try:
-                    result = work(tracker)
-                finally:
-                    self.working = False
+                result = work(tracker)
                 tracker.write()  # the rows still to write, while an interrupt undoes them
                 seen, broken = anchors.look(session, where, trust=tracker.anchor)
                 self._commit(transaction, writes)
@@ -137,6 +143,8 @@ class Record:
             if self.backend.is_retryable(error):
                 raise _Undone() from None
             raise self.backend.error(error, self.location) from None
+        finally:
+            _open -= 1
         if seen is not None:  # the day this machine saw it, whatever `today` says
             from transition.core.calendar import toronto_today
 

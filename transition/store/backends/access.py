@@ -3,7 +3,7 @@
 On SQLite, access is the file's: whoever can open it may do everything, and
 the one who did is the operating system login. On PostgreSQL the server
 knows who connected; the roles it gives (office staff, clerk, auditor) are
-enforced by the database itself (`transition.store.backends.roles`), and checked here
+enforced by the database itself (`transition.store.grants`), and checked here
 first so that a refusal is one clear line.
 """
 

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 from transition.errors import TransitionError
 from transition.store.backends.base import Location, Mode
 from transition.store.migrations import HEAD, REVISIONS, check_known, migrate
+from transition.store.trail.chain import GENESIS, content_hash, moment_text
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection, Engine
@@ -494,8 +495,6 @@ class SQLite:
         return first
 
     def seal_trail(self, connection: Connection, first: int) -> None:
-        from transition.store.trail.journal import seal
-
         connection.exec_driver_sql("DELETE FROM transition_context")
         seal(connection, first)
 
@@ -573,6 +572,36 @@ class SQLite:
 
     def after_load(self, connection: Connection, tables: list[Any]) -> None:
         pass  # SQLite's next id is one past the largest, whatever loaded it
+
+
+def seal(connection: Any, first: int = 0) -> int:
+    """Chain the events that carry no hash yet, in id order, after the last one
+    that does (SQLite; PostgreSQL chains each as it is inserted): those from
+    id `first` on (this transaction's), and the row events the file's
+    triggers wrote for a writer around transition since. An event anyone
+    else inserted by hand stays unchained, for `check` to name. How many."""
+    rows = connection.exec_driver_sql(
+        "SELECT id, at, actor, recorded_by, action, member_id, item_id, subject, summary, "
+        "before, after FROM event WHERE chain IS NULL AND (id >= ? OR "
+        "(action IN ('row.insert', 'row.update', 'row.delete') AND actor = '' "
+        "AND recorded_by IS NULL)) ORDER BY id",
+        (first,),
+    ).all()
+    if not rows:
+        return 0
+    previous = (
+        connection.exec_driver_sql(
+            "SELECT chain FROM event WHERE id < ? AND chain IS NOT NULL ORDER BY id DESC LIMIT 1",
+            (rows[0][0],),
+        ).scalar()
+        or GENESIS
+    )
+    sealed = []
+    for row in rows:
+        previous = content_hash(previous, row[0], moment_text(row[1]), row[2:])
+        sealed.append((previous, row[0]))
+    connection.exec_driver_sql("UPDATE event SET chain = ? WHERE id = ?", sealed)
+    return len(sealed)
 
 
 BACKEND = SQLite()

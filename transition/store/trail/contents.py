@@ -24,6 +24,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from transition.store.backends import backend_of
+from transition.store.trail.events import Action, Subject, is_row_event
 
 #: The record's tables, as their rows' events name them.
 TABLES = (
@@ -43,13 +44,14 @@ def replay(events: Iterable[Any]) -> dict[Key, str]:
     text of its fields, as its last event wrote it."""
     state: dict[Key, str] = {}
     for event in events:
-        if not event.action.startswith("row."):
+        if not is_row_event(event.action):
             continue
-        table, _, key = event.subject.partition(" ")
-        if event.action == "row.delete":
-            state.pop((table, int(key)), None)
+        subject = Subject.parse(event.subject)
+        key = (subject.kind, int(subject.key or 0))
+        if event.action == Action.ROW_DELETE:
+            state.pop(key, None)
         elif event.after is not None:
-            state[(table, int(key))] = event.after
+            state[key] = event.after
     return state
 
 

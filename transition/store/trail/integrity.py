@@ -16,20 +16,22 @@ from typing import Any
 
 from sqlmodel import col, select
 
+from transition.core.terms import ItemStatus
 from transition.errors import TransitionError
 from transition.store.backends import backend_of
 from transition.store.models import Account, Candidacy, ChecklistItem, Election, Event, Member
 from transition.store.tracker import Tracker
 from transition.store.trail import anchors, contents
 from transition.store.trail.chain import GENESIS, Fingerprint, first_break
+from transition.store.trail.events import Action, Subject, by_the_database
 from transition.store.trail.journal import chain_head
 
 #: The status each kind of item event leaves behind.
 STATUS_AFTER = {
-    "item.added": "open",
-    "item.done": "done",
-    "item.reopened": "open",
-    "item.waived": "waived",
+    Action.ITEM_ADDED: ItemStatus.OPEN,
+    Action.ITEM_DONE: ItemStatus.DONE,
+    Action.ITEM_REOPENED: ItemStatus.OPEN,
+    Action.ITEM_WAIVED: ItemStatus.WAIVED,
 }
 
 
@@ -67,12 +69,12 @@ def problems(tracker: Tracker) -> tuple[list[str], dict[str, int]]:
         except TransitionError as error:
             found.append(f"election {election.name}: its profile cannot be read ({error})")
             steps_of[election.id] = set()
-        _expect(by_subject, f"election {election.id}", "election.added", found)
+        _expect(by_subject, Subject("election", election.id), Action.ELECTION_ADDED, found)
     for member in session.exec(select(Member)).all():
-        _expect(by_subject, f"member {member.id}", "member.added", found)
+        _expect(by_subject, Subject("member", member.id), Action.MEMBER_ADDED, found)
     accounts = session.exec(select(Account)).all()
     for account in accounts:
-        _expect(by_subject, f"account {account.id}", "account.added", found)
+        _expect(by_subject, Subject("account", account.id), Action.ACCOUNT_ADDED, found)
 
     candidacies = {c.id: c for c in session.exec(select(Candidacy)).all()}
     items = session.exec(select(ChecklistItem).order_by(col(ChecklistItem.id))).all()
@@ -124,27 +126,27 @@ def _awaiting_chain(events: list[Event]) -> list[Event]:
 
 
 def _is_row_event(event: Event) -> bool:
-    return event.action.startswith(("row.", "trail."))
+    return by_the_database(event.action)
 
 
 def _expect(
-    by_subject: dict[str, list[Event]], subject: str, action: str, found: list[str]
+    by_subject: dict[str, list[Event]], subject: Subject, action: Action, found: list[str]
 ) -> None:
-    if not any(event.action == action for event in by_subject.get(subject, [])):
+    if not any(event.action == action for event in by_subject.get(str(subject), [])):
         found.append(f"{subject} has no {action} event in the audit trail")
 
 
 def replay_item(item: Any, events: list[Any]) -> list[str]:
     """Replay the item's events; the state they lead to must be the state it has."""
-    if not events or events[0].action != "item.added":
+    if not events or events[0].action != Action.ITEM_ADDED:
         return [f"item {item.id} has no item.added event in the audit trail"]
-    status, superseded = "open", False
+    status, superseded = ItemStatus.OPEN, False
     for event in events:
         after: dict[str, Any] = json.loads(event.after) if event.after else {}
         status = after.get("status", STATUS_AFTER.get(event.action, status))
-        if event.action == "item.superseded":
+        if event.action == Action.ITEM_SUPERSEDED:
             superseded = True
-        elif event.action == "item.restored":
+        elif event.action == Action.ITEM_RESTORED:
             superseded = False
     found = []
     if status != item.status:
@@ -162,7 +164,9 @@ def doubts(tracker: Tracker) -> list[str]:
     from transition.store.listings import candidacies, filing_warnings, outside_summary
 
     found = []
-    outside = select(Event).where(col(Event.action).in_(("row.insert", "row.update", "row.delete")))
+    outside = select(Event).where(
+        col(Event.action).in_((Action.ROW_INSERT, Action.ROW_UPDATE, Action.ROW_DELETE))
+    )
     for event in tracker.session.exec(outside.where(Event.actor == "").order_by(col(Event.id))):
         who = f"by {event.recorded_by}" if event.recorded_by else "by a writer with the file"
         found.append(f"event {event.id}: {outside_summary(event)} ({who})")

@@ -20,7 +20,8 @@ from sqlalchemy import insert
 
 from transition.store.backends import backend_of
 from transition.store.models import ChecklistItem, Event, Member
-from transition.store.trail.chain import GENESIS, content_hash, moment_text
+from transition.store.trail.chain import GENESIS
+from transition.store.trail.events import Action, Subject
 
 if TYPE_CHECKING:
     from transition.store.tracker import Tracker
@@ -55,15 +56,15 @@ class Journal:
 
     def record(
         self,
-        action: str,
-        subject: str,
+        action: Action,
+        subject: Subject,
         summary: str,
         member: Member | None = None,
         before: dict[str, Any] | None = None,
         after: dict[str, Any] | None = None,
         item: ChecklistItem | None = None,
     ) -> None:
-        """One event: `action` (such as "item.done") on `subject` ("member 3")."""
+        """One event: `action` (such as item.done) on `subject` (member 3)."""
         self._pending.append(
             {
                 "actor": self.tracker.actor,
@@ -71,7 +72,7 @@ class Journal:
                 "action": action,
                 "member_id": member.id if member else None,
                 "item_id": item.id if item else None,
-                "subject": subject,
+                "subject": str(subject),
                 "summary": summary,
                 "before": _json(before),
                 "after": _json(after),
@@ -102,43 +103,13 @@ class Journal:
         after: dict[str, Any] | None = None,
     ) -> None:
         """An event about one checklist item, referring to it."""
-        self.record(action, f"item {item.id}", summary, member, before, after, item)
+        self.record(action, Subject("item", item.id), summary, member, before, after, item)
 
 
 def database_now(connection: Any) -> Any:
     """The database's clock, as an event's time, so the trail's times never
     depend on which PC wrote them."""
     return backend_of(connection).clock()
-
-
-def seal(connection: Any, first: int = 0) -> int:
-    """Chain the events that carry no hash yet, in id order, after the last one
-    that does (SQLite; PostgreSQL chains each as it is inserted): those from
-    id `first` on (this transaction's), and the row events the file's
-    triggers wrote for a writer around transition since. An event anyone
-    else inserted by hand stays unchained, for `check` to name. How many."""
-    rows = connection.exec_driver_sql(
-        "SELECT id, at, actor, recorded_by, action, member_id, item_id, subject, summary, "
-        "before, after FROM event WHERE chain IS NULL AND (id >= ? OR "
-        "(action IN ('row.insert', 'row.update', 'row.delete') AND actor = '' "
-        "AND recorded_by IS NULL)) ORDER BY id",
-        (first,),
-    ).all()
-    if not rows:
-        return 0
-    previous = (
-        connection.exec_driver_sql(
-            "SELECT chain FROM event WHERE id < ? AND chain IS NOT NULL ORDER BY id DESC LIMIT 1",
-            (rows[0][0],),
-        ).scalar()
-        or GENESIS
-    )
-    sealed = []
-    for row in rows:
-        previous = content_hash(previous, row[0], moment_text(row[1]), row[2:])
-        sealed.append((previous, row[0]))
-    connection.exec_driver_sql("UPDATE event SET chain = ? WHERE id = ?", sealed)
-    return len(sealed)
 
 
 def as_moment(value: Any) -> datetime:
@@ -166,7 +137,7 @@ def chained_at_restore(connection: Any, schema: str, events: int) -> None:
             at=database_now(connection),
             actor="",
             recorded_by="transition restore",
-            action="trail.restored",
+            action=Action.TRAIL_RESTORED,
             subject="record",
             summary=summary,
         )

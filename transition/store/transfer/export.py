@@ -40,7 +40,7 @@ EXPORTED: tuple[tuple[str, type[SQLModel]], ...] = (
 def export_state(tracker: Tracker) -> dict[str, Any]:
     """Everything in the database, table by table, rows by id: the same record
     gives the same export, from either store (`transition restore` reads it)."""
-    from transition.store.backends.sqlite import HEAD
+    from transition.store.migrations import HEAD
 
     tracker.access.check_reads_all("a JSON export")
     state: dict[str, Any] = {"format": "transition-export", "schema": HEAD}

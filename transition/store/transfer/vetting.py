@@ -17,13 +17,14 @@ from collections.abc import Callable
 from types import SimpleNamespace
 from typing import Any
 
-from transition.core.terms import Office, Option, Role, Running
+from transition.core.terms import ItemStatus, Office, Option, Role, Running
 from transition.errors import TransitionError
+from transition.store.trail.events import by_the_database
 from transition.store.values import clean_text, clean_ward, normal_name
 
 #: The export's own keys beside its tables.
 HEADER_KEYS = {"format", "schema"}
-STATUSES = ("open", "done", "waived")
+STATUSES = tuple(ItemStatus)
 KINDS = ("regular", "by-election")
 
 
@@ -214,7 +215,7 @@ def _steps_replay(connection: Any, events: list[Any]) -> None:
 
     by_item: dict[int, list[Any]] = defaultdict(list)
     for event in events:
-        if event.item_id is not None and not event.action.startswith(("row.", "trail.")):
+        if event.item_id is not None and not by_the_database(event.action):
             by_item[event.item_id].append(event)
     for row in connection.exec_driver_sql("SELECT id, status, superseded_at FROM checklist_item"):
         found = replay_item(SimpleNamespace(**row._mapping), by_item.get(row.id, []))

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from transition.errors import TransitionError
 from transition.store.backends import backend_of
 from transition.store.models import Member
+from transition.store.trail.events import Action, Subject
 from transition.store.values import clean_text
 
 if TYPE_CHECKING:
@@ -50,8 +51,8 @@ def grant(tracker: Tracker, user: str, kind: str, members: list[Member]) -> list
             {"user": user, "kind": kind, "member": member_id},
         )
         tracker.journal.record(
-            "access.granted",
-            f"access {user}",
+            Action.ACCESS_GRANTED,
+            Subject("access", user),
             f"made {user} {what}",
             member,
             after={"role": user, "kind": kind, "member": member.name if member else None},
@@ -70,7 +71,10 @@ def revoke(tracker: Tracker, user: str) -> str:
         return f"{user} holds no access to this record; nothing changed"
     roles = "; ".join(_described(row) for row in held)
     tracker.journal.record(
-        "access.revoked", f"access {user}", f"took from {user}: {roles}", before={"held": roles}
+        Action.ACCESS_REVOKED,
+        Subject("access", user),
+        f"took from {user}: {roles}",
+        before={"held": roles},
     )
     # The event first: a clerk who revokes their own grant may still write it.
     tracker.journal.write()
