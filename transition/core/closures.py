@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+from transition.errors import TransitionError
+
 #: What to do when a closure falls on a Saturday or Sunday.
 #: "next-weekday": the office also closes on the next weekday that is not
 #: already closed (an alternate day, as Toronto designates for its staff);
@@ -160,6 +162,17 @@ class ClosureCalendar:
         for year in range(first.year, last.year + 1):
             found.extend((d, n) for d, n in self.closures(year).items() if first <= d <= last)
         return found
+
+    def check_known(self, year: int, profile: str) -> None:
+        """Refuse closures that name a holiday the `holidays` package does not
+        have (a misspelt name would close nothing), as of a year it covers:
+        names do not change with the year."""
+        unknown = self.unknown_names(min(max(year, 2000), 2100))
+        if unknown:
+            raise TransitionError(
+                f"profile {profile}: its closures name holidays the holidays package does "
+                f"not have in {year}: {', '.join(unknown)}; check their names and categories"
+            )
 
     def unknown_names(self, year: int) -> list[str]:
         """Named holidays the source does not have in `year`'s category: a

@@ -38,17 +38,21 @@ if TYPE_CHECKING:
 
 @dataclass
 class Loaded:
-    """The whole record, read once: members by name and id, each member's
-    candidacies and accounts, each candidacy's items."""
+    """The whole record, read once, indexed as the lookups of an import ask:
+    members by name, each member's candidacies and accounts, each
+    candidacy's items. The rows themselves are the session's (its identity
+    map finds them by id); rows added since are in `pending` until written,
+    since the session finds those by id only once they are."""
 
     members: dict[str, Member] = field(default_factory=dict)
-    by_id: dict[tuple[type, int], Any] = field(default_factory=dict)
     candidacies: dict[tuple[int, int], Candidacy] = field(default_factory=dict)
     accounts: defaultdict[int, list[Account]] = field(default_factory=lambda: defaultdict(list))
     items: defaultdict[int, list[ChecklistItem]] = field(default_factory=lambda: defaultdict(list))
+    pending: dict[tuple[type, int], Any] = field(default_factory=dict)
 
-    def add(self, row: Any) -> None:
-        self.by_id[type(row), row.id] = row
+    def add(self, row: Any, new: bool = False) -> None:
+        if new:
+            self.pending[type(row), row.id] = row
         if isinstance(row, Member):
             self.members[name_key(row.name)] = row
         elif isinstance(row, Candidacy):
@@ -84,13 +88,18 @@ class Finder:
     def remember(self, row: Any) -> None:
         """A row just added, for the lookups of `load_everything`."""
         if self._loaded is not None:
-            self._loaded.add(row)
+            self._loaded.add(row, new=True)
+
+    def written(self) -> None:
+        """The session wrote the rows added: its identity map has them now."""
+        if self._loaded is not None:
+            self._loaded.pending.clear()
 
     def get(self, model: Any, row_id: int) -> Any:
-        """The row of this id, from what was loaded (a row added but not yet
-        written included), else from the session."""
-        if self._loaded is not None and (model, row_id) in self._loaded.by_id:
-            return self._loaded.by_id[model, row_id]
+        """The row of this id: one added but not yet written, else the
+        session's (from its identity map where it holds the row)."""
+        if self._loaded is not None and (model, row_id) in self._loaded.pending:
+            return self._loaded.pending[model, row_id]
         return self.session.get(model, row_id)
 
     def election(self, name: str | None = None) -> Election:

@@ -60,8 +60,13 @@ class Tracker:
         self.writing = self.session.connection().get_execution_options().get("immediate", False)
         if self.writing:
             self.journal.begin()
-        event.listen(self.session, "after_flush", lambda *_: self.journal.write())
+        event.listen(self.session, "after_flush", lambda *_: self._written())
         event.listen(self.session, "before_commit", lambda *_: self.write())
+
+    def _written(self) -> None:
+        """After each flush: the rows are in, so their events can follow."""
+        self.find.written()
+        self.journal.write()
 
     def write(self) -> None:
         """Write what is pending: new and changed rows, then their events,

@@ -21,7 +21,7 @@ from typing import Any
 from transition.core.terms import CONNECTION_FIELDS
 from transition.errors import TransitionError, UsageError
 from transition.files import read_input
-from transition.store.changes import OPTIONS
+from transition.store.changes.base import OPTIONS
 from transition.store.lookup import name_key
 from transition.store.models import Election, Member
 from transition.store.tracker import Tracker
