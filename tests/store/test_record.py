@@ -304,3 +304,61 @@ def test_the_readmes_python_example_runs(tmp_path):
     scope: dict = {}
     exec(compile(example, "README.md", "exec"), scope)
     assert [row["member"] for row in scope["rows"]] == ["Ann Lee"]
+
+
+# -- the tracker's work, with no command line --------------------------------------
+
+FILED = date(2030, 5, 6)
+
+
+def items_of(council: Council, name: str) -> dict[str, ChecklistItem]:
+    """The member's current items by step (single accounts: one item a step)."""
+
+    def work(tracker):
+        member = tracker.find.member(name)
+        candidacy = tracker.find.candidacy(member, tracker.find.election())
+        return {i.step_id: i for i in tracker.find.items_of(candidacy) if i.superseded_at is None}
+
+    return council.read(work)
+
+
+@pytest.fixture
+def ann(council) -> Council:
+    council.add(Seat("Ann Lee", ward="3", running="yes", option="single", accounts=(Account(),)))
+    return council
+
+
+def test_marking_done_reopening_and_waiving(ann):
+    first, second = sorted(item.id for item in items_of(ann, "Ann Lee").values())[:2]
+    said = ann.write(lambda tracker: tracker.mark.done([first], note="posted", evidence=None))
+    assert said[0].startswith(f"item {first} done: ")
+    again = ann.write(lambda tracker: tracker.mark.done([first], note=None, evidence=None))
+    assert "already done by tester on 2030-04-01; nothing changed" in again[0]
+    ann.write(lambda tracker: tracker.mark.waive(second, "never linked"))
+    ann.write(lambda tracker: tracker.mark.reopen([first], note=None))
+    statuses = {i.id: i.status for i in items_of(ann, "Ann Lee").values()}
+    assert (statuses[first], statuses[second]) == ("open", "waived")
+
+
+def test_a_bulk_mark_with_one_unknown_id_marks_nothing(ann):
+    ids = sorted(item.id for item in items_of(ann, "Ann Lee").values())
+    with pytest.raises(NotFound) as refused:
+        ann.write(lambda tracker: tracker.mark.done([*ids, 99999], note=None, evidence=None))
+    assert refused.value.wanted == 99999
+    assert {i.status for i in items_of(ann, "Ann Lee").values()} == {"open"}
+
+
+def test_a_filing_date_moves_the_open_steps_due_on_filing_and_not_the_done(ann):
+    on_filing = [s for s, i in items_of(ann, "Ann Lee").items() if i.due is None]
+    assert on_filing  # the five steps due the day the member files
+    done = items_of(ann, "Ann Lee")[on_filing[0]].id
+    ann.write(lambda tracker: tracker.mark.done([done], note=None, evidence=None))
+
+    def file(tracker, day):
+        member = tracker.find.member("Ann Lee")
+        tracker.change.set_filing(member, tracker.find.election(), day, actual=True)
+
+    ann.write(lambda tracker: file(tracker, FILED), today=FILED)
+    moved = items_of(ann, "Ann Lee")
+    assert moved[on_filing[0]].due is None  # done before the date was known: kept as it was
+    assert {moved[step].due for step in on_filing[1:]} == {FILED}
