@@ -124,6 +124,10 @@ def test_completion_of_files_and_profiles(tmp_path):
     (tmp_path / "notes.txt").write_text("")
     assert complete("rules", "--profile", "ot", shell="bash") == ["ottawa.toml"]
     assert complete("render", "overview", "-o", "") == ["_files"]
+    # what to render and the formats, as Click checks them
+    assert complete("render", "", shell="bash") == ["checklist", "reminders", "overview", "signoff"]
+    assert complete("render", "overview", "--format", "", shell="bash") == ["html", "pdf"]
+    assert complete("export", "--format", "c", shell="bash") == ["csv"]
 
 
 def test_completion_reads_and_never_writes(tmp_path):

@@ -87,7 +87,7 @@ MISTAKES = [
     (["election", "show", "2034"], 1, "there is no election '2034'"),
     (["status", "--today", "tomorrow"], 2, "write dates as YYYY-MM-DD"),
     (["status", "--due-within", "-1"], 2, "--due-within"),
-    (["export", "--format", "xml"], 2, "--format must be json or csv"),
+    (["export", "--format", "xml"], 2, "Invalid value for '--format': 'xml' is not one of"),
     (["checklist", "\ud826x"], 2, "argument 2 is not valid UTF-8 text"),
     (["member", "show", "Jane\udcff"], 2, "argument 3 is not valid UTF-8 text"),
     (["import", "members", "missing.csv"], 1, "cannot read missing.csv"),

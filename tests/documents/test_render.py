@@ -450,7 +450,7 @@ def _refusal(code: str) -> str:
 
 
 def test_a_reading_process_that_dies_is_one_line():
-    said = _refusal("import os\nprinter.read_while_loading(lambda request: os._exit(3), None)")
+    said = _refusal("import os\nprinter.read_while_loading(lambda: os._exit(3))")
     assert "ended without an answer (exit status 3)" in said
 
 
@@ -544,12 +544,18 @@ def test_without_pango_a_pdf_is_refused_in_one_line_and_html_still_works(jane, t
 @pytest.mark.parametrize(
     ("args", "status", "message"),
     [
-        (["render", "poster", "-o", "x.pdf"], 2, "must be one of checklist, reminders"),
+        (["render", "poster", "-o", "x.pdf"], 2, "'poster' is not one of 'checklist', 'reminders'"),
         (["render", "checklist", "-o", "x.pdf"], 2, "give a MEMBER, or --all"),
         (["render", "checklist", "jane", "--all", "-o", "x.pdf"], 2, "not both"),
         (["render", "checklist", "jane", "-o", "x.txt"], 2, "give --format html or pdf"),
-        (["render", "checklist", "jane", "--format", "doc", "-o", "x"], 2, "html or pdf"),
+        (
+            ["render", "checklist", "jane", "--format", "doc", "-o", "x"],
+            2,
+            "not one of 'html', 'pdf'",
+        ),
         (["render", "overview", "jane", "-o", "x.pdf"], 2, "give no MEMBER"),
+        (["render", "reminders", "--all", "--combined", "-o", "x.pdf"], 2, "--combined goes"),
+        (["render", "signoff", "jane", "--archival", "-o", "x.html"], 2, "--archival makes"),
         (["render", "checklist", "nobody", "-o", "x.pdf"], 1, "there is no member 'nobody'"),
         (["render", "checklist", "jane"], 2, "-o"),
         (["export", "ics", "-o", "x.ics"], 2, "give a MEMBER or --all"),
@@ -560,6 +566,16 @@ def test_render_mistakes(jane, tmp_path, args, status, message):
     assert result.returncode == status
     assert result.stderr.count("\n") == 1 and message in result.stderr
     assert not list(tmp_path.glob("x*"))
+
+
+def test_with_all_a_file_where_the_folder_goes_is_refused(jane, tmp_path):
+    (tmp_path / "checklists").write_text("not a folder")
+    result = T("render", "checklist", "--all", "--format", "html", "-o", "checklists")
+    assert result.returncode == 2 and result.stderr.count("\n") == 1
+    assert "with --all, -o names a folder for one file per member; checklists is a file" in (
+        result.stderr
+    )
+    assert (tmp_path / "checklists").read_text() == "not a folder"
 
 
 def _events(path: Path) -> dict[str, object]:

@@ -236,12 +236,7 @@ def rules_command(*, profile: ProfileOption = None, as_json: JsonOption = False)
 
     loaded = load_profile(profile)
     year = next_regular_election(toronto_today()).year
-    unknown = ClosureCalendar(loaded.closures, cached_holidays).unknown_names(year)
-    if unknown:
-        raise TransitionError(
-            f"profile {profile or loaded.id}: its closures name holidays the holidays package "
-            f"does not have in {year}: {', '.join(unknown)}; check their names and categories"
-        )
+    ClosureCalendar(loaded.closures, cached_holidays).check_known(year, str(profile or loaded.id))
     emit(profile_payload(loaded), as_json=as_json, human=lambda out: show_profile(out, loaded))
 
 

@@ -8,7 +8,7 @@ import os
 import stat
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
 
@@ -19,10 +19,12 @@ from transition.cli.options import (
     TodayOption,
     on_record,
 )
+from transition.documents import FORMATS, PER_MEMBER, Format, Kind
 from transition.errors import UsageError
 from transition.files import save
 
 if TYPE_CHECKING:
+    from transition.documents.html import Document, PrintJob
     from transition.store.tracker import Tracker
 
 OutputFile = Annotated[
@@ -49,7 +51,7 @@ def export_command(
     ctx: typer.Context,
     *,
     export_format: Annotated[
-        str,
+        Literal["json", "csv"],
         typer.Option(
             "--format",
             metavar="json|csv",
@@ -65,8 +67,6 @@ def export_command(
         return
     from transition.store.transfer.export import SPREADSHEET_MARK, export_text
 
-    if export_format not in ("json", "csv"):
-        raise UsageError(f"--format must be json or csv, not {export_format!r}")
     text = on_record(db, today, lambda tracker: export_text(tracker, export_format))
     if export_format == "csv" and _to_a_file(output):
         text = SPREADSHEET_MARK + text
@@ -99,11 +99,9 @@ def export_ics_command(
     if bool(member) == all_members:
         raise UsageError("give a MEMBER or --all")
 
-    def work(tracker: "Tracker") -> str:
+    def work(tracker: "Tracker") -> bytes:
         chosen = tracker.find.election(election)
-        members = (
-            members_with_steps(tracker, chosen) if all_members else [tracker.find.member(member)]
-        )
+        members = [tracker.find.member(member)] if member else members_with_steps(tracker, chosen)
         return calendar_feed(tracker, chosen, members)
 
     feed = on_record(db, today, work)
@@ -112,7 +110,7 @@ def export_ics_command(
 
 def render_command(
     kind: Annotated[
-        str,
+        Kind,
         typer.Argument(
             metavar="checklist|reminders|overview|signoff",
             help="What to print.",
@@ -144,7 +142,7 @@ def render_command(
         ),
     ] = 14,
     output_format: Annotated[
-        str | None,
+        Format | None,
         typer.Option(
             "--format", metavar="html|pdf", help="html or pdf (default: from the -o suffix)."
         ),
@@ -170,42 +168,89 @@ def render_command(
     today: TodayOption = None,
 ) -> None:
     """Print a checklist, reminder sheet, council overview or sign-off sheet to HTML or PDF."""
-    from transition.documents import html as render
+    from transition.documents.html import documents_for, write_html
 
-    request = render.Request(
-        kind=kind,
-        member=member,
-        all_members=all_members,
+    job = _print_job(
+        kind,
+        member,
+        everyone=all_members,
         combined=combined,
         within=within,
+        fmt=_output_format(output_format, output),
         output=output,
-        fmt=render.output_format(output_format, output),
-        db=db,
-        election=election,
-        today=today,
         archival=archival,
     )
-    if request.fmt == "html":
-        written = render.write_html(read_documents(request))
+
+    def read() -> "list[Document]":
+        """The job's documents, read in one transaction."""
+        return on_record(
+            db, today, lambda tracker: documents_for(tracker, tracker.find.election(election), job)
+        )
+
+    if job.fmt == "html":
+        written = write_html(read())
     else:
         from transition.cli.startup import settle
         from transition.documents import pdf
 
-        documents = pdf.read_while_loading(read_documents, request)
+        documents = pdf.read_while_loading(read)
         settle()  # WeasyPrint is loaded: collect garbage from here on
         written = pdf.write_pdfs(documents, progress=sys.stdout.isatty())
     for path in written:
         typer.echo(str(path))
 
 
-def read_documents(request: Any) -> list[Any]:
-    """The documents a render asks for, read in one transaction."""
-    from transition.documents.html import documents_for
+def _output_format(requested: Format | None, output: Path) -> Format:
+    """`--format`, else the output file's suffix."""
+    if requested is not None:
+        return requested
+    suffix = output.suffix.lstrip(".").lower()
+    for known in FORMATS:
+        if suffix == known:
+            return known
+    raise UsageError(f"give --format html or pdf (the output {output.name!r} does not say which)")
 
-    return on_record(
-        request.db,
-        request.today,
-        lambda tracker: documents_for(tracker, tracker.find.election(request.election), request),
+
+def _print_job(
+    kind: Kind,
+    member: str | None,
+    *,
+    everyone: bool,
+    combined: bool,
+    within: int,
+    fmt: Format,
+    output: Path,
+    archival: bool,
+) -> "PrintJob":
+    """What `render` asks for, or a refusal before the database is opened of
+    options that do not go together."""
+    from transition.documents.html import PrintJob
+
+    if member and everyone:
+        raise UsageError("give a MEMBER or --all, not both")
+    if kind == "overview" and member:
+        raise UsageError("the overview is of the whole council; give no MEMBER")
+    if combined and not (kind in PER_MEMBER and everyone):
+        raise UsageError("--combined goes with --all for checklist or signoff")
+    if archival and (kind != "signoff" or fmt != "pdf"):
+        raise UsageError("--archival makes a PDF/A sign-off sheet: render signoff to a PDF")
+    if kind in PER_MEMBER and not (member or everyone):
+        raise UsageError(f"give a MEMBER, or --all for everyone, to render the {kind}")
+    # The reminder sheet and the overview are the whole council's already:
+    # --all asks for what they print without it.
+    one_each = everyone and not combined and kind in PER_MEMBER
+    if one_each and output.exists() and not output.is_dir():
+        raise UsageError(
+            f"with --all, -o names a folder for one file per member; {output} is a file"
+        )
+    return PrintJob(
+        kind=kind,
+        output=output,
+        fmt=fmt,
+        member=member or None,
+        combined=combined,
+        within=within,
+        archival=archival,
     )
 
 

@@ -1,9 +1,10 @@
-"""The store's refusals in the command line's words.
+"""The store's and the printer's refusals in the command line's words.
 
-The store says what is wrong, with the data (`transition.store.errors`);
-what to type to put it right (which command lists the names, which flag to
-give) is said here, the one place a command's name or flag meets a store
-error. Everything else a user can fix is already one line.
+The store says what is wrong, with the data (`transition.store.errors`), and
+the printer why it cannot print; what to type to put it right (which command
+lists the names, which flag to give) is said here, the one place a command's
+name or flag meets such an error. Everything else a user can fix is already
+one line.
 """
 
 from __future__ import annotations
@@ -24,9 +25,12 @@ LISTINGS = {
 
 def wording(error: TransitionError) -> str:
     """The one line the user sees for `error`."""
+    from transition.documents.pdf import CannotPrint
     from transition.store import errors
 
     match error:
+        case CannotPrint():
+            return f"{error}, or render with --format html"
         case errors.NotFound(close=close) if close:
             return f"{error}; did you mean {' or '.join(repr(name) for name in close)}?"
         case errors.NotFound(kind=kind):

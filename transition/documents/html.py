@@ -1,4 +1,4 @@
-"""Rendering: the documents a `render` command asks for, as HTML through Jinja2.
+"""Rendering: the documents a print job asks for, as HTML through Jinja2.
 
 There is one template per document, extending one base. A PDF is this HTML
 printed by WeasyPrint (see `transition.documents.pdf`), never a second template, so
@@ -20,12 +20,9 @@ from typing import Any
 from transition.core.dates import human_date
 from transition.core.dates import iso as iso_or_none
 from transition.core.dates import short_date as short
-from transition.errors import TransitionError, UsageError
+from transition.documents import Format, Kind
+from transition.errors import TransitionError
 from transition.files import resource_dir, save
-
-KINDS = ("checklist", "reminders", "overview", "signoff")
-PER_MEMBER = ("checklist", "signoff")
-FORMATS = ("html", "pdf")
 
 
 @dataclass(frozen=True)
@@ -43,23 +40,26 @@ class Document:
 
 
 @dataclass(frozen=True)
-class Request:
-    """What a `render` command asks for, checked before anything is read."""
+class PrintJob:
+    """What to print, for whom and where to: in the documents' own terms.
 
-    kind: str
-    member: str | None
-    all_members: bool
-    combined: bool
-    within: int
+    Whoever asks has checked that these go together; a job for everyone of a
+    per-member document writes one file a member into the folder `output`,
+    unless `combined`."""
+
+    kind: Kind
+    #: The file to write, or the folder for one file a member.
     output: Path
-    fmt: str
-    db: str | None
-    election: str | None
-    today: date | None
+    fmt: Format = "html"
+    #: One member's document (their name, any case or a unique part), or
+    #: None: everyone's, or for the reminders and the overview the council's.
+    member: str | None = None
+    #: Everyone's in one file rather than one file each.
+    combined: bool = False
+    #: The reminders look this many days ahead.
+    within: int = 14
+    #: A PDF/A file, self-contained to archive (a sign-off sheet).
     archival: bool = False
-
-    def __post_init__(self) -> None:
-        _check(self)
 
 
 def _as_date(value: date | str) -> date:
@@ -101,81 +101,44 @@ def render_html(template: str, **context: Any) -> str:
     return environment().get_template(f"{template}.html.j2").render(**context)
 
 
-def output_format(requested: str | None, output: Path) -> str:
-    """`--format`, else the output file's suffix."""
-    chosen = requested or output.suffix.lstrip(".").lower()
-    if chosen not in FORMATS:
-        raise UsageError(
-            f"give --format html or pdf (the output {output.name!r} does not say which)"
-            if requested is None
-            else f"--format must be html or pdf, not {requested!r}"
-        )
-    return chosen
-
-
-def _check(request: Request) -> None:
-    """Refuse a malformed command line before the database is opened."""
-    kind, member, everyone = request.kind, request.member, request.all_members
-    if kind not in KINDS:
-        raise UsageError(f"what to render must be one of {', '.join(KINDS)}, not {kind!r}")
-    if member and everyone:
-        raise UsageError("give a MEMBER or --all, not both")
-    if kind == "overview" and member:
-        raise UsageError("the overview is of the whole council; give no MEMBER")
-    if request.combined and not (kind in PER_MEMBER and everyone):
-        raise UsageError("--combined goes with --all for checklist or signoff")
-    if request.archival and (kind != "signoff" or request.fmt != "pdf"):
-        raise UsageError("--archival makes a PDF/A sign-off sheet: render signoff to a PDF")
-    if kind in PER_MEMBER and not (member or everyone):
-        raise UsageError(f"give a MEMBER, or --all for everyone, to render the {kind}")
-    # The reminder sheet and the overview are the whole council's already:
-    # --all asks for what they print without it.
-    folder = request.output
-    if everyone and not request.combined and kind in PER_MEMBER:  # noqa: SIM102
-        if folder.exists() and not folder.is_dir():
-            raise UsageError(
-                f"with --all, -o names a folder for one file per member; {request.output} is a file"
-            )
-
-
-def documents_for(tracker: Any, election: Any, request: Request) -> list[Document]:
-    """The documents a `render` command asks for, each with the path it goes
-    to, from one open record."""
+def documents_for(tracker: Any, election: Any, job: PrintJob) -> list[Document]:
+    """The documents a print job makes, each with the path it goes to, from
+    one open record."""
     from transition.documents import content as documents
 
-    found = _documents(tracker, election, request, documents)
-    if request.archival:
+    found = _documents(tracker, election, job, documents)
+    if job.archival:
         return [replace(one, variant="pdf/a-2a") for one in found]
     return found
 
 
-def _documents(tracker: Any, election: Any, request: Request, documents: Any) -> list[Document]:
-    kind, output = request.kind, request.output
+def _documents(tracker: Any, election: Any, job: PrintJob, documents: Any) -> list[Document]:
+    kind, output = job.kind, job.output
     if kind == "overview":
         doc = documents.overview_document(tracker, election)
         return [Document(output, (render_html("overview", doc=doc),))]
     if kind == "reminders":
-        member = tracker.find.member(request.member) if request.member else None
-        doc = documents.reminders_document(tracker, election, member, request.within)
+        member = tracker.find.member(job.member) if job.member else None
+        doc = documents.reminders_document(tracker, election, member, job.within)
         return [Document(output, (render_html("reminders", doc=doc),))]
     section = documents.checklist_section if kind == "checklist" else documents.signoff_section
-    if not request.all_members:
-        one = section(tracker, election, tracker.find.member(request.member))
+    if job.member:
+        one = section(tracker, election, tracker.find.member(job.member))
         return [Document(output, (render_html(kind, sections=[one]),))]
     members = documents.members_with_steps(tracker, election)
     if not members:
         raise TransitionError(f"no member has steps in the {election.name} election yet")
     sections = [section(tracker, election, member) for member in members]
-    if not request.combined:
+    if not job.combined:
         stems = file_stems(members)
         return [
             Document(
-                output / f"{kind}-{stems[member.id]}.{request.fmt}",
+                output / f"{kind}-{stems[member.id]}.{job.fmt}",
                 (render_html(kind, sections=[one]),),
             )
             for member, one in zip(members, sections, strict=True)
         ]
-    if request.fmt == "html":
+    if job.fmt == "html":
         return [Document(output, (render_html(kind, sections=sections),))]
     return [
         Document(

@@ -41,8 +41,11 @@ from transition.files import resource_dir, save
 #: bar; each part carries its own copy of the fonts (about 25 KB).
 PART_SIZE = 25
 
-Request = TypeVar("Request")
 Read = TypeVar("Read")
+
+
+class CannotPrint(TransitionError):
+    """PDFs cannot be printed here (HTML still can): WeasyPrint did not load."""
 
 
 def load_weasyprint() -> Any:
@@ -51,10 +54,9 @@ def load_weasyprint() -> Any:
     try:
         import weasyprint
     except (ImportError, OSError) as error:
-        raise TransitionError(
+        raise CannotPrint(
             f"cannot print PDFs: WeasyPrint could not load ({error}); install Pango "
-            "(Debian and Ubuntu: apt-get install libpango-1.0-0 libpangoft2-1.0-0), "
-            "or render with --format html"
+            "(Debian and Ubuntu: apt-get install libpango-1.0-0 libpangoft2-1.0-0)"
         ) from None
     return weasyprint
 
@@ -134,19 +136,19 @@ def get_ready() -> None:
     pdf_bytes(['<p>transition: <strong>ready</strong> <span class="iso">2030</span></p>'])
 
 
-def read_while_loading(read: Callable[[Request], Read], request: Request) -> Read:
-    """`read(request)`, run in a forked child while this process gets ready to
+def read_while_loading(read: Callable[[], Read]) -> Read:
+    """`read()`, run in a forked child while this process gets ready to
     print; the child's answer, or its error, comes back through a pipe."""
     global _PARENT
     _PARENT = os.getpid()
     if not _may_fork():
         get_ready()  # first, so that a machine without Pango hears it first
-        return read(request)
+        return read()
     from multiprocessing import get_context
 
     context = get_context("fork")
     receiving, sending = context.Pipe(duplex=False)
-    reader = context.Process(target=_answer, args=(read, request, sending), daemon=True)
+    reader = context.Process(target=_answer, args=(read, sending), daemon=True)
     reader.start()
     sending.close()
     try:
@@ -169,11 +171,11 @@ def read_while_loading(read: Callable[[Request], Read], request: Request) -> Rea
     return answer
 
 
-def _answer(read: Callable[[Any], Any], request: Any, sending: Any) -> None:
+def _answer(read: Callable[[], Any], sending: Any) -> None:
     """The reading child: send back what `read` returned, or the error it raised."""
     _leave_interrupts_to_the_command()
     try:
-        answer: tuple[bool, Any] = (True, read(request))
+        answer: tuple[bool, Any] = (True, read())
     except Exception as error:
         answer = (False, error)
     sending.send(answer)
