@@ -67,7 +67,7 @@ soak: $(INSTALLED)
 snapshot: $(INSTALLED)
 	$(BIN)/python scripts/snapshot_elections.py
 
-# Write a new Alembic migration for a change to transition/models.py.
+# Write a new Alembic migration for a change to transition/store/models.py.
 SCRATCH := .migration-scratch.db
 migration: $(INSTALLED)
 	rm -f $(SCRATCH)*

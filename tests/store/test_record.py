@@ -17,9 +17,17 @@ from sqlmodel import select
 
 import transition.store
 from transition.core.terms import due_order, is_overdue
+from transition.errors import TransitionError
 from transition.store import Mode, StoreError, open_record, transact
 from transition.store.backends.access import Access
-from transition.store.errors import Ambiguous, ClerkOnly, Conflict, NoElection, NotFound
+from transition.store.errors import (
+    Ambiguous,
+    ClerkOnly,
+    Conflict,
+    NoElection,
+    NotFound,
+    ReadOnly,
+)
 from transition.store.listings import status_rows
 from transition.store.models import Candidacy, ChecklistItem, Member
 
@@ -80,6 +88,20 @@ def test_one_record_runs_several_transactions(council):
         record.transaction(lambda tracker: tracker.change.add_member("Bob Roe", "4", "councillor"))
         seen = record.transaction(lambda tracker: len(tracker.find.members()))
     assert seen == 2
+
+
+def test_a_record_opened_for_reading_changes_nothing(council):
+    council.add(Seat("Ann Lee", ward="3"))
+    with pytest.raises(ReadOnly):
+        council.read(lambda tracker: tracker.change.add_member("Bob Roe", "4", "councillor"))
+
+    def by_hand(tracker):  # around the tracker: the database itself refuses
+        tracker.session.connection().exec_driver_sql("DELETE FROM candidacy")
+
+    with pytest.raises(TransitionError):
+        council.read(by_hand)
+    assert names(council) == ["Ann Lee"]
+    assert council.read(lambda tracker: len(tracker.find.candidacies(tracker.find.election())))
 
 
 def test_refusals_carry_what_they_are_about(council):

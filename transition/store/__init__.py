@@ -10,12 +10,13 @@ package costs nothing until a command opens a record.
 Where the rest lives:
 
 - `backends`: the two databases behind one interface (`base.Backend`):
-  `sqlite`, `postgres`, and on them `access` and `roles`;
-  `migrations`: the schema's revisions.
-- `tracker`, `lookup`, `changes`, `marking`, `checklists`, `ids`, `models`,
-  `values`: one transaction's work on the record.
-- `listings`, `status`: what the commands show.
-- `trail`: the audit trail: `journal`, `chain`, `contents`, `anchors`, `integrity`.
+  `sqlite`, `postgres`, and `access` (who may change what);
+  `migrations`: the schema's revisions; `errors`: the store's refusals.
+- `tracker`, `lookup`, `changes` (elections, members, accounts), `marking`,
+  `checklists`, `grants`, `ids`, `models`, `values`: one transaction's work.
+- `listings`, `status`: what the commands show; `holiday_cache`: holidays on disk.
+- `trail`: the audit trail: `journal`, `events`, `chain`, `contents`,
+  `anchors`, `integrity`.
 - `transfer`: records moving in and out: `csv_import`, `export`, `restore`,
   `vetting`.
 """

@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from transition.core.terms import ItemStatus, due_text
-from transition.store.models import Candidacy, ChecklistItem, Election, Member, new_row
+from transition.store.models import Candidacy, ChecklistItem, Election, Member, key, new_row
 from transition.store.trail.events import Action
 from transition.store.trail.journal import fields, now
 
@@ -49,22 +49,22 @@ class Checklists:
         if candidacy.id is None:  # a member without one (edited by hand) gets it now
             self.tracker.keep(candidacy)
         if self._waiting is not None:
-            self._waiting[candidacy.id] = candidacy
+            self._waiting[key(candidacy)] = candidacy
             return
         member = find.get(Member, candidacy.member_id)
         result = find.plan(candidacy)
         existing = {(i.step_id, i.account_id): i for i in find.items_of(candidacy)}
         planned_keys = set()
         for planned in result.steps:
-            key = (planned.step.id, planned.account.key if planned.account else None)
-            planned_keys.add(key)
-            item = existing.get(key)
+            wanted = (planned.step.id, planned.account.key if planned.account else None)
+            planned_keys.add(wanted)
+            item = existing.get(wanted)
             if item is None:
                 item = new_row(
                     ChecklistItem,
                     candidacy_id=candidacy.id,
-                    step_id=key[0],
-                    account_id=key[1],
+                    step_id=wanted[0],
+                    account_id=wanted[1],
                     due=planned.due,
                     latest=planned.latest,
                 )
@@ -82,8 +82,8 @@ class Checklists:
                 item.due, item.latest = planned.due, planned.latest
                 moved = f"moved from {_due(before)} to {_due(_dates(item))}"
                 self._event(item, member, Action.ITEM_MOVED, moved, before, _dates(item))
-        for key, item in existing.items():
-            if key not in planned_keys and item.superseded_at is None:
+        for wanted, item in existing.items():
+            if wanted not in planned_keys and item.superseded_at is None:
                 item.superseded_at = now()
                 self._event(item, member, Action.ITEM_SUPERSEDED, "no longer applies")
 
@@ -98,7 +98,7 @@ class Checklists:
         self,
         item: ChecklistItem,
         member: Member,
-        action: str,
+        action: Action,
         verb: str,
         before: dict[str, Any] | None = None,
         after: dict[str, Any] | None = None,

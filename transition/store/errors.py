@@ -52,7 +52,9 @@ class Ambiguous(StoreError):
     """`wanted` matches several `kind`s (`matches`, the first few of
     `count`): `exactly` when they are the same name but for case or accents."""
 
-    def __init__(self, kind: str, wanted: str, matches: Sequence[str], count: int, exactly: bool):
+    def __init__(
+        self, kind: str, wanted: str, matches: Sequence[str], count: int, exactly: bool
+    ) -> None:
         self.kind = kind
         self.wanted = wanted
         self.matches = tuple(matches)
@@ -138,3 +140,14 @@ class NoAccess(StoreError):
     def __init__(self, user: str) -> None:
         self.user = user
         super().__init__(f"user {user} has no access to this record")
+
+
+class ReadOnly(StoreError):
+    """A transaction of a record opened for reading tried to change it;
+    nothing was changed."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "the record was opened for reading, so nothing was changed; open it for "
+            "writing (mode=Mode.WRITE) to change it"
+        )

@@ -12,15 +12,19 @@ audit trail. On SQLite there is no one to grant to: access is the file's.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from transition.errors import TransitionError
 from transition.store.backends import backend_of
 from transition.store.models import Member
+from transition.store.shapes import Grant
 from transition.store.trail.events import Action, Subject
 from transition.store.values import clean_text
 
 if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection
+
     from transition.store.tracker import Tracker
 
 KINDS = ("office", "clerk", "auditor")
@@ -34,7 +38,9 @@ def grant(tracker: Tracker, user: str, kind: str, members: list[Member]) -> list
     user = _role_name(user)
     created = _ensure_login(connection, user)
     said = [f"created the login role {user} (without a password)"] if created else []
-    for member in members or [None]:
+    # No member: the one grant of a clerk or an auditor.
+    targets: Sequence[Member | None] = members or [None]
+    for member in targets:
         member_id = member.id if member else None
         exists = connection.exec_driver_sql(
             "SELECT 1 FROM access_grant WHERE role_name = %(user)s AND kind = %(kind)s "
@@ -84,7 +90,7 @@ def revoke(tracker: Tracker, user: str) -> str:
     return f"{user} no longer has access ({roles})"
 
 
-def list_grants(tracker: Tracker, user: str | None = None) -> list[dict[str, Any]]:
+def list_grants(tracker: Tracker, user: str | None = None) -> list[Grant]:
     connection = _server(tracker)
     if user is None:
         tracker.access.check_reads_all("the list of who has access")
@@ -107,11 +113,11 @@ def list_grants(tracker: Tracker, user: str | None = None) -> list[dict[str, Any
     ]
 
 
-def _described(row: dict[str, Any]) -> str:
+def _described(row: Grant) -> str:
     return LABELS[row["role"]] + (f" of {row['member']}" if row["member"] else "")
 
 
-def _server(tracker: Tracker) -> Any:
+def _server(tracker: Tracker) -> Connection:
     connection = tracker.session.connection()
     if not backend_of(connection).has_roles:
         raise TransitionError(
@@ -129,7 +135,7 @@ def _role_name(user: str) -> str:
     return user
 
 
-def _ensure_login(connection: Any, user: str) -> bool:
+def _ensure_login(connection: Connection, user: str) -> bool:
     """Create the login role if it does not exist; whether it was created."""
     if connection.exec_driver_sql(
         "SELECT 1 FROM pg_roles WHERE rolname = %(user)s", {"user": user}

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Sequence
 from contextlib import suppress
 from datetime import date
 from importlib.util import find_spec
@@ -73,8 +74,9 @@ def cached_holidays(query: HolidayQuery, year: int) -> dict[date, str]:
     return found
 
 
-def _read(path: Path, stamp: str) -> dict[str, list[list[str]]]:
-    """The stored answers, or none if the file is missing, damaged or stale."""
+def _read(path: Path, stamp: str) -> dict[str, Sequence[Sequence[str]]]:
+    """The stored answers, or none if the file is missing, damaged or stale:
+    for each query and year, its holidays as (ISO day, name) pairs."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         if data["stamp"] != stamp:

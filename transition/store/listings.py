@@ -1,17 +1,19 @@
 """What the tracker shows: checklists, the council's status, the audit trail.
 
 Read-only projections of the store as plain, JSON-ready dicts. They are the
-contract of every listing's `--json`, and the tables and printed documents
-draw the same dicts, so what a script reads and what a person sees agree.
+contract of every listing's `--json` (their shapes are `transition.store.shapes`),
+and the tables and printed documents draw the same dicts, so what a script
+reads and what a person sees agree.
 """
 
 from __future__ import annotations
 
 import json
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, cast
 
 from sqlmodel import col, func, select
+from sqlmodel.sql.expression import Select
 
 from transition.core import calendar
 from transition.core.calendar import TORONTO, days_after
@@ -22,29 +24,45 @@ from transition.core.terms import CONNECTIONS, filing_kind, is_overdue
 from transition.errors import TransitionError
 from transition.store.lookup import planner_account
 from transition.store.models import Account, Candidacy, ChecklistItem, Election, Event, Member
+from transition.store.shapes import (
+    AccountRow,
+    ChecklistEntry,
+    ChecklistRow,
+    ElectionDates,
+    ElectionRow,
+    EntryContext,
+    LogRow,
+    Mark,
+    MemberDetail,
+    MemberRow,
+    StatusRow,
+)
 from transition.store.status import counted
 from transition.store.tracker import Tracker
 from transition.store.trail.events import Action, is_row_event
 
 
-def election_row(tracker: Tracker, election: Election) -> dict[str, Any]:
+def election_row(tracker: Tracker, election: Election) -> ElectionRow:
+    # The core types its payload as a plain dict (it knows nothing of the
+    # store's shapes); its keys are those of ElectionDates.
+    dates = cast(ElectionDates, tracker.find.calendar(election).payload())
     return {
         "name": election.name,
         "municipality": election.municipality,
         "profile": election.profile_id,
-        **tracker.find.calendar(election).payload(),
+        **dates,
     }
 
 
-def election_rows(tracker: Tracker) -> list[dict[str, Any]]:
+def election_rows(tracker: Tracker) -> list[ElectionRow]:
     rows = [election_row(tracker, e) for e in tracker.find.elections()]
     return sorted(rows, key=lambda row: row["voting_day"])
 
 
-def member_rows(tracker: Tracker, election: Election) -> list[dict[str, Any]]:
+def member_rows(tracker: Tracker, election: Election) -> list[MemberRow]:
     counts = dict(
         tracker.session.exec(
-            select(Account.member_id, func.count(col(Account.id))).group_by(Account.member_id)
+            select(Account.member_id, func.count(col(Account.id))).group_by(col(Account.member_id))
         ).all()
     )
     return [
@@ -56,15 +74,16 @@ def member_rows(tracker: Tracker, election: Election) -> list[dict[str, Any]]:
             "option": candidacy.option,
             "filing_date": iso(candidacy.filing_date),
             "filing": filing_kind(candidacy.filing_date, candidacy.filing_actual),
-            "accounts": counts.get(member.id, 0),
+            "accounts": counts.get(candidacy.member_id, 0),
         }
         for member, candidacy in candidacies(tracker, election)
     ]
 
 
-def account_row(tracker: Tracker, account: Account, profile: Profile) -> dict[str, Any]:
+def account_row(tracker: Tracker, account: Account, profile: Profile) -> AccountRow:
     """An account with its caution assessment (the five connections and why)."""
-    member = tracker.session.get(Member, account.member_id)
+    assert account.id is not None  # a stored account
+    member = tracker.session.get_one(Member, account.member_id)
     assessment = assess(planner_account(account), profile)
     labels = {c.key: c.label for c in CONNECTIONS}
     return {
@@ -85,14 +104,14 @@ def account_row(tracker: Tracker, account: Account, profile: Profile) -> dict[st
     }
 
 
-def account_rows(tracker: Tracker, member: Member | None, profile: Profile) -> list[dict[str, Any]]:
+def account_rows(tracker: Tracker, member: Member | None, profile: Profile) -> list[AccountRow]:
     query = select(Account).order_by(col(Account.id))
     if member is not None:
         query = query.where(Account.member_id == member.id)
     return [account_row(tracker, a, profile) for a in tracker.session.exec(query).all()]
 
 
-def member_detail(tracker: Tracker, member: Member, election: Election) -> dict[str, Any]:
+def member_detail(tracker: Tracker, member: Member, election: Election) -> MemberDetail:
     """One member: the candidacy, each account's assessment, the checklist, notices."""
     candidacy = tracker.find.candidacy(member, election)
     profile = tracker.find.profile(election)
@@ -116,50 +135,55 @@ def checklist_rows(
     election: Election,
     member: Member | None = None,
     include_superseded: bool = False,
-) -> list[dict[str, Any]]:
+) -> list[ChecklistRow]:
     """Every item of the election (or of one member), ordered by member and
     date. A step marked done (or waived) on a stated day more than a day away
     from when it was recorded carries the recorded day too (`recorded_on`):
     staff do record yesterday's work, and the trail keeps when they did."""
     rows = [row for _, row in checklist_entries(tracker, election, member, include_superseded)]
     marked = marks(tracker, [row["id"] for row in rows if row["done_at"]])
-    for row in rows:
-        row["recorded_on"] = None
-        moment = marked.get(row["id"], {}).get("recorded_at")
-        if moment and row["done_at"]:
-            stated, recorded = date.fromisoformat(row["done_at"]), date.fromisoformat(moment[:10])
-            if abs((recorded - stated).days) > 1:
-                row["recorded_on"] = recorded.isoformat()
-    return rows
+    return [{**row, "recorded_on": _recorded_on(row, marked.get(row["id"]))} for row in rows]
+
+
+def _recorded_on(row: ChecklistEntry, mark: Mark | None) -> str | None:
+    """The day the mark was recorded, where it is more than a day from the stated one."""
+    moment = mark["recorded_at"] if mark else None
+    if moment and row["done_at"]:
+        stated, recorded = date.fromisoformat(row["done_at"]), date.fromisoformat(moment[:10])
+        if abs((recorded - stated).days) > 1:
+            return recorded.isoformat()
+    return None
 
 
 def checklist_entries(
     tracker: Tracker, election: Election, member: Member | None, include_superseded: bool
-) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+) -> list[tuple[EntryContext, ChecklistEntry]]:
     """The checklist rows from one query, each with what the listing does not show
     (member id, account role) beside it."""
     profile = tracker.find.profile(election)
     steps = {step.id: step for step in profile.steps}
-    query = (
-        select(
-            ChecklistItem.id,
-            ChecklistItem.step_id,
-            ChecklistItem.status,
-            ChecklistItem.due,
-            ChecklistItem.latest,
-            ChecklistItem.done_on,
-            ChecklistItem.done_by,
-            ChecklistItem.note,
-            ChecklistItem.evidence,
-            ChecklistItem.superseded_at,
-            Member.id,
-            Member.name,
-            Member.ward,
-            Member.office,
-            Candidacy.filing_date,
-            Account.platform,
-            Account.handle,
-            Account.role,
+    # SQLModel types select() for up to four columns (fastapi/sqlmodel#271);
+    # the Select it makes of more takes any number, each column as col().
+    query: Select[*tuple[Any, ...]] = (
+        Select(
+            col(ChecklistItem.id),
+            col(ChecklistItem.step_id),
+            col(ChecklistItem.status),
+            col(ChecklistItem.due),
+            col(ChecklistItem.latest),
+            col(ChecklistItem.done_on),
+            col(ChecklistItem.done_by),
+            col(ChecklistItem.note),
+            col(ChecklistItem.evidence),
+            col(ChecklistItem.superseded_at),
+            col(Member.id),
+            col(Member.name),
+            col(Member.ward),
+            col(Member.office),
+            col(Candidacy.filing_date),
+            col(Account.platform),
+            col(Account.handle),
+            col(Account.role),
         )
         .join(Candidacy, col(Candidacy.id) == ChecklistItem.candidacy_id)
         .join(Member, col(Member.id) == Candidacy.member_id)
@@ -170,7 +194,7 @@ def checklist_entries(
         query = query.where(Member.id == member.id)
     if not include_superseded:
         query = query.where(col(ChecklistItem.superseded_at).is_(None))
-    rows = []
+    rows: list[tuple[EntryContext, ChecklistEntry]] = []
     today = tracker.today
     dates = tracker.find.calendar(election)
     for (
@@ -179,7 +203,11 @@ def checklist_entries(
     ) in tracker.session.exec(query).all():  # fmt: skip
         step = steps.get(step_id)
         on_filing = step is not None and step.anchor == "filing-date"
-        extra = {"member_id": member_id, "order": seat_order(office, ward, name), "role": role}
+        extra: EntryContext = {
+            "member_id": member_id,
+            "order": seat_order(office, ward, name),
+            "role": role,
+        }
         rows.append(
             (
                 extra,
@@ -191,7 +219,7 @@ def checklist_entries(
                     "title": step.title if step else step_id,
                     "paragraph": step.paragraph if step else None,
                     "due": iso(due),
-                    "latest": iso(latest),
+                    "latest": latest.isoformat(),
                     "status": status,
                     "overdue": is_overdue(status, latest, today, superseded is not None),
                     "done_at": iso(done_on),
@@ -224,12 +252,13 @@ def filing_warnings(dates: calendar.Election, office: str, filing_date: date | N
 
 def status_rows(
     tracker: Tracker, election: Election, overdue_only: bool, due_within: int | None
-) -> list[dict[str, Any]]:
+) -> list[StatusRow]:
     """The council at a glance: one row per member, counted by the database in
     one query (`transition.store.status`)."""
+    assert election.id is not None  # a stored election
     result = counted(tracker.session.connection(), election.id, tracker.today)
     horizon = days_after(tracker.today, due_within or 0).isoformat()
-    rows = []
+    rows: list[StatusRow] = []
     for (
         name, ward, _office, running, option, filing_date, filing_actual,
         done, open_count, overdue, waived, next_due, step_id, due,
@@ -277,7 +306,7 @@ def candidacies(tracker: Tracker, election: Election) -> list[tuple[Member, Cand
 
 def log_rows(
     tracker: Tracker, member: Member | None, limit: int | None, rows: bool = False
-) -> list[dict[str, Any]]:
+) -> list[LogRow]:
     """The audit trail, newest first. The row events the database wrote for
     transition's own changes repeat what its events say, and show only with
     `rows`; a row changed by any other writer always shows."""
@@ -291,21 +320,24 @@ def log_rows(
     if limit is not None:
         query = query.limit(limit)
     names = {m.id: m.name for m in tracker.find.members()}
-    return [
-        {
-            "id": event.id,
-            "at": toronto_time(event.at),
-            "actor": event.actor,
-            "recorded_by": event.recorded_by,
-            "action": event.action,
-            "member": names.get(event.member_id),
-            "subject": event.subject,
-            "summary": outside_summary(event, detail=False) or event.summary,
-            "before": json.loads(event.before) if event.before else None,
-            "after": json.loads(event.after) if event.after else None,
-        }
-        for event in tracker.session.exec(query).all()
-    ]
+    found: list[LogRow] = []
+    for event in tracker.session.exec(query).all():
+        assert event.id is not None  # a stored event
+        found.append(
+            {
+                "id": event.id,
+                "at": toronto_time(event.at),
+                "actor": event.actor,
+                "recorded_by": event.recorded_by,
+                "action": event.action,
+                "member": names.get(event.member_id),
+                "subject": event.subject,
+                "summary": outside_summary(event, detail=False) or event.summary,
+                "before": json.loads(event.before) if event.before else None,
+                "after": json.loads(event.after) if event.after else None,
+            }
+        )
+    return found
 
 
 def outside_summary(event: Event, detail: bool = True) -> str | None:
@@ -351,7 +383,7 @@ def seat_order(office: str, ward: str | None, name: str) -> tuple[int, int, str]
     return (1, number, ward.casefold() + name.casefold())
 
 
-def marks(tracker: Tracker, item_ids: list[int]) -> dict[int, dict[str, Any]]:
+def marks(tracker: Tracker, item_ids: list[int]) -> dict[int, Mark]:
     """For items marked done or waived, who was signed in when the mark was
     recorded, and the moment (Toronto time): the latest such event of each."""
     if not item_ids:
@@ -362,7 +394,8 @@ def marks(tracker: Tracker, item_ids: list[int]) -> dict[int, dict[str, Any]]:
         .where(col(Event.action).in_((Action.ITEM_DONE, Action.ITEM_WAIVED)))
         .order_by(col(Event.id))
     )
-    found = {}
+    found: dict[int, Mark] = {}
     for item_id, recorded_by, at in tracker.session.exec(query).all():
+        assert item_id is not None  # asked for by id
         found[item_id] = {"recorded_by": recorded_by, "recorded_at": toronto_time(at)}
     return found

@@ -10,14 +10,15 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from sqlmodel import col, select
 
 from transition.core import calendar, planner
+from transition.core.calendar import Election as ElectionDates
 from transition.core.closures import ClosureCalendar
 from transition.core.rules import Profile, load_profile, parse_profile
-from transition.core.terms import Option
+from transition.core.terms import Option, Role, Running
 from transition.errors import TransitionError
 from transition.store.backends import backend_of
 from transition.store.errors import NoElection, NotFound
@@ -28,6 +29,7 @@ from transition.store.models import (
     Election,
     Member,
     OfficeOverride,
+    key,
     new_row,
 )
 from transition.store.values import match_name
@@ -128,7 +130,7 @@ class Finder:
         found = self.named(Member, name) or match_name(name, self.members_by_name(), "member")
         access = self.tracker.access
         if not access.reads_all and found.id not in access.members:
-            access.check_member(found.id, found.name, "record")
+            access.check_member(key(found), found.name, "record")
         return found
 
     def members_by_name(self) -> Sequence[Member]:
@@ -170,7 +172,8 @@ class Finder:
 
     def member_of(self, item: ChecklistItem) -> Member:
         candidacy = self.get(Candidacy, item.candidacy_id)
-        return self.get(Member, candidacy.member_id)
+        member: Member = self.get(Member, candidacy.member_id)
+        return member
 
     def account(self, account_id: int) -> Account:
         account = self.session.get(Account, account_id)
@@ -180,7 +183,7 @@ class Finder:
 
     def accounts_of(self, member: Member) -> Sequence[Account]:
         if self._loaded is not None:
-            return self._loaded.accounts[member.id]
+            return self._loaded.accounts[key(member)]
         query = select(Account).where(Account.member_id == member.id).order_by(col(Account.id))
         return self.session.exec(query).all()
 
@@ -189,7 +192,7 @@ class Finder:
         election (they are made together); a database edited by hand may lack
         it, and then an undecided one is shown without being written."""
         if self._loaded is not None:
-            found = self._loaded.candidacies.get((member.id, election.id))
+            found = self._loaded.candidacies.get((key(member), key(election)))
             return found or new_row(Candidacy, member_id=member.id, election_id=election.id)
         query = select(Candidacy).where(
             Candidacy.member_id == member.id, Candidacy.election_id == election.id
@@ -203,34 +206,37 @@ class Finder:
 
     def candidacies_of(self, member: Member) -> Sequence[Candidacy]:
         if self._loaded is not None:
-            found = (self._loaded.candidacies.get((member.id, e.id)) for e in self._elections)
+            found = (self._loaded.candidacies.get((key(member), key(e))) for e in self._elections)
             return [candidacy for candidacy in found if candidacy is not None]
         query = select(Candidacy).where(Candidacy.member_id == member.id)
         return self.session.exec(query.order_by(col(Candidacy.id))).all()
 
     def items_of(self, candidacy: Candidacy) -> Sequence[ChecklistItem]:
         if self._loaded is not None:
-            return self._loaded.items[candidacy.id]
+            return self._loaded.items[key(candidacy)]
         query = select(ChecklistItem).where(ChecklistItem.candidacy_id == candidacy.id)
         return self.session.exec(query.order_by(col(ChecklistItem.id))).all()
 
-    def calendar(self, election: Election) -> calendar.Election:
+    def calendar(self, election: Election) -> ElectionDates:
         """The election's dates, with its profile's closures and any office's override."""
         if election.id not in self._calendars:
-            self._calendars[election.id] = self._dates(election)
-        return self._calendars[election.id]
+            self._calendars[key(election)] = self._dates(election)
+        return self._calendars[key(election)]
 
     def forget_dates(self, election: Election) -> None:
         """The election's dates changed: compute them afresh when next asked."""
-        self._calendars.pop(election.id, None)
+        self._calendars.pop(key(election), None)
 
-    def _dates(self, election: Election) -> calendar.Election:
+    def _dates(self, election: Election) -> ElectionDates:
         closures = self.closures(self.profile(election))
         if election.kind == "by-election":
+            # A by-election row holds the clerk's three dates (the table's
+            # CHECK says so on PostgreSQL, vetting on restore).
+            assert election.opens and election.nomination_day and election.voting_day
             return calendar.by_election(
-                election.opens,  # type: ignore[arg-type]
-                election.nomination_day,  # type: ignore[arg-type]
-                election.voting_day,  # type: ignore[arg-type]
+                election.opens,
+                election.nomination_day,
+                election.voting_day,
                 election.name,
                 closures=closures,
                 bylaw_date=election.bylaw_date,
@@ -256,8 +262,8 @@ class Finder:
                     f"the rules stored with the {election.name} election are not TOML ({error}): "
                     "the record was changed outside transition; `transition check` says more"
                 ) from None
-            self._profiles[election.id] = parse_profile(data, f"the profile of {election.name}")
-        return self._profiles[election.id]
+            self._profiles[key(election)] = parse_profile(data, f"the profile of {election.name}")
+        return self._profiles[key(election)]
 
     def profile_for(self, election_name: str | None) -> Profile:
         """The chosen election's profile; the built-in one while there is no election."""
@@ -273,7 +279,8 @@ class Finder:
             self.calendar(election),
             planner.Member(
                 name=member.name,
-                running=candidacy.running,  # type: ignore[arg-type]
+                # The stored word, as is: one edited by hand is for `check` to name.
+                running=cast(Running, candidacy.running),
                 option=Option(candidacy.option) if candidacy.option else None,
                 filing_date=candidacy.filing_date,
                 accounts=tuple(planner_account(a) for a in self.accounts_of(member)),
@@ -304,7 +311,7 @@ def planner_account(account: Account) -> planner.Account:
     return planner.Account(
         platform=account.platform,
         handle=account.handle,
-        role=account.role,  # type: ignore[arg-type]
+        role=cast(Role, account.role),  # the stored word, as for running
         email=account.email,
         phone=account.phone,
         identifies_member=account.identifies_member,

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from transition.core.terms import ItemStatus
 from transition.errors import TransitionError
-from transition.store.models import ChecklistItem
+from transition.store.models import ChecklistItem, key
 from transition.store.trail.events import Action
 from transition.store.trail.journal import changed, fields
 from transition.store.values import clean_text, optional_text
@@ -106,14 +106,14 @@ class Marking:
         items = [self.find.item(i) for i in dict.fromkeys(item_ids)]
         for item in items:
             member = self.find.member_of(item)
-            self.tracker.access.check_member(member.id, member.name)
+            self.tracker.access.check_member(key(member), member.name)
             if item.superseded_at is not None:
                 raise TransitionError(
                     f"item {item.id} no longer applies (superseded); nothing was changed"
                 )
         return items
 
-    def _change(self, item: ChecklistItem, action: str, verb: str, **values: Any) -> None:
+    def _change(self, item: ChecklistItem, action: Action, verb: str, **values: Any) -> None:
         before = fields(item, *values)
         for name, value in values.items():
             setattr(item, name, value)

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from transition.store.errors import SchemaNewer
 
 if TYPE_CHECKING:
+    from alembic.config import Config
     from sqlalchemy.engine import Connection
 
 #: The Alembic revisions this version knows, oldest first; the last is the
@@ -60,7 +61,7 @@ def downgrade(connection: Connection, revision: str) -> None:
     command.downgrade(_config(connection), revision)
 
 
-def _config(connection: Connection) -> object:
+def _config(connection: Connection) -> Config:
     from alembic.config import Config
 
     from transition.files import resource_dir

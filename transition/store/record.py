@@ -1,7 +1,7 @@
 """The store's front door: open a record, run transactions on it.
 
     with open_record("council.db", today=day, actor="Sam", mode=Mode.WRITE) as record:
-        item = record.transaction(lambda tracker: tracker.mark.done([12], note="posted"))
+        said = record.transaction(lambda tracker: tracker.mark.done([12], "posted", None))
 
 `open_record` finds the database (`--db`'s value, a `Location`, else
 TRANSITION_DB, else the user's data folder), opens it through its backend,
@@ -23,7 +23,7 @@ from os import PathLike
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from transition.core.closures import HolidaySource
-from transition.store.backends import Location, Mode, backend_for, locate
+from transition.store.backends import Location, Mode, backend_for, database_errors, locate
 from transition.store.errors import Conflict
 
 if TYPE_CHECKING:
@@ -120,14 +120,13 @@ class Record:
         raise Conflict(ATTEMPTS)
 
     def _once(self, work: Callable[[Tracker], T]) -> T:
-        from sqlalchemy.exc import DBAPIError
         from sqlmodel import Session
 
         from transition.store.tracker import Tracker
         from transition.store.trail import anchors
 
         writes = self.mode.writes
-        bind = self.backend.writer(self.engine) if writes else self.engine
+        bind = (self.backend.writer if writes else self.backend.reader)(self.engine)
         where = str(self.location)
         global _open
         _open += 1
@@ -139,7 +138,7 @@ class Record:
                 tracker.write()  # the rows still to write, while an interrupt undoes them
                 seen, broken = anchors.look(session, where, trust=tracker.anchor)
                 self._commit(transaction, writes)
-        except (DBAPIError, *self.backend.errors()) as error:
+        except database_errors(self.backend) as error:
             if self.backend.is_retryable(error):
                 raise _Undone() from None
             raise self.backend.error(error, self.location) from None

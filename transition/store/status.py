@@ -13,7 +13,11 @@ the core's rule on random records.
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection, Row
 
 #: An open step (the status source holds only current ones).
 OPEN = "item.status = 'open'"
@@ -46,7 +50,7 @@ GROUP BY item.candidacy_id, item.name, item.ward, item.office, item.running, ite
 """
 
 
-def counted(connection: Any, election_id: int, today: Any) -> list[Any]:
+def counted(connection: Connection, election_id: int, today: date) -> list[Row[*tuple[Any, ...]]]:
     """Each candidacy's row of counts (see QUERY), in no particular order."""
     from sqlalchemy import Date, bindparam, text
 

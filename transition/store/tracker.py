@@ -20,6 +20,7 @@ from transition.core.closures import HolidaySource, package_holidays
 from transition.store.backends.access import access_of, authenticated_actor
 from transition.store.changes import Changes
 from transition.store.checklists import Checklists
+from transition.store.errors import ReadOnly
 from transition.store.ids import Ids
 from transition.store.lookup import Finder
 from transition.store.marking import Marking
@@ -60,8 +61,16 @@ class Tracker:
         self.writing = self.session.connection().get_execution_options().get("immediate", False)
         if self.writing:
             self.journal.begin()
+        event.listen(self.session, "before_flush", lambda *_: self._writable())
         event.listen(self.session, "after_flush", lambda *_: self._written())
         event.listen(self.session, "before_commit", lambda *_: self.write())
+
+    def _writable(self) -> None:
+        """A transaction opened for reading changes nothing: say so in one
+        line before the database refuses (it would, `Backend.reader`)."""
+        session = self.session
+        if not self.writing and (session.new or session.dirty or session.deleted):
+            raise ReadOnly()
 
     def _written(self) -> None:
         """After each flush: the rows are in, so their events can follow."""
@@ -80,6 +89,8 @@ class Tracker:
         """Add a new member, account, candidacy or item to the record with its
         id (`transition.store.ids`): the session writes it at its next flush,
         in a batch with the others, and `find` knows it at once."""
+        if not self.writing:
+            raise ReadOnly()
         row.id = self.ids.next(type(row))
         self.session.add(row)
         self.find.remember(row)

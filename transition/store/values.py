@@ -11,7 +11,7 @@ from __future__ import annotations
 import difflib
 import unicodedata
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from transition.core.terms import CONNECTION_FIELDS, Office, Role, Running
 from transition.errors import TransitionError
@@ -28,7 +28,7 @@ ACCOUNT_TEXT = ("platform", "handle", "url", "role", "email", "phone")
 
 def account_fields(fields: dict[str, Any]) -> dict[str, Any]:
     """Checked and tidied account fields, ready for the table."""
-    values = {
+    values: dict[str, Any] = {
         "platform": clean_text(fields.get("platform"), "platform"),
         "handle": clean_text(fields.get("handle"), "handle"),
         "role": choice(fields.get("role") or "", ROLES, "--role"),
@@ -64,7 +64,17 @@ def fold_name(name: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
-def match_name(name: str, rows: Sequence[Any], kind: str) -> Any:
+class Named(Protocol):
+    """A row people find by its name: an election, a member."""
+
+    @property
+    def name(self) -> str: ...
+
+
+N = TypeVar("N", bound=Named)
+
+
+def match_name(name: str, rows: Sequence[N], kind: str) -> N:
     """The row of this name: exactly (any case), else the only one that matches
     without accents, else the only one that holds it; otherwise say which."""
     exact = " ".join(unicodedata.normalize("NFC", name).split()).casefold()

@@ -10,14 +10,15 @@ places that ask which database it is.
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from transition.store.backends.base import Backend, Location, Mode
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
+    from sqlalchemy.orm import Session
 
-__all__ = ["Backend", "Location", "Mode", "backend_for", "backend_of", "locate"]
+__all__ = ["Backend", "Location", "Mode", "backend_for", "backend_of", "database_errors", "locate"]
 
 
 def locate(option: str | None) -> Location:
@@ -35,11 +36,21 @@ def backend_for(location: Location) -> Backend:
     return _backend("postgresql" if location.url is not None else "sqlite")
 
 
-def backend_of(connection: Connection | Any) -> Backend:
+def backend_of(connection: Connection | Session) -> Backend:
     """The backend behind an open connection (or session)."""
-    if hasattr(connection, "connection") and not hasattr(connection, "dialect"):
-        connection = connection.connection()  # a session
+    from sqlalchemy.orm import Session
+
+    if isinstance(connection, Session):
+        connection = connection.connection()
     return _backend(connection.dialect.name)
+
+
+def database_errors(backend: Backend) -> tuple[type[BaseException], ...]:
+    """What a failing database raises through `backend`: SQLAlchemy's errors
+    from the driver, and the driver's own."""
+    from sqlalchemy.exc import DBAPIError
+
+    return (DBAPIError, *backend.errors())
 
 
 def _backend(name: str) -> Backend:

@@ -11,14 +11,17 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING
 
 from transition.errors import TransitionError
 from transition.store.backends import backend_of
 from transition.store.errors import AUDITOR_REFUSAL, ClerkOnly
 
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
-def authenticated_actor(session: Any) -> str:
+
+def authenticated_actor(session: Session) -> str:
     """The signed-in user, whatever `--by` or TRANSITION_USER say."""
     connection = session.connection()
     return backend_of(connection).signed_in(connection)
@@ -85,7 +88,7 @@ class Access:
 EVERYTHING = Access(user="", everything=True)
 
 
-def access_of(session: Any, user: str) -> Access:
+def access_of(session: Session, user: str) -> Access:
     """The signed-in user's access: all of it on SQLite; on PostgreSQL, the
     owner's, or what the grants give (refused if they give nothing)."""
     connection = session.connection()

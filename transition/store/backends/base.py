@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
+    from sqlalchemy import Table
     from sqlalchemy.engine import URL, Connection, Engine
     from sqlalchemy.sql.elements import ColumnElement
 
@@ -43,6 +44,10 @@ class Mode(Enum):
 
     @property
     def writes(self) -> bool:
+        """Whether this mode's transactions change the record: they queue for
+        the writer lock, and every other mode's the database keeps from
+        writing (CREATE, UPGRADE and RESTORE change the schema when the
+        record is opened, not in its transactions)."""
         return self is Mode.WRITE
 
 
@@ -89,6 +94,10 @@ class Backend(Protocol):
 
     def writer(self, engine: Engine) -> Engine:
         """The same engine, with transactions that queue for the writer lock first."""
+        ...
+
+    def reader(self, engine: Engine) -> Engine:
+        """The same engine, with transactions the database refuses to let write."""
         ...
 
     def is_retryable(self, error: BaseException) -> bool:
@@ -156,7 +165,7 @@ class Backend(Protocol):
 
     # -- rows ---------------------------------------------------------------
 
-    def take_ids(self, connection: Connection, table: Any, count: int, given: int) -> list[int]:
+    def take_ids(self, connection: Connection, table: Table, count: int, given: int) -> list[int]:
         """`count` new ids for rows of `table`, never given out before,
         smallest first; `given` is the largest this transaction has had (0
         for none), whose rows may not be written yet."""
@@ -183,6 +192,6 @@ class Backend(Protocol):
         """Keep any other restore or upgrade out until this one commits."""
         ...
 
-    def after_load(self, connection: Connection, tables: list[Any]) -> None:
+    def after_load(self, connection: Connection, tables: list[Table]) -> None:
         """What the database needs after rows were loaded with their ids."""
         ...

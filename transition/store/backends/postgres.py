@@ -32,6 +32,7 @@ from transition.store.errors import NoAccess, NoTables, SchemaBehind
 from transition.store.migrations import HEAD, check_known, migrate
 
 if TYPE_CHECKING:
+    from sqlalchemy import Table
     from sqlalchemy.engine import URL, Connection, Engine
     from sqlalchemy.sql.elements import ColumnElement
 
@@ -104,9 +105,12 @@ def engine(url: URL) -> Engine:
     )
 
     @event.listens_for(made, "begin")
-    def _begin(connection):  # type: ignore[no-untyped-def]
+    def _begin(connection: Connection) -> None:
         # A writer queues for the record before it reads anything (see above).
-        if connection.get_execution_options().get("immediate", False):
+        options = connection.get_execution_options()
+        if options.get("read_only", False):
+            connection.exec_driver_sql("SET TRANSACTION READ ONLY")
+        if options.get("immediate", False):
             connection.exec_driver_sql("SELECT transition_write_lock()")
 
     return made
@@ -181,7 +185,8 @@ def revision(connection: Connection, where: str) -> str | None:
     row = connection.exec_driver_sql("SELECT version_num FROM alembic_version").fetchone()
     if row is None:
         raise TransitionError(f"{where} has an empty schema record, so it is not transition's")
-    return row[0]
+    found: str = row[0]
+    return found
 
 
 def is_retryable(error: BaseException) -> bool:
@@ -332,6 +337,9 @@ class PostgreSQL:
     def writer(self, engine: Engine) -> Engine:
         return writer(engine)
 
+    def reader(self, engine: Engine) -> Engine:
+        return engine.execution_options(read_only=True)
+
     def is_retryable(self, error: BaseException) -> bool:
         return is_retryable(error)
 
@@ -409,7 +417,7 @@ class PostgreSQL:
     def integrity_problems(self, connection: Connection) -> tuple[list[str], bool]:
         return [], False  # the server checks its pages and enforces foreign keys itself
 
-    def take_ids(self, connection: Connection, table: Any, count: int, given: int) -> list[int]:
+    def take_ids(self, connection: Connection, table: Table, count: int, given: int) -> list[int]:
         from sqlalchemy import func, select
 
         sequence = func.pg_get_serial_sequence(table.name, "id")
@@ -437,7 +445,7 @@ class PostgreSQL:
     def lock_for_restore(self, connection: Connection) -> None:
         lock_for_upgrade(connection)
 
-    def after_load(self, connection: Connection, tables: list[Any]) -> None:
+    def after_load(self, connection: Connection, tables: list[Table]) -> None:
         """Each table's sequence past the ids the export brought."""
         from sqlalchemy import func, select
 

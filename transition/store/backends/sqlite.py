@@ -17,7 +17,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -28,7 +28,9 @@ from transition.store.migrations import HEAD, REVISIONS, check_known, migrate
 from transition.store.trail.chain import GENESIS, content_hash, moment_text
 
 if TYPE_CHECKING:
+    from sqlalchemy import Table
     from sqlalchemy.engine import Connection, Engine
+    from sqlalchemy.pool import ConnectionPoolEntry
     from sqlalchemy.sql.elements import ColumnElement
 
     from transition.store.backends.access import Access
@@ -133,9 +135,9 @@ def open_database(
     return engine
 
 
-def missing_objects(connection: Any) -> list[str]:
+def missing_objects(connection: sqlite3.Connection | Connection) -> list[str]:
     """Transition's tables, indexes and triggers the file lacks, as "trigger X"."""
-    execute = getattr(connection, "exec_driver_sql", None) or connection.execute
+    execute = _driver_sql(connection)
     present = {(kind, name) for kind, name in execute("SELECT type, name FROM sqlite_master")}
     return [f"{kind} {name}" for kind, name in SCHEMA_OBJECTS if (kind, name) not in present]
 
@@ -228,7 +230,7 @@ def _engine(path: Path) -> Engine:
     )
 
     @event.listens_for(engine, "connect")
-    def _configure(dbapi_connection, _record):  # type: ignore[no-untyped-def]
+    def _configure(dbapi_connection: sqlite3.Connection, _record: ConnectionPoolEntry) -> None:
         # Let SQLAlchemy's "begin" event, below, choose how transactions begin.
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
@@ -239,11 +241,16 @@ def _engine(path: Path) -> Engine:
         cursor.close()
 
     @event.listens_for(engine, "begin")
-    def _begin(connection):  # type: ignore[no-untyped-def]
+    def _begin(connection: Connection) -> None:
         # A write takes the lock up front: a deferred transaction that later
         # tries to write can fail with "database is locked" whatever the
         # busy timeout, an immediate one simply waits its turn.
-        immediate = connection.get_execution_options().get("immediate", False)
+        options = connection.get_execution_options()
+        # A reader's transaction may not write, whatever its work tries
+        # (`reader`); the setting is the connection's, so every begin says it.
+        read_only = options.get("read_only", False)
+        connection.exec_driver_sql(f"PRAGMA query_only = {'ON' if read_only else 'OFF'}")
+        immediate = options.get("immediate", False)
         connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
     return engine
@@ -270,11 +277,18 @@ def read_revision(path: Path) -> str | None:
         raise database_error(error, path) from None
 
 
-def _revision(connection: Any, path: Path) -> str | None:
+def _driver_sql(connection: sqlite3.Connection | Connection) -> Callable[[str], Any]:
+    """How to run SQL text through a DBAPI or a SQLAlchemy connection."""
+    if isinstance(connection, sqlite3.Connection):
+        return connection.execute
+    return connection.exec_driver_sql
+
+
+def _revision(connection: sqlite3.Connection | Connection, path: Path) -> str | None:
     """The revision seen through a DBAPI or SQLAlchemy connection. Only a file
     with no schema objects at all may become a transition database; anything
     else without one of transition's revisions is another application's."""
-    execute = getattr(connection, "exec_driver_sql", None) or connection.execute
+    execute = _driver_sql(connection)
     objects = {
         (kind, name)
         for kind, name in execute("SELECT type, name FROM sqlite_master")
@@ -291,9 +305,10 @@ def _revision(connection: Any, path: Path) -> str | None:
     if row is None:
         raise foreign
     ours = {("table", "checklist_item"), ("table", "event"), ("table", "candidacy")}
-    if row[0] not in REVISIONS and not ours <= objects:
+    revision: str = row[0]
+    if revision not in REVISIONS and not ours <= objects:
         raise foreign
-    return row[0]
+    return revision
 
 
 def _upgrade(engine: Engine, path: Path) -> None:
@@ -396,7 +411,7 @@ def _remove_with_journals(path: Path) -> None:
         leftover.unlink(missing_ok=True)
 
 
-def _remove_abandoned(paths: Any, suffix: str) -> None:
+def _remove_abandoned(paths: Iterable[Path], suffix: str) -> None:
     """Scratch files of processes that no longer run (their pid in the name)."""
     for scratch in paths:
         pid = scratch.name.removesuffix(suffix).rpartition(".")[2]
@@ -459,6 +474,9 @@ class SQLite:
 
     def writer(self, engine: Engine) -> Engine:
         return writer(engine)
+
+    def reader(self, engine: Engine) -> Engine:
+        return engine.execution_options(read_only=True)
 
     def is_retryable(self, error: BaseException) -> bool:
         # The writer lock is taken before anything is read: nothing to retry.
@@ -539,7 +557,7 @@ class SQLite:
             found.append(f"{table} row {rowid} points to a missing {parent}")
         return found, False
 
-    def take_ids(self, connection: Connection, table: Any, count: int, given: int) -> list[int]:
+    def take_ids(self, connection: Connection, table: Table, count: int, given: int) -> list[int]:
         # The writer holds the file's lock for the whole transaction: the
         # next ids are simply those past the largest written or given out
         # (what SQLite itself would choose).
@@ -570,11 +588,11 @@ class SQLite:
     def lock_for_restore(self, connection: Connection) -> None:
         pass  # the writer's BEGIN IMMEDIATE keeps every other writer out
 
-    def after_load(self, connection: Connection, tables: list[Any]) -> None:
+    def after_load(self, connection: Connection, tables: list[Table]) -> None:
         pass  # SQLite's next id is one past the largest, whatever loaded it
 
 
-def seal(connection: Any, first: int = 0) -> int:
+def seal(connection: Connection, first: int = 0) -> int:
     """Chain the events that carry no hash yet, in id order, after the last one
     that does (SQLite; PostgreSQL chains each as it is inserted): those from
     id `first` on (this transaction's), and the row events the file's

@@ -5,25 +5,26 @@ from __future__ import annotations
 
 from typing import Any
 
+from transition.core.terms import CONNECTION_FIELDS
 from transition.errors import TransitionError
 from transition.store.changes.base import ChangesBase
 from transition.store.models import (
     Account,
     Member,
+    key,
     new_row,
 )
 from transition.store.trail.events import Action, Subject
 from transition.store.trail.journal import changed, fields, now
 from transition.store.values import (
     ACCOUNT_TEXT,
-    CONNECTION_FIELDS,
     account_fields,
 )
 
 
 class AccountChanges(ChangesBase):
     def add_account(self, member: Member, **values: Any) -> Account:
-        self.tracker.access.check_member(member.id, member.name, "accounts")
+        self.tracker.access.check_member(key(member), member.name, "accounts")
         account = new_row(Account, member_id=member.id, created_at=now(), **account_fields(values))
         for other in self.find.accounts_of(member):
             if (other.platform.casefold(), other.handle.casefold()) == (

@@ -17,6 +17,7 @@ from transition.store.models import (
     Election,
     Member,
     OfficeOverride,
+    key,
 )
 from transition.store.trail.events import Action, Subject
 from transition.store.trail.journal import fields, now
@@ -172,7 +173,7 @@ class ElectionChanges(ChangesBase):
                     f"({statutory.voting_day.isoformat()})"
                 )
             override = existing or OfficeOverride(
-                election_id=election.id,
+                election_id=key(election),
                 office=office,
                 nomination_day=nomination_day,
                 source=source,
@@ -198,7 +199,7 @@ class ElectionChanges(ChangesBase):
             after=after,
         )
         for candidacy in self.find.candidacies(election):
-            member = self.session.get(Member, candidacy.member_id)
+            member = self.session.get_one(Member, candidacy.member_id)
             if member.office != office:
                 continue
             try:

@@ -11,6 +11,7 @@ from transition.store.models import (
     Candidacy,
     Election,
     Member,
+    key,
     new_row,
 )
 from transition.store.trail.events import Action, Subject
@@ -70,7 +71,7 @@ class MemberChanges(ChangesBase):
         running: str | None = None,
         option: str | None = None,
     ) -> Candidacy:
-        self.tracker.access.check_member(member.id, member.name, "candidacy")
+        self.tracker.access.check_member(key(member), member.name, "candidacy")
         candidacy = self._candidacy(member, election)
         before = fields(candidacy, "running", "option")
         if running is not None:
@@ -94,7 +95,7 @@ class MemberChanges(ChangesBase):
     def set_filing(
         self, member: Member, election: Election, filing_date: date | None, actual: bool
     ) -> Candidacy:
-        self.tracker.access.check_member(member.id, member.name, "filing date")
+        self.tracker.access.check_member(key(member), member.name, "filing date")
         candidacy = self._candidacy(member, election)
         if filing_date is not None:
             closed = (

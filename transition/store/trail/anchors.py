@@ -24,7 +24,10 @@ import os
 from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 STATE_ENV = "TRANSITION_STATE_DIR"
 STATE_NAME = "anchors.json"
@@ -50,7 +53,7 @@ def state_path() -> Path:
     return Path(folder) / STATE_NAME
 
 
-def look(session: Any, where: str, trust: bool = False) -> tuple[Seen | None, str | None]:
+def look(session: Session, where: str, trust: bool = False) -> tuple[Seen | None, str | None]:
     """The head now of the record at `where`, and a warning if the trail no
     longer extends the head this machine saw of it last (unless `trust`).
     Reads only."""

@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from transition.store.shapes import FingerprintPayload
+
 #: The hash the first event links to.
 GENESIS = "0" * 64
 #: Hex digits of the head a fingerprint shows.
@@ -141,7 +143,7 @@ class Fingerprint:
             )
         return cls(int(count), *digests)
 
-    def payload(self) -> dict[str, Any]:
+    def payload(self) -> FingerprintPayload:
         return {
             "fingerprint": str(self),
             "events": self.events,

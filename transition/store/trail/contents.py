@@ -21,10 +21,14 @@ import hashlib
 import json
 from collections.abc import Iterable
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from transition.store.backends import backend_of
 from transition.store.trail.events import Action, Subject, is_row_event
+
+if TYPE_CHECKING:
+    from sqlalchemy import Column, Table
+    from sqlalchemy.engine import Connection
 
 #: The record's tables, as their rows' events name them.
 TABLES = (
@@ -56,7 +60,7 @@ def replay(events: Iterable[Any]) -> dict[Key, str]:
 
 
 def rows(
-    connection: Any, member_id: int | None = None
+    connection: Connection, member_id: int | None = None
 ) -> tuple[dict[Key, dict[str, Any]], dict[str, dict[str, type | None]]]:
     """What every row of the record holds now (one member's, if given), and
     the kind of value each column holds, table by table."""
@@ -86,7 +90,7 @@ def rows(
     return found, kinds
 
 
-def record_tables(postgresql: bool) -> dict[str, Any]:
+def record_tables(postgresql: bool) -> dict[str, Table]:
     """The record's tables as the models declare them, and on PostgreSQL the
     grants (migration 0005 makes that table; no model maps it)."""
     from sqlalchemy import Column, DateTime, Integer, MetaData, String, Table
@@ -159,7 +163,7 @@ def canonical(value: Any, kind: type | None) -> Any:
     return value
 
 
-def _kind(column: Any) -> type | None:
+def _kind(column: Column[Any]) -> type | None:
     """The Python kind of a column's values where stores write it differently."""
     from sqlalchemy import Boolean, Date, DateTime
 

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from typing import Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 from sqlmodel import col, select
 
@@ -25,6 +26,9 @@ from transition.store.trail import anchors, contents
 from transition.store.trail.chain import GENESIS, Fingerprint, first_break
 from transition.store.trail.events import Action, Subject, by_the_database
 from transition.store.trail.journal import chain_head
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection
 
 #: The status each kind of item event leaves behind.
 STATUS_AFTER = {
@@ -64,6 +68,7 @@ def problems(tracker: Tracker) -> tuple[list[str], dict[str, int]]:
 
     steps_of: dict[int, set[str]] = {}
     for election in session.exec(select(Election)).all():
+        assert election.id is not None  # a stored election
         try:
             steps_of[election.id] = {step.id for step in tracker.find.profile(election).steps}
         except TransitionError as error:
@@ -79,6 +84,7 @@ def problems(tracker: Tracker) -> tuple[list[str], dict[str, int]]:
     candidacies = {c.id: c for c in session.exec(select(Candidacy)).all()}
     items = session.exec(select(ChecklistItem).order_by(col(ChecklistItem.id))).all()
     for item in items:
+        assert item.id is not None  # a stored item
         candidacy = candidacies.get(item.candidacy_id)
         if candidacy is None:
             found.append(
@@ -99,7 +105,7 @@ def problems(tracker: Tracker) -> tuple[list[str], dict[str, int]]:
 
 
 def contents_problems(
-    connection: Any, events: list[Event], member_id: int | None = None
+    connection: Connection, events: Sequence[Event], member_id: int | None = None
 ) -> list[str]:
     """Each row (of one member, if given) whose fields differ from what the
     trail's row events replay to."""
@@ -113,7 +119,7 @@ def contents_problems(
     ]
 
 
-def _awaiting_chain(events: list[Event]) -> list[Event]:
+def _awaiting_chain(events: Sequence[Event]) -> list[Event]:
     """The row events at the end of a SQLite trail that its triggers wrote for
     a writer around transition: chained at transition's next change, and
     named by `doubts` until then, not a break in the chain."""
@@ -186,7 +192,7 @@ def fingerprint(tracker: Tracker) -> Fingerprint:
     and (for whoever reads the whole record) the digest of its contents as
     the trail replays them. Taken once a transaction: a sheet per member
     of the whole council prints the same one."""
-    taken = tracker.__dict__.get("_fingerprint")
+    taken: Fingerprint | None = tracker.__dict__.get("_fingerprint")
     if taken is not None:
         return taken
     count, _, head = chain_head(tracker.session)
@@ -250,7 +256,8 @@ def verify(tracker: Tracker, wanted: Fingerprint, member: Member | None = None) 
             f"{wanted} was taken when it held {wanted.events}"
         )
     last = pinned[-1] if pinned else None
-    head = last.chain if last else GENESIS
+    # first_break refused an event without a hash: the last one has one.
+    head = last.chain if last and last.chain else GENESIS
     if not head.startswith(wanted.head):
         at = f"event {last.id}" if last else "the empty trail"
         raise TransitionError(

@@ -19,11 +19,16 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import insert
 
 from transition.store.backends import backend_of
+from transition.store.errors import ReadOnly
 from transition.store.models import ChecklistItem, Event, Member
 from transition.store.trail.chain import GENESIS
 from transition.store.trail.events import Action, Subject
 
 if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection
+    from sqlalchemy.orm import Session
+    from sqlalchemy.sql.elements import ColumnElement
+
     from transition.store.tracker import Tracker
 
 
@@ -83,6 +88,8 @@ class Journal:
         """Write the events recorded since the last write. The rows they refer
         to must be written first: the tracker calls this after each flush."""
         if self._pending:
+            if not self.tracker.writing:
+                raise ReadOnly()
             rows, self._pending = self._pending, []
             connection = self.tracker.session.connection()
             connection.execute(insert(Event).values(at=database_now(connection)), rows)
@@ -95,7 +102,7 @@ class Journal:
 
     def item(
         self,
-        action: str,
+        action: Action,
         item: ChecklistItem,
         member: Member,
         summary: str,
@@ -106,25 +113,25 @@ class Journal:
         self.record(action, Subject("item", item.id), summary, member, before, after, item)
 
 
-def database_now(connection: Any) -> Any:
+def database_now(connection: Connection) -> ColumnElement[Any]:
     """The database's clock, as an event's time, so the trail's times never
     depend on which PC wrote them."""
     return backend_of(connection).clock()
 
 
-def as_moment(value: Any) -> datetime:
+def as_moment(value: datetime | str) -> datetime:
     """An event's time as the chain hashes it, from a row read without types."""
     at = datetime.fromisoformat(value) if isinstance(value, str) else value
     return at if at.tzinfo else at.replace(tzinfo=UTC)
 
 
-def restoring(connection: Any, on: bool) -> None:
+def restoring(connection: Connection, on: bool) -> None:
     """Set the trail's triggers aside while a restore loads an export's own
     trail as it was (`on`), and put them back (not `on`)."""
     backend_of(connection).restoring(connection, on)
 
 
-def chained_at_restore(connection: Any, schema: str, events: int) -> None:
+def chained_at_restore(connection: Connection, schema: str, events: int) -> None:
     """An export from before the trail was chained: its events were chained
     at this restore, which the trail must say, since it cannot vouch for them."""
     summary = (
@@ -145,7 +152,7 @@ def chained_at_restore(connection: Any, schema: str, events: int) -> None:
     backend_of(connection).seal_trail(connection, 0)
 
 
-def chain_head(session: Any) -> tuple[int, int, str]:
+def chain_head(session: Session) -> tuple[int, int, str]:
     """How many events there are, the last one's id and its chain, whatever
     rows the user may see (office staff see only their members' events)."""
     connection = session.connection()
@@ -155,19 +162,19 @@ def chain_head(session: Any) -> tuple[int, int, str]:
     return int(row[0]), int(row[1]), row[2] or GENESIS
 
 
-def chain_at(session: Any, event_id: int) -> str | None:
+def chain_at(session: Session, event_id: int) -> str | None:
     """The hash of one event, whatever rows one may see; None if there is no
     such event."""
     connection = session.connection()
     return backend_of(connection).chain_at(connection, event_id)
 
 
-def fields(row: Any, *names: str) -> dict[str, Any]:
+def fields(row: object, *names: str) -> dict[str, Any]:
     """The named fields of a row as JSON-ready values: what an event keeps."""
     return {name: _plain(getattr(row, name)) for name in names}
 
 
-def changed(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict, dict]:
+def changed(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
     """Only the fields that differ, before and after."""
     keys = [key for key in after if before.get(key) != after[key]]
     return {k: before.get(k) for k in keys}, {k: after[k] for k in keys}

@@ -6,10 +6,9 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Sequence
 from typing import Any
 
-from sqlmodel import SQLModel, col, select
+from sqlmodel import col, select
 
 from transition.core.dates import iso
 from transition.core.terms import filing_kind
@@ -23,35 +22,45 @@ from transition.store.models import (
     Member,
     OfficeOverride,
 )
+from transition.store.shapes import (
+    ChecklistEntry,
+    CsvItemRow,
+    CsvMemberRow,
+    EntryContext,
+    Export,
+    ExportedRow,
+)
 from transition.store.tracker import Tracker
 
-#: The export's tables by key, as `transition restore` reads them back.
-EXPORTED: tuple[tuple[str, type[SQLModel]], ...] = (
-    ("elections", Election),
-    ("members", Member),
-    ("accounts", Account),
-    ("candidacies", Candidacy),
-    ("checklist", ChecklistItem),
-    ("overrides", OfficeOverride),
-    ("events", Event),
-)
+#: A table the export holds.
+Exported = Election | Member | Account | Candidacy | ChecklistItem | OfficeOverride | Event
 
 
-def export_state(tracker: Tracker) -> dict[str, Any]:
-    """Everything in the database, table by table, rows by id: the same record
-    gives the same export, from either store (`transition restore` reads it)."""
+def export_state(tracker: Tracker) -> Export:
+    """Everything in the database, table by table (each key as `transition
+    restore` reads it back), rows by id: the same record gives the same
+    export, from either store."""
     from transition.store.migrations import HEAD
 
     tracker.access.check_reads_all("a JSON export")
-    state: dict[str, Any] = {"format": "transition-export", "schema": HEAD}
-    for key, model in EXPORTED:
-        rows: Sequence[SQLModel] = tracker.session.exec(
-            select(model).order_by(col(model.id))  # type: ignore[attr-defined]
-        ).all()
+
+    def rows(model: type[Exported]) -> list[ExportedRow]:
+        found = tracker.session.exec(select(model).order_by(col(model.id))).all()
         # A loaded row's fields come in no fixed order: the model's order it is.
         names = list(model.model_fields)
-        state[key] = [_in_order(row.model_dump(mode="json"), names) for row in rows]
-    return state
+        return [_in_order(row.model_dump(mode="json"), names) for row in found]
+
+    return {
+        "format": "transition-export",
+        "schema": HEAD,
+        "elections": rows(Election),
+        "members": rows(Member),
+        "accounts": rows(Account),
+        "candidacies": rows(Candidacy),
+        "checklist": rows(ChecklistItem),
+        "overrides": rows(OfficeOverride),
+        "events": rows(Event),
+    }
 
 
 def _in_order(values: dict[str, Any], names: list[str]) -> dict[str, Any]:
@@ -84,15 +93,15 @@ EXPORT_CSV_COLUMNS = (
 )
 
 
-def export_csv_rows(tracker: Tracker) -> list[dict[str, Any]]:
+def export_csv_rows(tracker: Tracker) -> list[CsvItemRow | CsvMemberRow]:
     """One row per checklist item (or per member with none), in every election."""
-    rows = []
+    rows: list[CsvItemRow | CsvMemberRow] = []
     for election in tracker.session.exec(select(Election).order_by(col(Election.id))).all():
-        items: dict[int, list[tuple[dict[str, Any], dict[str, Any]]]] = {}
+        items: dict[int, list[tuple[EntryContext, ChecklistEntry]]] = {}
         for extra, item in checklist_entries(tracker, election, None, include_superseded=True):
             items.setdefault(extra["member_id"], []).append((extra, item))
         for member, candidacy in candidacies(tracker, election):
-            base = {
+            base: CsvMemberRow = {
                 "election": election.name,
                 "member": member.name,
                 "ward": member.ward,
@@ -102,7 +111,7 @@ def export_csv_rows(tracker: Tracker) -> list[dict[str, Any]]:
                 "filing_date": iso(candidacy.filing_date),
                 "filing": filing_kind(candidacy.filing_date, candidacy.filing_actual),
             }
-            mine = items.get(member.id, [])
+            mine = items.get(candidacy.member_id, [])
             for extra, item in mine:
                 rows.append(
                     {

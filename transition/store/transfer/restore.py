@@ -31,11 +31,12 @@ from typing import TYPE_CHECKING, Any
 
 from transition.errors import TransitionError
 from transition.store import migrations
-from transition.store.backends import Location, Mode, backend_for, backend_of
+from transition.store.backends import Location, Mode, backend_for, backend_of, database_errors
 from transition.store.trail import journal
 from transition.store.transfer import vetting
 
 if TYPE_CHECKING:
+    from sqlalchemy import Column, Table
     from sqlalchemy.engine import Connection
 
 #: The export's tables: its key and the database table, in the order rows go
@@ -83,8 +84,6 @@ def read_export(path: Path) -> dict[str, Any]:
 
 def restore(location: Location, path: Path) -> dict[str, int]:
     """Restore the export at `path` into the empty database at `location`."""
-    from sqlalchemy.exc import DBAPIError
-
     data = read_export(path)
     vetting.check_export(data, TABLES)
     where = str(location)
@@ -92,7 +91,7 @@ def restore(location: Location, path: Path) -> dict[str, int]:
     backend = backend_for(location)
     try:
         return _restore(location, data, where, counts)
-    except (DBAPIError, *backend.errors()) as error:
+    except database_errors(backend) as error:
         raise backend.error(error, location) from None
 
 
@@ -208,7 +207,7 @@ def _migrate_to(connection: Connection, schema: str) -> None:
     migrations.downgrade(connection, schema)
 
 
-def _rows(data: dict[str, Any], key: str, table: Any, schema: str) -> list[dict[str, Any]]:
+def _rows(data: dict[str, Any], key: str, table: Table, schema: str) -> list[dict[str, Any]]:
     rows = data.get(key)
     if not isinstance(rows, list):
         raise TransitionError(
@@ -227,7 +226,7 @@ def _rows(data: dict[str, Any], key: str, table: Any, schema: str) -> list[dict[
     return converted
 
 
-def _value(column: Any, value: Any, key: str, number: int) -> Any:
+def _value(column: Column[Any], value: Any, key: str, number: int) -> Any:
     """A JSON value as the column takes it: dates and times from ISO text."""
     if value is None:
         return None

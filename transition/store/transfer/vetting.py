@@ -15,12 +15,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from types import SimpleNamespace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from transition.core.terms import ItemStatus, Office, Option, Role, Running
 from transition.errors import TransitionError
 from transition.store.trail.events import by_the_database
 from transition.store.values import clean_text, clean_ward, normal_name
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection
 
 #: The export's own keys beside its tables.
 HEADER_KEYS = {"format", "schema"}
@@ -168,7 +171,7 @@ def _typed(column: str, value: Any) -> None:
         raise TransitionError(f"{column} {value!r} is not text")
 
 
-def check_loaded(connection: Any, schema_has: Callable[[str], bool]) -> None:
+def check_loaded(connection: Connection, schema_has: Callable[[str], bool]) -> None:
     """Refuse a loaded record whose references dangle, whose chain does not
     hold, or (from schema 0007) whose rows are not what its trail says."""
     from transition.store.trail.chain import first_break
@@ -207,7 +210,7 @@ def check_loaded(connection: Any, schema_has: Callable[[str], bool]) -> None:
         )
 
 
-def _steps_replay(connection: Any, events: list[Any]) -> None:
+def _steps_replay(connection: Connection, events: list[Any]) -> None:
     """Each step's state is the one its own events lead to, as `check` has it."""
     from collections import defaultdict
 
