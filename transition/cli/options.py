@@ -239,7 +239,9 @@ def on_record(
     """
     from transition.cli.startup import settle
     from transition.store import Mode, locate, open_record
+    from transition.store.record import load
 
+    load()  # before settle, which freezes what is loaded
     settle()
     location = locate(db)
     actor = current_actor(by)

@@ -60,6 +60,18 @@ def wording(error: TransitionError) -> str:
                 f"{error}; ask its clerk or owner to run "
                 f"`transition access grant {user} --office MEMBER` (or --clerk, --auditor)"
             )
+        case errors.WrongKindOfElection(election=election, kind="regular"):
+            return (
+                f"the {election} election is a regular election; its dates follow the law "
+                "(where the law changed them for one office, give --office and --source)"
+            )
+        case errors.WrongKindOfElection(election=election):
+            return (
+                f"{election} is a by-election: change its dates with --opens, "
+                "--nomination-day and --voting-day, not for one office"
+            )
+        case errors.NothingToRecord():
+            return "give --note or --evidence (or both) to record"
         case errors.Conflict():
             return f"{error}; nothing was changed: try again"
     return str(error)

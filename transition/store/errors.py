@@ -151,3 +151,24 @@ class ReadOnly(StoreError):
             "the record was opened for reading, so nothing was changed; open it for "
             "writing (mode=Mode.WRITE) to change it"
         )
+
+
+class WrongKindOfElection(StoreError):
+    """A change made for one kind of election asked of the other: a
+    regular election's dates are the law's, a by-election's the clerk's."""
+
+    def __init__(self, election: str, kind: str) -> None:
+        self.election = election
+        self.kind = kind
+        if kind == "regular":
+            text = f"the {election} election is a regular election; its dates follow the law"
+        else:
+            text = f"{election} is a by-election: its dates are the clerk's, not one office's"
+        super().__init__(text)
+
+
+class NothingToRecord(StoreError):
+    """A note or evidence was to be recorded, and neither was given."""
+
+    def __init__(self) -> None:
+        super().__init__("there is no note or evidence to record")

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from transition.core.terms import ItemStatus
 from transition.errors import TransitionError
+from transition.store.errors import NothingToRecord
 from transition.store.models import ChecklistItem, key
 from transition.store.trail.events import Action
 from transition.store.trail.journal import changed, fields
@@ -71,7 +72,7 @@ class Marking:
     ) -> list[str]:
         """Add or replace the note or evidence of steps, whatever their status."""
         if note is None and evidence is None:
-            raise TransitionError("give --note or --evidence (or both) to record")
+            raise NothingToRecord()
         messages = []
         for item in self._items(item_ids):
             values = {

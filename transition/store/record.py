@@ -48,6 +48,19 @@ def in_transaction() -> bool:
     return _open > 0
 
 
+def load() -> None:
+    """Import now what opening a record and its transactions need (SQLAlchemy,
+    SQLModel, the tracker and its parts), for a caller that wants the cost
+    paid up front: the command line freezes what is loaded before a command
+    works (`transition.cli.startup.settle`), so the garbage collector never
+    walks these libraries' objects again."""
+    import sqlalchemy.exc  # noqa: F401
+    import sqlmodel  # noqa: F401
+
+    import transition.store.tracker
+    import transition.store.trail.anchors  # noqa: F401
+
+
 def open_record(
     db: str | PathLike[str] | Location | None = None,
     *,

@@ -13,6 +13,7 @@ from transition.core import calendar
 from transition.core.rules import Profile, read_profile
 from transition.errors import TransitionError
 from transition.store.changes.base import ChangesBase
+from transition.store.errors import WrongKindOfElection
 from transition.store.models import (
     Election,
     Member,
@@ -107,10 +108,7 @@ class ElectionChanges(ChangesBase):
     ) -> None:
         self.tracker.access.check_clerk("change elections")
         if election.kind != "by-election":
-            raise TransitionError(
-                f"the {election.name} election is a regular election; its dates follow the law "
-                "(where the law changed them for one office, give --office and --source)"
-            )
+            raise WrongKindOfElection(election.name, "regular")
         dated = ("opens", "nomination_day", "voting_day", "bylaw_date")
         before = fields(election, *dated)
         election.opens = opens or election.opens
@@ -147,10 +145,7 @@ class ElectionChanges(ChangesBase):
         self.tracker.access.check_clerk("change elections")
         office = choice(office, OFFICES, "--office")
         if election.kind != "regular":
-            raise TransitionError(
-                f"{election.name} is a by-election: change its dates with --opens, "
-                "--nomination-day and --voting-day, not for one office"
-            )
+            raise WrongKindOfElection(election.name, "by-election")
         query = select(OfficeOverride).where(
             OfficeOverride.election_id == election.id, OfficeOverride.office == office
         )
