@@ -14,7 +14,8 @@ Where the rest lives:
   `migrations`: the schema's revisions; `errors`: the store's refusals.
 - `tracker`, `lookup`, `changes` (elections, members, accounts), `marking`,
   `checklists`, `grants`, `ids`, `models`, `values`: one transaction's work.
-- `listings`, `status`: what the commands show; `holiday_cache`: holidays on disk.
+- `listings`, `status`: what the commands show, in the shapes of `shapes`;
+  `holiday_cache`: holidays on disk.
 - `trail`: the audit trail: `journal`, `events`, `chain`, `contents`,
   `anchors`, `integrity`.
 - `transfer`: records moving in and out: `csv_import`, `export`, `restore`,
