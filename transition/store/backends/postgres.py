@@ -269,13 +269,6 @@ def driver_errors() -> tuple[type[BaseException], ...]:
     return (psycopg.Error,)
 
 
-def connection_info(made: Engine) -> dict[str, Any]:
-    """Who and where, as the server sees the connection (for messages and logs)."""
-    with made.connect() as connection:
-        row = connection.exec_driver_sql("SELECT current_user, current_database()").one()
-    return {"user": row[0], "database": row[1]}
-
-
 #: Every current step of the election's candidacies, as the status counts
 #: them (`transition.store.status`): through a function that sees every
 #: member's (migration 0008), since office staff may see how the council
