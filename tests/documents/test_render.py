@@ -558,7 +558,7 @@ def test_without_pango_a_pdf_is_refused_in_one_line_and_html_still_works(jane, t
         (["render", "signoff", "jane", "--archival", "-o", "x.html"], 2, "--archival makes"),
         (["render", "checklist", "nobody", "-o", "x.pdf"], 1, "there is no member 'nobody'"),
         (["render", "checklist", "jane"], 2, "-o"),
-        (["export", "ics", "-o", "x.ics"], 2, "give a MEMBER or --all"),
+        (["export", "ics", "-o", "x.ics"], 2, "give either MEMBER or --all"),
     ],
 )
 def test_render_mistakes(jane, tmp_path, args, status, message):

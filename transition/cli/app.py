@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from transition.cli.constraints import checked, needs, one_of, only_with
 from transition.cli.options import (
     DATE,
     DB_HELP,
@@ -38,7 +39,7 @@ from transition.cli.options import (
     warn,
 )
 from transition.cli.output import emit
-from transition.cli.printing import export_app, render_command
+from transition.cli.printing import RenderCommand, export_app, render_command
 from transition.cli.records import account_app, election_app, member_app
 from transition.cli.startup import Terminated
 from transition.cli.wording import wording
@@ -127,7 +128,20 @@ def root(
         typer.echo(ctx.get_help())
 
 
-@app.command("calendar")
+@app.command(
+    "calendar",
+    cls=checked(
+        one_of("year", "next_", "by_election"),
+        only_with("by_election", "opens", "nomination_day", "voting_day", "bylaw_date", "name"),
+        needs(
+            "by_election",
+            "opens",
+            "nomination_day",
+            "voting_day",
+            why="the clerk's dates, YYYY-MM-DD",
+        ),
+    ),
+)
 def calendar_command(
     year: Annotated[
         int | None,
@@ -171,37 +185,6 @@ def calendar_command(
     from transition.core.rules import load_profile
     from transition.store.holiday_cache import cached_holidays
 
-    modes = [
-        mode
-        for mode, on in (
-            ("YEAR", year is not None),
-            ("--next", next_),
-            ("--by-election", by_election),
-        )
-        if on
-    ]
-    if len(modes) != 1:
-        raise UsageError(
-            "give one of YEAR, --next or --by-election (see 'transition calendar --help')"
-        )
-    if not by_election and (opens or nomination_day or voting_day or name or bylaw_date):
-        raise UsageError(
-            "--opens, --nomination-day, --voting-day, --bylaw-date and --name go with --by-election"
-        )
-    if by_election:
-        missing = [
-            flag
-            for flag, value in (
-                ("--opens", opens),
-                ("--nomination-day", nomination_day),
-                ("--voting-day", voting_day),
-            )
-            if value is None
-        ]
-        if missing:
-            raise UsageError(
-                f"--by-election needs {', '.join(missing)} (the clerk's dates, YYYY-MM-DD)"
-            )
     closures = ClosureCalendar(load_profile(profile).closures, cached_holidays)
     if by_election:
         election = calendar.by_election(
@@ -611,7 +594,7 @@ UserArgument = Annotated[
 ]
 
 
-@access_app.command("grant")
+@access_app.command("grant", cls=checked(one_of("office", "clerk", "auditor")))
 def access_grant_command(
     user: UserArgument,
     *,
@@ -635,8 +618,6 @@ def access_grant_command(
     or see everything (auditor); the database enforces it."""
     from transition.store.grants import grant
 
-    if [bool(office), clerk, auditor].count(True) != 1:
-        raise UsageError("give one of --office MEMBER (repeatable), --clerk or --auditor")
     kind = "office" if office else "clerk" if clerk else "auditor"
 
     def work(tracker: "Tracker") -> "list[str]":
@@ -745,7 +726,7 @@ def import_accounts_command(
 app.add_typer(election_app, name="election")
 app.add_typer(member_app, name="member")
 app.add_typer(account_app, name="account")
-app.command("render")(render_command)
+app.command("render", cls=RenderCommand)(render_command)
 app.add_typer(export_app, name="export")
 
 

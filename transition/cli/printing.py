@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
 
+from transition.cli.constraints import at_most_one, checked, one_of, only_with
 from transition.cli.options import (
     DbOption,
     ElectionOption,
@@ -74,7 +75,7 @@ def export_command(
     _deliver(text, output, private=export_format == "json")
 
 
-@export_app.command("ics")
+@export_app.command("ics", cls=checked(one_of("member", "all_members")))
 def export_ics_command(
     member: Annotated[
         str | None,
@@ -96,9 +97,6 @@ def export_ics_command(
     from transition.documents.content import members_with_steps
     from transition.documents.ics import calendar_feed
 
-    if bool(member) == all_members:
-        raise UsageError("give a MEMBER or --all")
-
     def work(tracker: "Tracker") -> bytes:
         chosen = tracker.find.election(election)
         members = [tracker.find.member(member)] if member else members_with_steps(tracker, chosen)
@@ -106,6 +104,10 @@ def export_ics_command(
 
     feed = on_record(db, today, work)
     _deliver(feed, output)
+
+
+#: What `render` checks as it parses; the rest depends on what is printed.
+RenderCommand = checked(at_most_one("member", "all_members"), only_with("all_members", "combined"))
 
 
 def render_command(
@@ -226,11 +228,9 @@ def _print_job(
     options that do not go together."""
     from transition.documents.html import PrintJob
 
-    if member and everyone:
-        raise UsageError("give a MEMBER or --all, not both")
     if kind == "overview" and member:
         raise UsageError("the overview is of the whole council; give no MEMBER")
-    if combined and not (kind in PER_MEMBER and everyone):
+    if combined and kind not in PER_MEMBER:
         raise UsageError("--combined goes with --all for checklist or signoff")
     if archival and (kind != "signoff" or fmt != "pdf"):
         raise UsageError("--archival makes a PDF/A sign-off sheet: render signoff to a PDF")

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from transition.cli.constraints import any_of, checked, excludes, needs, one_of, only_with
 from transition.cli.options import (
     DATE,
     AccountId,
@@ -25,7 +26,6 @@ from transition.cli.options import (
 )
 from transition.cli.output import emit
 from transition.core.terms import FLAGGED_CONNECTIONS
-from transition.errors import UsageError
 
 if TYPE_CHECKING:
     from transition.core import calendar
@@ -50,7 +50,14 @@ BylawOption = Annotated[
 ]
 
 
-@election_app.command("add")
+@election_app.command(
+    "add",
+    cls=checked(
+        one_of("year", "by_election"),
+        needs("by_election", "name", "opens", "nomination_day", "voting_day"),
+        only_with("by_election", "name", "opens", "nomination_day", "voting_day", "bylaw_date"),
+    ),
+)
 def election_add(
     *,
     year: Annotated[
@@ -78,24 +85,6 @@ def election_add(
     today: TodayOption = None,
 ) -> None:
     """Add a regular election (--year) or a by-election (--by-election with its dates)."""
-    if (year is None) == (not by_election):
-        raise UsageError(
-            "give either --year YEAR or --by-election (see 'transition election add --help')"
-        )
-    clerk_dates = {
-        "--name": name,
-        "--opens": opens,
-        "--nomination-day": nomination_day,
-        "--voting-day": voting_day,
-    }
-    if by_election:
-        missing = [flag for flag, value in clerk_dates.items() if value is None]
-        if missing:
-            raise UsageError(f"--by-election needs {', '.join(missing)}")
-    elif any(value is not None for value in (*clerk_dates.values(), bylaw_date)):
-        raise UsageError(
-            "--name, --opens, --nomination-day, --voting-day and --bylaw-date go with --by-election"
-        )
 
     def work(tracker: "Tracker") -> "tuple[Election, str]":
         if by_election:
@@ -149,7 +138,26 @@ def election_show(
     emit(row, as_json=as_json, human=lambda out: show_calendar(out, dates))
 
 
-@election_app.command("set")
+@election_app.command(
+    "set",
+    cls=checked(
+        only_with("office", "source", "statutory"),
+        excludes("office", "voting_day", "bylaw_date"),
+        one_of("nomination_day", "statutory", when="office"),
+        excludes("statutory", "opens", "source"),
+        needs(
+            "nomination_day",
+            "source",
+            when="office",
+            why="the law or decision that set the dates",
+        ),
+        any_of(
+            *("opens", "nomination_day", "voting_day", "bylaw_date"),
+            when="!office",
+            purpose=" to change",
+        ),
+    ),
+)
 def election_set(
     name: Annotated[str, typer.Argument(help="The election.")],
     *,
@@ -187,14 +195,6 @@ def election_set(
     """Change a by-election's dates, or record dates the law changed for one office
     in a regular election; open steps move with them."""
     if office is not None:
-        if voting_day or bylaw_date:
-            raise UsageError("--office changes only --nomination-day and --opens")
-        if statutory == (nomination_day is not None):
-            raise UsageError("with --office, give --nomination-day and --source, or --statutory")
-        if statutory and (opens or source):
-            raise UsageError("--statutory takes no dates and no --source")
-        if nomination_day is not None and source is None:
-            raise UsageError("with --office, give --source: the law or decision that set the dates")
         message = on_record(
             db,
             today,
@@ -206,10 +206,6 @@ def election_set(
         )
         typer.echo(message)
         return
-    if statutory or source:
-        raise UsageError("--source and --statutory go with --office")
-    if opens is None and nomination_day is None and voting_day is None and bylaw_date is None:
-        raise UsageError("give --opens, --nomination-day, --voting-day or --bylaw-date to change")
 
     def work(tracker: "Tracker") -> "Election":
         chosen = tracker.find.election(name)
@@ -288,7 +284,7 @@ def member_show(
     emit(detail, as_json=as_json, human=lambda out: show_member(out, detail))
 
 
-@member_app.command("set")
+@member_app.command("set", cls=checked(any_of("running", "option", purpose=" to change")))
 def member_set(
     name: MemberArgument,
     *,
@@ -309,8 +305,6 @@ def member_set(
     today: TodayOption = None,
 ) -> None:
     """Record whether the member runs and which option they take."""
-    if running is None and option is None:
-        raise UsageError("give --running or --option to change")
 
     def work(tracker: "Tracker") -> str:
         member = tracker.find.member(name)
@@ -323,7 +317,9 @@ def member_set(
     typer.echo(summary)
 
 
-@member_app.command("file")
+@member_app.command(
+    "file", cls=checked(one_of("filing_date", "clear"), excludes("clear", "planned"))
+)
 def member_file(
     name: MemberArgument,
     *,
@@ -341,8 +337,6 @@ def member_file(
     today: TodayOption = None,
 ) -> None:
     """Record the member's filing date (actual, or --planned); steps due on filing move with it."""
-    if (filing_date is None) == (not clear):
-        raise UsageError("give either --date YYYY-MM-DD or --clear")
 
     def work(tracker: "Tracker") -> "tuple[Member, Election]":
         member = tracker.find.member(name)
