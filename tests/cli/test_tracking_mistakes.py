@@ -32,10 +32,14 @@ MISTAKES = [
     (["member", "set", "ward 1", "--running", "yes"], 1, "matches 3 members"),
     (
         ["member", "set", "jane", "--running", "maybe"],
-        1,
-        "--running must be one of yes, no, undecided",
+        2,
+        "Invalid value for '--running': 'maybe' is not one of 'yes', 'no', 'undecided'",
     ),
-    (["member", "set", "jane", "--option", "both"], 1, "--option must be one of separate, single"),
+    (
+        ["member", "set", "jane", "--option", "both"],
+        2,
+        "Invalid value for '--option': 'both' is not one of 'separate', 'single'",
+    ),
     (["member", "set", "jane"], 2, "give --running or --option"),
     (["member", "file", "jane", "--date", "2030-02-30"], 2, "day is out of range for month"),
     (
@@ -45,8 +49,17 @@ MISTAKES = [
     ),
     (["member", "file", "jane", "--date", "2030-05-06", "--today", "2030-04-01"], 1, "as planned"),
     (["member", "add", "JANE DOE", "--ward", "8"], 1, "already a member named"),
-    (["member", "add", "New Person"], 1, "a councillor needs a ward"),
-    (["member", "add", "Boss", "--office", "mayor", "--ward", "3"], 1, "the mayor has no ward"),
+    (["member", "add", "New Person"], 1, "a councillor needs a ward: give --ward"),
+    (
+        ["member", "add", "Boss", "--office", "mayor", "--ward", "3"],
+        1,
+        "the mayor has no ward: give either --ward or --office mayor",
+    ),
+    (
+        ["member", "add", "Boss", "--office", "boss"],
+        2,
+        "'boss' is not one of 'councillor', 'mayor'",
+    ),
     (["member", "add", "Bad\x07Bell", "--ward", "3"], 1, "control characters"),
     (
         ["account", "add", "jane", "--platform", "X", "--handle", "@cllrdoe", "--role", "single"],
@@ -55,8 +68,8 @@ MISTAKES = [
     ),
     (
         ["account", "add", "jane", "--platform", "X", "--handle", "@a", "--role", "boss"],
-        1,
-        "--role must be",
+        2,
+        "Invalid value for '--role': 'boss' is not one of 'council', 'campaign', 'single'",
     ),
     (
         [

@@ -25,6 +25,7 @@ from transition.cli.options import (
     warn,
 )
 from transition.cli.output import emit
+from transition.core import terms
 from transition.core.terms import FLAGGED_CONNECTIONS
 
 if TYPE_CHECKING:
@@ -42,6 +43,12 @@ account_app = typer.Typer(
     help="Members' social media accounts.", no_args_is_help=True, rich_markup_mode=None
 )
 
+RoleOption = typer.Option(
+    "--role",
+    metavar="council|campaign|single",
+    case_sensitive=False,
+    help="What the account is for.",
+)
 BylawOption = Annotated[
     date | None,
     typer.Option(
@@ -168,10 +175,11 @@ def election_set(
     ] = None,
     bylaw_date: BylawOption = None,
     office: Annotated[
-        str | None,
+        terms.Office | None,
         typer.Option(
             "--office",
             metavar="councillor|mayor",
+            case_sensitive=False,
             help="Regular election: the office whose dates the law changed "
             "(with --nomination-day, --source and optionally --opens).",
         ),
@@ -224,11 +232,14 @@ def member_add(
         str | None, typer.Option("--ward", metavar="WARD", help="The ward the member represents.")
     ] = None,
     office: Annotated[
-        str,
+        terms.Office,
         typer.Option(
-            "--office", metavar="councillor|mayor", help="councillor, or mayor (who has no ward)."
+            "--office",
+            metavar="councillor|mayor",
+            case_sensitive=False,
+            help="councillor, or mayor (who has no ward).",
         ),
-    ] = "councillor",
+    ] = terms.Office.COUNCILLOR,
     by: ByOption = None,
     db: DbOption = None,
     today: TodayOption = None,
@@ -289,13 +300,17 @@ def member_set(
     name: MemberArgument,
     *,
     running: Annotated[
-        str | None, typer.Option("--running", metavar="yes|no|undecided", help="Whether they run.")
+        terms.Running | None,
+        typer.Option(
+            "--running", metavar="yes|no|undecided", case_sensitive=False, help="Whether they run."
+        ),
     ] = None,
     option: Annotated[
-        str | None,
+        terms.Option | None,
         typer.Option(
             "--option",
             metavar="separate|single",
+            case_sensitive=False,
             help="separate (Option 1, para 19a) or single (Option 2, para 19b).",
         ),
     ] = None,
@@ -391,10 +406,7 @@ def account_add(
         str,
         typer.Option("--handle", metavar="HANDLE", help="The account's handle, such as @CllrDoe."),
     ],
-    role: Annotated[
-        str,
-        typer.Option("--role", metavar="council|campaign|single", help="What the account is for."),
-    ],
+    role: Annotated[terms.Role, RoleOption],
     url: UrlOption = None,
     email: EmailOption = None,
     phone: PhoneOption = None,
@@ -431,10 +443,7 @@ def account_add(
 def account_set(
     account_id: AccountId,
     *,
-    role: Annotated[
-        str | None,
-        typer.Option("--role", metavar="council|campaign|single", help="What the account is for."),
-    ] = None,
+    role: Annotated[terms.Role | None, RoleOption] = None,
     url: UrlOption = None,
     email: EmailOption = None,
     phone: PhoneOption = None,

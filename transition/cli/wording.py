@@ -23,6 +23,24 @@ LISTINGS = {
 }
 
 
+#: What puts a refusal right, in the command line's words (after its fact).
+REMEDIES = {
+    "OTHER_DATABASE": "; choose another --db",
+    "CREATE_FOLDER": "; create it or choose another --db",
+    "REMOVE_FILE": "; remove it or choose another --db",
+    "CHECK": " (`transition check` says more)",
+    "EXPORT": "; restore only a file `transition export --format json` wrote",
+    "ENCODING": (
+        "; save it from the spreadsheet as CSV UTF-8, or give its encoding, "
+        "such as --encoding cp1252"
+    ),
+    "OTHER_ENCODING": "; check --encoding",
+    "MEMBER_NAMES": "; `transition member list` shows them",
+    "WARD": ": give --ward (or --office mayor)",
+    "NO_WARD": ": give either --ward or --office mayor",
+}
+
+
 def wording(error: TransitionError) -> str:
     """The one line the user sees for `error`."""
     from transition.documents.pdf import CannotPrint
@@ -72,6 +90,10 @@ def wording(error: TransitionError) -> str:
             )
         case errors.NothingToRecord():
             return "give --note or --evidence (or both) to record"
+        case errors.Refused(remedy=remedy):
+            return f"{error}{REMEDIES[remedy.name]}"
+        case errors.UnknownEncoding(encoding=encoding):
+            return f"--encoding {encoding!r} is not a text encoding Python knows"
         case errors.Conflict():
             return f"{error}; nothing was changed: try again"
     return str(error)

@@ -11,6 +11,7 @@ wording to its CLI.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from enum import StrEnum
 from typing import Any
 
 from transition.errors import TransitionError
@@ -172,3 +173,49 @@ class NothingToRecord(StoreError):
 
     def __init__(self) -> None:
         super().__init__("there is no note or evidence to record")
+
+
+class Remedy(StrEnum):
+    """What puts a refusal right, in the store's terms: the command line says
+    it in its own words (which flag, which command)."""
+
+    #: Open another database instead.
+    OTHER_DATABASE = "another database"
+    #: Create the folder the database would be in, or open another.
+    CREATE_FOLDER = "the folder created, or another database"
+    #: Remove the file in the database's place, or open another.
+    REMOVE_FILE = "the file removed, or another database"
+    #: Check the record: it names every problem it finds.
+    CHECK = "a check of the record"
+    #: A JSON export of a record, as the export writes it.
+    EXPORT = "an export of a record"
+    #: The file saved as UTF-8, or its encoding given.
+    ENCODING = "the file's encoding"
+    #: Another encoding given.
+    OTHER_ENCODING = "another encoding"
+    #: A member named exactly as recorded: the list of members shows them.
+    MEMBER_NAMES = "the members' names"
+    #: A ward given, or the office made the mayor's.
+    WARD = "a ward, or the mayor's office"
+    #: No ward given, or the office made the mayor's.
+    NO_WARD = "no ward, or the mayor's office"
+
+
+class Refused(StoreError):
+    """A refusal whose text states the fact and whose `remedy` the caller
+    puts in its own words."""
+
+    def __init__(self, fact: str, remedy: Remedy) -> None:
+        self.fact = fact
+        self.remedy = remedy
+        super().__init__(fact)
+
+
+class UnknownEncoding(StoreError):
+    """`encoding` names no text encoding Python knows (a usage mistake: exit 2)."""
+
+    exit_code = 2
+
+    def __init__(self, encoding: str) -> None:
+        self.encoding = encoding
+        super().__init__(f"{encoding!r} is not a text encoding Python knows")

@@ -19,9 +19,8 @@ from transition.core.calendar import Election as ElectionDates
 from transition.core.closures import ClosureCalendar
 from transition.core.rules import Profile, load_profile, parse_profile
 from transition.core.terms import Option, Role, Running
-from transition.errors import TransitionError
 from transition.store.backends import backend_of
-from transition.store.errors import NoElection, NotFound
+from transition.store.errors import NoElection, NotFound, Refused, Remedy
 from transition.store.models import (
     Account,
     Candidacy,
@@ -258,9 +257,10 @@ class Finder:
             try:
                 data = tomllib.loads(election.profile_toml)
             except tomllib.TOMLDecodeError as error:
-                raise TransitionError(
+                raise Refused(
                     f"the rules stored with the {election.name} election are not TOML ({error}): "
-                    "the record was changed outside transition; `transition check` says more"
+                    "the record was changed outside transition",
+                    Remedy.CHECK,
                 ) from None
             self._profiles[key(election)] = parse_profile(data, f"the profile of {election.name}")
         return self._profiles[key(election)]

@@ -15,7 +15,7 @@ from typing import Any, Protocol, TypeVar
 
 from transition.core.terms import CONNECTION_FIELDS, Office, Role, Running
 from transition.errors import TransitionError
-from transition.store.errors import Ambiguous, NotFound
+from transition.store.errors import Ambiguous, NotFound, Refused, Remedy
 
 RUNNING = tuple(Running)
 ROLES = tuple(Role)
@@ -31,7 +31,7 @@ def account_fields(fields: dict[str, Any]) -> dict[str, Any]:
     values: dict[str, Any] = {
         "platform": clean_text(fields.get("platform"), "platform"),
         "handle": clean_text(fields.get("handle"), "handle"),
-        "role": choice(fields.get("role") or "", ROLES, "--role"),
+        "role": choice(fields.get("role") or "", ROLES, "role"),
     }
     for name in ("url", "email", "phone"):
         value = fields.get(name)
@@ -116,9 +116,9 @@ def clean_ward(ward: Any) -> str:
 
 def check_seat(office: str, ward: str | None) -> None:
     if office == "councillor" and not ward:
-        raise TransitionError("a councillor needs a ward: give --ward (or --office mayor)")
+        raise Refused("a councillor needs a ward", Remedy.WARD)
     if office == "mayor" and ward:
-        raise TransitionError("the mayor has no ward: give either --ward or --office mayor")
+        raise Refused("the mayor has no ward", Remedy.NO_WARD)
 
 
 def choice(value: str, allowed: Sequence[str], what: str) -> str:

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from transition.errors import TransitionError
 from transition.store.backends.base import Location, Mode
+from transition.store.errors import Refused, Remedy
 from transition.store.migrations import HEAD, REVISIONS, check_known, migrate
 from transition.store.trail.chain import GENESIS, content_hash, moment_text
 
@@ -112,9 +113,7 @@ def open_database(
         if default_location:
             path.parent.mkdir(parents=True, exist_ok=True)
         elif not path.parent.is_dir():
-            raise TransitionError(
-                f"the folder {path.parent} does not exist; create it or choose another --db"
-            )
+            raise Refused(f"the folder {path.parent} does not exist", Remedy.CREATE_FOLDER)
         create(path)
     else:
         check_file(path)
@@ -146,10 +145,10 @@ def _check_schema(engine: Engine, path: Path) -> None:
     with engine.connect() as connection:
         missing = missing_objects(connection)
     if missing:
-        raise TransitionError(
+        raise Refused(
             f"{path} lacks {len(missing)} of transition's tables, indexes or triggers "
-            f"({missing[0]} first); `transition check` names them all: restore the "
-            "file from a backup"
+            f"({missing[0]} first): restore the file from a backup",
+            Remedy.CHECK,
         )
 
 
@@ -164,9 +163,9 @@ def _quick_check(engine: Engine, path: Path) -> None:
     except DBAPIError as error:
         found = [str(error.orig)]
     if found != ["ok"]:
-        raise TransitionError(
-            f"{path} is damaged ({found[0]}); nothing was written to it: restore it from "
-            "a backup (`transition check` says more)"
+        raise Refused(
+            f"{path} is damaged ({found[0]}); nothing was written to it: restore it from a backup",
+            Remedy.CHECK,
         )
 
 
@@ -179,12 +178,10 @@ def check_file(path: Path) -> None:
     except OSError as error:
         raise TransitionError(f"cannot read {path}: {error.strerror}") from None
     if not header:
-        raise TransitionError(
-            f"{path} is an empty file, not a transition database; remove it or choose another --db"
-        )
+        raise Refused(f"{path} is an empty file, not a transition database", Remedy.REMOVE_FILE)
     if header != SQLITE_HEADER:
-        raise TransitionError(
-            f"{path} is not a transition database (not SQLite at all); choose another --db"
+        raise Refused(
+            f"{path} is not a transition database (not SQLite at all)", Remedy.OTHER_DATABASE
         )
 
 
@@ -294,8 +291,9 @@ def _revision(connection: sqlite3.Connection | Connection, path: Path) -> str | 
         for kind, name in execute("SELECT type, name FROM sqlite_master")
         if not name.startswith("sqlite_")
     }
-    foreign = TransitionError(
-        f"{path} is a SQLite database of another application, not transition's; choose another --db"
+    foreign = Refused(
+        f"{path} is a SQLite database of another application, not transition's",
+        Remedy.OTHER_DATABASE,
     )
     if ("table", "alembic_version") not in objects:
         if objects:
@@ -575,10 +573,7 @@ class SQLite:
         if location.path.exists():
             return False
         if not location.path.parent.is_dir():
-            raise TransitionError(
-                f"the folder {location.path.parent} does not exist; "
-                "create it or choose another --db"
-            )
+            raise Refused(f"the folder {location.path.parent} does not exist", Remedy.CREATE_FOLDER)
         create(location.path, build)
         return True
 

@@ -143,7 +143,7 @@ class ElectionChanges(ChangesBase):
         """Record (or, with no dates, remove) the dates the law set for one office
         in a regular election; members of that office follow them."""
         self.tracker.access.check_clerk("change elections")
-        office = choice(office, OFFICES, "--office")
+        office = choice(office, OFFICES, "office")
         if election.kind != "regular":
             raise WrongKindOfElection(election.name, "by-election")
         query = select(OfficeOverride).where(
@@ -159,7 +159,7 @@ class ElectionChanges(ChangesBase):
             after = None
             what = f"returned the {office}'s dates in {election.name} to the law's"
         else:
-            source = clean_text(source, "--source (the law or decision that changed the dates)")
+            source = clean_text(source, "source (the law or decision that changed the dates)")
             opening = opens or statutory.nomination_period_opens
             if not opening <= nomination_day < statutory.voting_day:
                 raise TransitionError(

@@ -75,9 +75,9 @@ class MemberChanges(ChangesBase):
         candidacy = self._candidacy(member, election)
         before = fields(candidacy, "running", "option")
         if running is not None:
-            candidacy.running = choice(running, RUNNING, "--running")
+            candidacy.running = choice(running, RUNNING, "running")
         if option is not None:
-            candidacy.option = choice(option, OPTIONS, "--option")
+            candidacy.option = choice(option, OPTIONS, "option")
         after = fields(candidacy, "running", "option")
         if before != after:
             changes = ", ".join(f"{k} {v}" for k, v in after.items() if before[k] != v)

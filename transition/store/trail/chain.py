@@ -139,7 +139,7 @@ class Fingerprint:
             raise UsageError(
                 f"{text!r} is not a fingerprint; it looks like "
                 "412-9f86d081884c7d65-2c26b46b68ffc68f "
-                "(as `transition fingerprint` and the sign-off sheet print it)"
+                "(a count and one or two digests, as the sign-off sheet prints it)"
             )
         return cls(int(count), *digests)
 

@@ -20,6 +20,7 @@ from sqlmodel import col, select
 from transition.core.terms import ItemStatus
 from transition.errors import TransitionError
 from transition.store.backends import backend_of
+from transition.store.errors import Refused, Remedy
 from transition.store.models import Account, Candidacy, ChecklistItem, Election, Event, Member
 from transition.store.tracker import Tracker
 from transition.store.trail import anchors, contents
@@ -224,18 +225,19 @@ def vouched_for(tracker: Tracker, member: Member) -> None:
     ).all()
     waiting = [event for event in events if event.chain is None]
     if waiting:
-        raise TransitionError(
+        raise Refused(
             f"{member.name}'s record was changed outside transition (event {waiting[0].id}), "
             "and the trail has not chained that change yet, so no fingerprint could pin "
-            "it: `transition check` names it; the next change made through transition "
-            "chains it, and the sheet can be printed then"
+            "it; the next change made through transition chains it, and the sheet can "
+            "be printed then",
+            Remedy.CHECK,
         )
     unexplained = contents_problems(tracker.session.connection(), list(events), member.id)
     if unexplained:
-        raise TransitionError(
+        raise Refused(
             f"{member.name}'s record was changed without an event ({unexplained[0]}); "
-            "a sheet would print what the trail does not vouch for: `transition check` "
-            "names every such change"
+            "a sheet would print what the trail does not vouch for",
+            Remedy.CHECK,
         )
 
 

@@ -19,9 +19,10 @@ from pathlib import Path
 from typing import Any
 
 from transition.core.terms import CONNECTION_FIELDS
-from transition.errors import TransitionError, UsageError
+from transition.errors import TransitionError
 from transition.files import read_input
 from transition.store.changes.base import OPTIONS
+from transition.store.errors import Refused, Remedy, UnknownEncoding
 from transition.store.lookup import name_key
 from transition.store.models import Election, Member
 from transition.store.tracker import Tracker
@@ -99,21 +100,17 @@ def _decoded(path: Path, raw: bytes, encoding: str) -> str:
         codec = None
     # Python's codecs also hold transforms (base64, rot13) that are not text.
     if codec is None or not getattr(codec, "_is_text_encoding", True):
-        raise UsageError(f"--encoding {encoding!r} is not a text encoding Python knows")
+        raise UnknownEncoding(encoding)
     name = "utf-8-sig" if codec.name == "utf-8" else codec.name
     label = "UTF-8" if codec.name == "utf-8" else codec.name
-    hint = (
-        "save it from the spreadsheet as CSV UTF-8, or give its encoding, such as --encoding cp1252"
-        if codec.name == "utf-8"
-        else "check --encoding"
-    )
+    remedy = Remedy.ENCODING if codec.name == "utf-8" else Remedy.OTHER_ENCODING
     try:
         return raw.decode(name)
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
-        raise TransitionError(f"{path} is not {label} text (line {line}); {hint}") from None
+        raise Refused(f"{path} is not {label} text (line {line})", remedy) from None
     except UnicodeError as error:  # a codec with rules of its own, such as idna
-        raise TransitionError(f"{path} is not {label} text ({error}); {hint}") from None
+        raise Refused(f"{path} is not {label} text ({error})", remedy) from None
 
 
 def _delimiter(text: str, columns: tuple[str, ...]) -> str:
@@ -266,9 +263,10 @@ def import_accounts(tracker: Tracker, path: Path, rows: Rows) -> str:
         # A file is data, not a person typing: its member must be one exactly.
         member = tracker.find.named(Member, row["member"])
         if member is None:
-            raise TransitionError(
+            raise Refused(
                 f"there is no member named exactly {row['member']!r} (a file must give the "
-                "whole name; `transition member list` shows them)"
+                "whole name)",
+                Remedy.MEMBER_NAMES,
             )
         tracker.access.check_member(member.id, member.name, "accounts")
         fields = _account_fields(row)

@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 from transition.errors import TransitionError
 from transition.store import migrations
 from transition.store.backends import Location, Mode, backend_for, backend_of, database_errors
+from transition.store.errors import Refused, Remedy
 from transition.store.trail import journal
 from transition.store.transfer import vetting
 
@@ -69,9 +70,8 @@ def read_export(path: Path) -> dict[str, Any]:
     except (UnicodeDecodeError, ValueError) as error:
         raise TransitionError(f"{path} is not a transition export (not JSON: {error})") from None
     if not isinstance(data, dict) or data.get("format") != FORMAT:
-        raise TransitionError(
-            f'{path} is not a transition export (it has no "format": "{FORMAT}"); '
-            "write one with `transition export --format json`"
+        raise Refused(
+            f'{path} is not a transition export (it has no "format": "{FORMAT}")', Remedy.EXPORT
         )
     schema = data.get("schema")
     if schema not in migrations.REVISIONS:

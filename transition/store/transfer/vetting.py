@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from transition.core.terms import ItemStatus, Office, Option, Role, Running
 from transition.errors import TransitionError
+from transition.store.errors import Refused, Remedy
 from transition.store.trail.events import by_the_database
 from transition.store.values import clean_text, clean_ward, normal_name
 
@@ -126,9 +127,8 @@ def check_export(data: dict[str, Any], tables: tuple[tuple[str, str], ...]) -> N
     """Refuse an export with keys of its own or a value no command would record."""
     unknown = set(data) - HEADER_KEYS - {key for key, _ in tables}
     if unknown:
-        raise TransitionError(
-            f"the export has keys no export has ({', '.join(sorted(unknown))}); "
-            "restore only a file `transition export --format json` wrote"
+        raise Refused(
+            f"the export has keys no export has ({', '.join(sorted(unknown))})", Remedy.EXPORT
         )
     for key, _ in tables:
         rows = data.get(key)

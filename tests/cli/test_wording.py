@@ -1,0 +1,53 @@
+"""The store states what is wrong; only the command line names its flags and
+commands (`transition.cli.wording`)."""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+import pytest
+
+import transition
+from transition.cli.wording import REMEDIES, wording
+from transition.store.errors import Refused, Remedy, UnknownEncoding
+
+STORE = Path(transition.__file__).parent / "store"
+#: A flag (--db) or a command (`transition check`) in a message.
+COMMAND_LINE_WORDS = re.compile(r"(?<![\w-])--[a-z]|`transition [a-z]")
+
+
+def _messages(tree: ast.AST):
+    """The text of every error the module raises or builds."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+            if node.func.id.endswith(("Error", "Refused")) or node.func.id == "Refused":
+                for arg in node.args:
+                    for part in ast.walk(arg):
+                        if isinstance(part, ast.Constant) and isinstance(part.value, str):
+                            yield node.lineno, part.value
+
+
+def test_no_store_message_names_a_flag_or_a_command():
+    spoken = [
+        f"{path.relative_to(STORE.parent)}:{line}: {text!r}"
+        for path in sorted(STORE.rglob("*.py"))
+        for line, text in _messages(ast.parse(path.read_text()))
+        if COMMAND_LINE_WORDS.search(text)
+    ]
+    assert spoken == []
+
+
+@pytest.mark.parametrize("remedy", list(Remedy), ids=[remedy.name for remedy in Remedy])
+def test_every_remedy_the_store_names_is_said_in_the_command_lines_words(remedy):
+    said = wording(Refused("the fact", remedy))
+    assert said == f"the fact{REMEDIES[remedy.name]}"
+    assert COMMAND_LINE_WORDS.search(said) or "--" in said
+
+
+def test_an_unknown_encoding_is_named_as_the_option_that_gave_it():
+    error = UnknownEncoding("klingon")
+    assert str(error) == "'klingon' is not a text encoding Python knows"
+    assert wording(error) == "--encoding 'klingon' is not a text encoding Python knows"
+    assert error.exit_code == 2
