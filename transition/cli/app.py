@@ -186,20 +186,17 @@ def calendar_command(
     from transition.store.holiday_cache import cached_holidays
 
     closures = ClosureCalendar(load_profile(profile).closures, cached_holidays)
-    if by_election:
+    if by_election:  # Click checked that the clerk's three dates came with it
+        assert opens and nomination_day and voting_day
         election = calendar.by_election(
-            opens,  # type: ignore[arg-type]
-            nomination_day,  # type: ignore[arg-type]
-            voting_day,  # type: ignore[arg-type]
-            name,
-            closures=closures,
-            bylaw_date=bylaw_date,
+            opens, nomination_day, voting_day, name, closures=closures, bylaw_date=bylaw_date
         )
         warn(*election.pattern_warnings())
     elif next_:
         election = calendar.next_regular_election(today_or_now(today), closures)
-    else:
-        election = calendar.regular_election(year, closures)  # type: ignore[arg-type]
+    else:  # ...or a YEAR, the one choice left
+        assert year is not None
+        election = calendar.regular_election(year, closures)
 
     from transition.cli.views import calendar_payload, show_calendar
 

@@ -94,17 +94,14 @@ def election_add(
     """Add a regular election (--year) or a by-election (--by-election with its dates)."""
 
     def work(tracker: "Tracker") -> "tuple[Election, str]":
-        if by_election:
+        if by_election:  # Click checked that --by-election has its name and dates
+            assert name and opens and nomination_day and voting_day
             added = tracker.change.add_by_election(
-                name,  # type: ignore[arg-type]
-                opens,  # type: ignore[arg-type]
-                nomination_day,  # type: ignore[arg-type]
-                voting_day,  # type: ignore[arg-type]
-                profile,
-                bylaw_date,
+                name, opens, nomination_day, voting_day, profile, bylaw_date
             )
-        else:
-            added = tracker.change.add_regular_election(year, profile)  # type: ignore[arg-type]
+        else:  # ...or that --year is given
+            assert year is not None
+            added = tracker.change.add_regular_election(year, profile)
         return added, tracker.find.calendar(added).name
 
     added, label = on_record(db, today, work, write=True, by=by)
