@@ -51,3 +51,17 @@ def test_an_unknown_encoding_is_named_as_the_option_that_gave_it():
     assert str(error) == "'klingon' is not a text encoding Python knows"
     assert wording(error) == "--encoding 'klingon' is not a text encoding Python knows"
     assert error.exit_code == 2
+
+
+def test_a_files_rows_keep_the_remedy_a_file_can_use_and_not_a_flags():
+    from transition.store.errors import BadRows
+
+    names = BadRows("a.csv has 1 bad row", ["line 2: no such member"], Remedy.MEMBER_NAMES)
+    assert wording(names) == (
+        "a.csv has 1 bad row, so nothing was imported: line 2: no such member; "
+        "`transition member list` shows them"
+    )
+    ward = BadRows("m.csv has 1 bad row", ["line 2: a councillor needs a ward"], Remedy.WARD)
+    assert wording(ward) == str(ward)  # a file has a ward column, not --ward
+    many = BadRows("m.csv has 12 bad rows", [f"line {n}: bad" for n in range(12)])
+    assert str(many).endswith("line 9: bad; and 2 more like them")

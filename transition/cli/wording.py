@@ -41,6 +41,10 @@ REMEDIES = {
 }
 
 
+#: The remedies that put a file's rows right (a flag such as --ward does not).
+FILE_REMEDIES = {"MEMBER_NAMES"}
+
+
 def wording(error: TransitionError) -> str:
     """The one line the user sees for `error`."""
     from transition.documents.pdf import CannotPrint
@@ -91,6 +95,8 @@ def wording(error: TransitionError) -> str:
         case errors.NothingToRecord():
             return "give --note or --evidence (or both) to record"
         case errors.Refused(remedy=remedy):
+            return f"{error}{REMEDIES[remedy.name]}"
+        case errors.BadRows(remedy=remedy) if remedy and remedy.name in FILE_REMEDIES:
             return f"{error}{REMEDIES[remedy.name]}"
         case errors.UnknownEncoding(encoding=encoding):
             return f"--encoding {encoding!r} is not a text encoding Python knows"

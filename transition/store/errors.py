@@ -219,3 +219,21 @@ class UnknownEncoding(StoreError):
     def __init__(self, encoding: str) -> None:
         self.encoding = encoding
         super().__init__(f"{encoding!r} is not a text encoding Python knows")
+
+
+#: How many of a file's bad rows a refusal shows.
+SHOWN_PROBLEMS = 10
+
+
+class BadRows(StoreError):
+    """A file's rows refused, each problem with its line (the first few
+    shown, and how many more); `remedy`, if the rows' problems share one, is
+    what puts them right."""
+
+    def __init__(self, what: str, problems: Sequence[str], remedy: Remedy | None = None) -> None:
+        self.problems = tuple(problems)
+        self.remedy = remedy
+        shown = list(self.problems[:SHOWN_PROBLEMS])
+        if len(self.problems) > len(shown):
+            shown.append(f"and {len(self.problems) - len(shown)} more like them")
+        super().__init__(f"{what}, so nothing was imported: " + "; ".join(shown))

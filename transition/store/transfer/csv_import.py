@@ -22,7 +22,7 @@ from transition.core.terms import CONNECTION_FIELDS
 from transition.errors import TransitionError
 from transition.files import read_input
 from transition.store.changes.base import OPTIONS
-from transition.store.errors import Refused, Remedy, UnknownEncoding
+from transition.store.errors import BadRows, Refused, Remedy, UnknownEncoding
 from transition.store.lookup import name_key
 from transition.store.models import Election, Member
 from transition.store.tracker import Tracker
@@ -53,7 +53,6 @@ ACCOUNT_REQUIRED = ("member", "platform", "handle", "role")
 MAX_CSV_BYTES = 64 * 1024 * 1024
 #: Bad rows named in the one line of a refusal; a file of thousands of bad
 #: rows is usually one mistake made thousands of times.
-SHOWN_PROBLEMS = 10
 _TRUE = {"yes", "y", "true", "t", "1", "x"}
 _FALSE = {"no", "n", "false", "f", "0"}
 
@@ -297,7 +296,7 @@ def _each_row(path: Path, rows: Rows, do: Callable[[dict[str, str]], None]) -> N
     The rows' objects live until the command ends, and Python's cycle
     collector would walk all of them again and again as they pile up (a
     seventh of a 100,000-row import), so it rests meanwhile."""
-    problems = []
+    problems, errors = [], []
     collecting = gc.isenabled()
     gc.disable()
     try:
@@ -306,12 +305,13 @@ def _each_row(path: Path, rows: Rows, do: Callable[[dict[str, str]], None]) -> N
                 do(row)
             except TransitionError as error:
                 problems.append(f"line {line}: {error}")
+                errors.append(error)
     finally:
         if collecting:
             gc.enable()
     if problems:
         count = "1 bad row" if len(problems) == 1 else f"{len(problems)} bad rows"
-        raise _refusal(f"{path} has {count}", problems)
+        raise BadRows(f"{path} has {count}", problems, _shared_remedy(errors))
 
 
 def _refuse_duplicates(
@@ -327,15 +327,13 @@ def _refuse_duplicates(
         if seen != line:
             problems.append(f"line {line}: the same {kind} as line {seen}")
     if problems:
-        raise _refusal(f"{path} repeats rows", problems)
+        raise BadRows(f"{path} repeats rows", problems)
 
 
-def _refusal(what: str, problems: list[str]) -> TransitionError:
-    """One line: what is wrong with the file, and its first problems."""
-    shown = problems[:SHOWN_PROBLEMS]
-    if len(problems) > len(shown):
-        shown.append(f"and {len(problems) - len(shown)} more like them")
-    return TransitionError(f"{what}, so nothing was imported: " + "; ".join(shown))
+def _shared_remedy(errors: list[TransitionError]) -> Remedy | None:
+    """What puts every refused row right, if one thing does."""
+    remedies = {error.remedy if isinstance(error, Refused) else None for error in errors}
+    return remedies.pop() if len(remedies) == 1 else None
 
 
 def _flag(value: str, column: str) -> bool | None:
