@@ -11,6 +11,8 @@ import pytest
 
 import transition
 from transition.cli.wording import REMEDIES, wording
+from transition.errors import TransitionError
+from transition.store import errors as store_errors
 from transition.store.errors import Refused, Remedy, UnknownEncoding
 
 STORE = Path(transition.__file__).parent / "store"
@@ -18,15 +20,22 @@ STORE = Path(transition.__file__).parent / "store"
 COMMAND_LINE_WORDS = re.compile(r"(?<![\w-])--[a-z]|`transition [a-z]")
 
 
+#: Every error type the store may build.
+ERRORS = {
+    name
+    for name, kind in vars(store_errors).items()
+    if isinstance(kind, type) and issubclass(kind, TransitionError)
+} | {"UsageError"}
+
+
 def _messages(tree: ast.AST):
     """The text of every error the module raises or builds."""
     for node in ast.walk(tree):
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
-            if node.func.id.endswith(("Error", "Refused")) or node.func.id == "Refused":
-                for arg in node.args:
-                    for part in ast.walk(arg):
-                        if isinstance(part, ast.Constant) and isinstance(part.value, str):
-                            yield node.lineno, part.value
+        if isinstance(node, ast.Call) and getattr(node.func, "id", "") in ERRORS:
+            for arg in node.args:
+                for part in ast.walk(arg):
+                    if isinstance(part, ast.Constant) and isinstance(part.value, str):
+                        yield node.lineno, part.value
 
 
 def test_no_store_message_names_a_flag_or_a_command():
