@@ -1,22 +1,35 @@
-"""The database file: created safely, upgraded safely, refused when it is not ours."""
+"""The database file: created safely, upgraded safely, refused when it is not
+ours, opened through the store's front door. What `init` and the other
+commands say of it: tests/cli/test_database_commands.py."""
 
 from __future__ import annotations
 
 import sqlite3
 import stat
+from datetime import date
+from pathlib import Path
 
 import pytest
-from conftest import as_json, invoke_transition, ok
+from harness.council import Council
 
+from transition.errors import TransitionError
 from transition.files import resource_dir
+from transition.store import Mode, locate, open_record
 from transition.store.backends.sqlite import backup
+from transition.store.errors import Refused, Remedy, SchemaNewer
+from transition.store.listings import checklist_rows, election_rows, log_rows
 from transition.store.migrations import HEAD, REVISIONS
 
-T = invoke_transition
+TODAY = date(2030, 4, 1)
+
+
+def init(db: str | Path | None) -> None:
+    """Create the database, or bring it up to date, as `transition init` does."""
+    open_record(db, today=TODAY, actor="tester", mode=Mode.CREATE).close()
 
 
 def test_a_new_database_is_private_wal_and_current(db_path):
-    ok(T("init"))
+    init(db_path)
     assert stat.S_IMODE(db_path.stat().st_mode) == 0o600
     with sqlite3.connect(db_path) as connection:
         assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
@@ -28,20 +41,21 @@ def test_the_default_database_lives_in_the_user_data_folder(monkeypatch, tmp_pat
     monkeypatch.delenv("TRANSITION_DB")
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
-    out = ok(T("init"))
-    assert str(tmp_path / "data" / "transition" / "transition.db") in out
+    location = locate(None)
+    assert location.default
+    assert location.path == tmp_path / "data" / "transition" / "transition.db"
+    init(None)  # its folder is made for it
+    assert location.path.is_file()
 
 
-def test_db_option_and_sqlalchemy_url(tmp_path):
+def test_a_file_path_and_a_sqlalchemy_url_name_the_same_file(tmp_path):
     first, second = tmp_path / "a.db", tmp_path / "b.db"
-    ok(T("init", "--db", str(first)))
-    ok(T("init", "--db", f"sqlite:///{second}"))
+    init(str(first))
+    init(f"sqlite:///{second}")
     assert first.exists() and second.exists()
-    ok(T("election", "add", "--year", "2030", "--db", str(first)))
-    assert (
-        as_json(T("election", "list", "--json", "--db", f"sqlite:///{first}"))[0]["name"] == "2030"
-    )
-    assert as_json(T("election", "list", "--json", "--db", str(second))) == []
+    Council(str(first), today=TODAY).election()
+    assert Council(f"sqlite:///{first}", today=TODAY).read(election_rows)[0]["name"] == "2030"
+    assert Council(str(second), today=TODAY).read(election_rows) == []
 
 
 def test_the_migrations_match_the_code():
@@ -92,11 +106,17 @@ def test_a_database_of_every_revision_upgrades_with_nothing_lost(db_path, revisi
         for statement in FIRST_REVISION_DATA:
             connection.execute(statement)
     connection.close()
-    ok(T("election", "add", "--year", "2030"))
-    ok(T("member", "set", "jane", "--running", "yes", "--option", "single"))
-    steps = as_json(T("checklist", "--json", "--today", "2030-04-01"))
+    council = Council(str(db_path), today=TODAY)
+    council.election()
+    council.write(
+        lambda tracker: tracker.change.set_candidacy(
+            tracker.find.member("jane"), tracker.find.election(), "yes", "single"
+        )
+    )
+    steps = council.read(lambda tracker: checklist_rows(tracker, tracker.find.election()))
     assert len(steps) == 6 and steps[0]["account"] == "X @CllrDoe"
-    log = [e for e in as_json(T("log", "--json")) if not e["action"].startswith("row.")]
+    events = council.read(lambda tracker: log_rows(tracker, None, None))
+    log = [e for e in events if not e["action"].startswith("row.")]
     assert log[-1]["summary"] == "added Jane Doe" and log[-1]["actor"] == "clerk"
     with sqlite3.connect(db_path) as connection:
         assert connection.execute("SELECT version_num FROM alembic_version").fetchone()[0] == HEAD
@@ -106,8 +126,14 @@ def test_a_database_of_every_revision_upgrades_with_nothing_lost(db_path, revisi
         assert stat.S_IMODE(backups[0].stat().st_mode) == 0o600
 
 
+def _add_jane(db_path) -> None:
+    Council(str(db_path), today=TODAY).write(
+        lambda tracker: tracker.change.add_member("Jane Doe", "7", "councillor")
+    )
+
+
 def test_backup_is_a_consistent_private_copy(db_path, tmp_path):
-    ok(T("member", "add", "Jane Doe", "--ward", "7"))
+    _add_jane(db_path)
     copy = backup(db_path, tmp_path / "copy.db")
     assert stat.S_IMODE(copy.stat().st_mode) == 0o600
     with sqlite3.connect(copy) as connection:
@@ -116,7 +142,7 @@ def test_backup_is_a_consistent_private_copy(db_path, tmp_path):
 
 
 def test_the_audit_trail_is_append_only(db_path):
-    ok(T("member", "add", "Jane Doe", "--ward", "7"))
+    _add_jane(db_path)
     with sqlite3.connect(db_path) as connection:
         for statement in ("UPDATE event SET actor = 'someone else'", "DELETE FROM event"):
             with pytest.raises(sqlite3.IntegrityError, match="append-only"):
@@ -126,7 +152,7 @@ def test_the_audit_trail_is_append_only(db_path):
 
 
 def test_foreign_keys_are_enforced(db_path):
-    ok(T("init"))
+    init(db_path)
     from transition.store.backends.sqlite import open_database
 
     engine = open_database(db_path)
@@ -145,12 +171,12 @@ def _other_application(path):
 
 
 def _truncated(path):
-    ok(T("init", "--db", str(path)))
+    init(path)
     path.write_bytes(path.read_bytes()[:1500])
 
 
 def _newer_transition(path):
-    ok(T("init", "--db", str(path)))
+    init(path)
     with sqlite3.connect(path) as connection:
         connection.execute("UPDATE alembic_version SET version_num = '9999_future'")
     connection.close()
@@ -163,6 +189,12 @@ BAD_FILES = {
     "another application": (_other_application, "another application"),
     "newer transition": (_newer_transition, "newer version of transition"),
 }
+#: What puts each right, where the store says (the command line words it).
+REMEDIES = {
+    "empty": Remedy.REMOVE_FILE,
+    "random bytes": Remedy.OTHER_DATABASE,
+    "another application": Remedy.OTHER_DATABASE,
+}
 
 
 @pytest.mark.parametrize("kind", BAD_FILES)
@@ -171,21 +203,26 @@ def test_files_that_are_not_ours_are_refused_and_left_alone(tmp_path, kind):
     path = tmp_path / "other.db"
     make(path)
     before = path.read_bytes()
-    for args in (["status"], ["member", "add", "Jane", "--ward", "1"], ["init"]):
-        result = T(*args, "--db", str(path))
-        assert result.returncode == 1
-        assert result.stderr.count("\n") == 1 and message in result.stderr
-        assert "Traceback" not in result.stderr
+    for mode in (Mode.READ, Mode.WRITE, Mode.CREATE):  # status, member add, init
+        with pytest.raises(TransitionError, match=message) as refused:
+            open_record(path, today=TODAY, actor="tester", mode=mode)
+        if kind in REMEDIES:
+            assert isinstance(refused.value, Refused)
+            assert refused.value.remedy == REMEDIES[kind]
+        if kind == "newer transition":
+            assert isinstance(refused.value, SchemaNewer)
+            assert (refused.value.where, refused.value.revision) == (str(path), "9999_future")
     assert path.read_bytes() == before
 
 
 def test_a_folder_that_does_not_exist_is_refused(tmp_path):
-    result = T("init", "--db", str(tmp_path / "missing" / "transition.db"))
-    assert result.returncode == 1
-    assert "does not exist; create it or choose another --db" in result.stderr
+    with pytest.raises(Refused, match="does not exist") as refused:
+        init(tmp_path / "missing" / "transition.db")
+    assert refused.value.fact == f"the folder {tmp_path / 'missing'} does not exist"
+    assert refused.value.remedy == Remedy.CREATE_FOLDER
     assert not (tmp_path / "missing").exists()
 
 
 def test_a_folder_given_as_the_database_is_refused(tmp_path):
-    result = T("init", "--db", str(tmp_path))
-    assert result.returncode == 1 and "is a folder" in result.stderr
+    with pytest.raises(TransitionError, match="is a folder"):
+        init(tmp_path)

@@ -1,63 +1,59 @@
-"""Election dates through the console script: the clerk's closures, overrides of
-one office's dates, by-elections checked against the statute, and filing dates
-on days the clerk's office was closed."""
+"""Election dates the record keeps: by-elections checked against the statute,
+overrides of one office's dates, filing dates on days the clerk's office was
+closed, and the closures an older database's profile gains, through the
+tracker. The `calendar` and `rules` commands, and what the commands print of
+these dates: tests/cli/test_election_dates_commands.py."""
 
 from __future__ import annotations
 
+import os
+import re
 import sqlite3
+from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import as_json, invoke_transition, ok, run_transition
+from harness.council import JANE, Council, Seat
 
+from transition.errors import TransitionError
+from transition.store.errors import WrongKindOfElection
+from transition.store.listings import checklist_rows, election_row, election_rows, log_rows
 from transition.store.migrations import HEAD
+from transition.store.tracker import Tracker
+from transition.store.trail.integrity import doubts, problems
 
-T = invoke_transition
 EVERY_ANCHOR = Path(__file__).parent.parent / "profiles" / "every-anchor.toml"
 #: toronto-2016.toml exactly as the first release shipped it.
 FIRST_RELEASE_PROFILE = (
     Path(__file__).parent.parent / "profiles" / "toronto-2016-first-release.toml"
 )
+TODAY = date(2030, 4, 1)
 
 
-def test_calendar_lists_the_closed_weekdays_of_the_nomination_period():
-    out = ok(T("calendar", "2018"))
-    assert "first day on or after the opening that the clerk's office is open" in out
-    assert "2018-07-02  Monday   Canada Day (observed)" in out
-    assert "2018-05-21  Monday   Victoria Day" in out
+@pytest.fixture
+def council() -> Council:
+    return Council(os.environ["TRANSITION_DB"], today=TODAY)
 
 
-def test_calendar_follows_another_profiles_closures():
-    payload = as_json(T("calendar", "2030", "--profile", str(EVERY_ANCHOR), "--json"))
-    assert [d["name"] for d in payload["closed_days"]] == [
-        "Day of mourning",
-        "Victoria Day",
-        "Township Day",
-        "Canada Day",
-        "Civic Holiday",
-    ]
-    assert payload["first_filing_day"] == "2030-05-01"
+@pytest.fixture
+def jane(council) -> Council:
+    council.add(JANE)
+    return council
 
 
-def test_a_by_election_opening_on_the_civic_holiday():
-    payload = as_json(
-        T(
-            "calendar",
-            "--by-election",
-            "--opens",
-            "2030-08-05",
-            "--nomination-day",
-            "2030-09-13",
-            "--voting-day",
-            "2030-10-28",
-            "--json",
-        )
+def shown(council: Council, name: str) -> dict:
+    """The election as `transition election show --json` shows it."""
+    return council.read(lambda tracker: election_row(tracker, tracker.find.election(name)))
+
+
+def filing(
+    name: str, day: date | None, actual: bool = False, election: str | None = None
+) -> Callable[[Tracker], object]:
+    """Record (or clear) the member's filing date, as `transition member file` does."""
+    return lambda tracker: tracker.change.set_filing(
+        tracker.find.member(name), tracker.find.election(election), day, actual=actual
     )
-    assert (payload["publication_cutoff"], payload["first_filing_day"]) == (
-        "2030-08-05",
-        "2030-08-06",
-    )
-    assert payload["closed_days"][0] == {"date": "2030-08-05", "name": "Civic Holiday"}
 
 
 # Toronto's Ward 15 by-election of 2024 (MEA s. 65): nomination day and voting
@@ -65,97 +61,57 @@ def test_a_by_election_opening_on_the_civic_holiday():
 # 2024-by-election-councillor-ward-15-don-valley-west/; the opening and the
 # by-law (in force 2024-07-21) from the City Clerk's release as the press
 # reported it (source: not confirmed on a City page).
-BY_ELECTION = ("--opens", "2024-07-22", "--nomination-day", "2024-09-19")
+OPENS, NOMINATION_DAY = date(2024, 7, 22), date(2024, 9, 19)
 
 
-def test_a_by_election_off_the_statutes_pattern_is_warned_not_refused():
-    result = T(
-        "calendar", "--by-election", *BY_ELECTION, "--voting-day", "2024-11-05",
-        "--bylaw-date", "2024-06-01",
-    )  # fmt: skip
-    assert result.returncode == 0, result.stderr
-    warnings = result.stderr.splitlines()
-    assert len(warnings) == 2
-    assert warnings[0].startswith("transition: warning: voting day 2024-11-05")
-    assert "is 2024-11-04 (MEA s. 65" in warnings[0]
-    assert "110 days after the by-law of 2024-06-01" in warnings[1]
-    assert "2024-11-05" in result.stdout
-
-
-def test_a_by_election_that_fits_the_statute_is_quiet():
-    result = T(
-        "calendar", "--by-election", *BY_ELECTION, "--voting-day", "2024-11-04",
-        "--bylaw-date", "2024-07-22",
-    )  # fmt: skip
-    assert (result.returncode, result.stderr) == (0, "")
-    assert "By-law calling the by-election  2024-07-22" in result.stdout
-
-
-def test_election_add_keeps_the_bylaw_date_and_warns():
-    result = T(
-        "election", "add", "--by-election", "--name", "Ward 15", *BY_ELECTION,
-        "--voting-day", "2024-11-05", "--bylaw-date", "2024-07-22",
-    )  # fmt: skip
-    assert result.returncode == 0 and "voting day 2024-11-05" in result.stderr
-    shown = as_json(T("election", "show", "Ward 15", "--json"))
-    assert shown["bylaw_date"] == "2024-07-22" and len(shown["warnings"]) == 1
-    result = T("election", "set", "Ward 15", "--voting-day", "2024-11-04")
-    assert (result.returncode, result.stderr) == (0, "")
-    assert as_json(T("election", "show", "Ward 15", "--json"))["warnings"] == []
-
-
-def test_rules_show_the_closure_calendar():
-    out = ok(T("rules"))
-    assert "When the clerk's office is closed" in out
-    assert "Remembrance Day   holidays CA-ON, optional  on a weekend: no alternate day" in out
-    closures = as_json(T("rules", "--json"))["closures"]
-    assert closures["country"] == "CA" and closures["subdivision"] == "ON"
-    assert len(closures["holidays"]) == 12
-    assert {"name": "Civic Holiday", "category": "optional", "weekend": "next-weekday"} in (
-        closures["holidays"]
+def test_election_add_keeps_the_bylaw_date_and_warns(council):
+    council.write(
+        lambda tracker: tracker.change.add_by_election(
+            "Ward 15", OPENS, NOMINATION_DAY, date(2024, 11, 5), None, date(2024, 7, 22)
+        )
     )
+    assert any("voting day 2024-11-05" in warning for warning in council.warnings)
+    ward_15 = shown(council, "Ward 15")
+    assert ward_15["bylaw_date"] == "2024-07-22" and len(ward_15["warnings"]) == 1
+    council.write(
+        lambda tracker: tracker.change.set_by_election_dates(
+            tracker.find.election("Ward 15"), None, None, date(2024, 11, 4)
+        )
+    )
+    assert council.warnings == []
+    assert shown(council, "Ward 15")["warnings"] == []
 
 
-def test_a_misspelt_closure_is_refused_by_rules_and_election_add(tmp_path):
+def test_a_misspelt_closure_is_refused_by_election_add(council, tmp_path):
     broken = tmp_path / "broken.toml"
     broken.write_text(EVERY_ANCHOR.read_text().replace('"Civic Holiday"', '"Civic Holliday"'))
-    for args in (("rules",), ("election", "add", "--year", "2030")):
-        result = T(*args, "--profile", str(broken))
-        assert result.returncode == 1
-        assert "Civic Holliday (optional)" in result.stderr
-    assert as_json(T("election", "list", "--json")) == []
+    with pytest.raises(TransitionError, match=re.escape("Civic Holliday (optional)")):
+        council.write(lambda tracker: tracker.change.add_regular_election(2030, broken))
+    assert council.read(election_rows) == []
 
 
 # -- filing dates on closed days --------------------------------------------
 
 
 def test_a_filing_date_on_a_closed_day_is_recorded_with_a_warning(jane):
-    result = T("member", "file", "jane", "--date", "2030-08-05", "--planned")
-    assert result.returncode == 0
-    assert result.stderr == (
-        "transition: warning: Jane Doe's filing date 2030-08-05 is Civic Holiday (Monday), "
+    jane.write(filing("jane", date(2030, 8, 5)))
+    assert [" ".join(warning.split()) for warning in jane.warnings] == [
+        "Jane Doe's filing date 2030-08-05 is Civic Holiday (Monday), "
         "when the clerk's office is closed; recorded as given (check it if the office did "
-        "not open specially)\n"
+        "not open specially)"
+    ]
+    rows = jane.read(
+        lambda tracker: checklist_rows(tracker, tracker.find.election()), today=date(2030, 5, 1)
     )
-    rows = as_json(T("checklist", "--json", "--today", "2030-05-01"))
     on_filing = [r for r in rows if r["step"] != "stop-handle-publications"]
     assert all(r["due"] == "2030-08-05" for r in on_filing)
     assert all("Civic Holiday (Monday)" in r["warnings"][0] for r in on_filing)
     assert all(r["warnings"] == [] for r in rows if r not in on_filing)
-    table = ok(T("checklist", "--today", "2030-05-01"))
-    assert "2030-08-05 (see note)" in table
-    assert "Note: Jane Doe: filing date 2030-08-05 is Civic Holiday (Monday)" in table
-    check = T("check")
-    assert check.returncode == 0
-    assert "warning: Jane Doe in 2030: filing date 2030-08-05 is Civic Holiday" in check.stdout
-    assert as_json(T("check", "--json"))["ok"] is True
-
-
-def test_the_printed_checklist_flags_a_filing_date_on_a_closed_day(jane, tmp_path):
-    ok(T("member", "file", "jane", "--date", "2030-05-20", "--planned"))
-    ok(T("render", "checklist", "jane", "-o", "jane.html", "--today", "2030-05-01"))
-    html = (tmp_path / "jane.html").read_text()
-    assert "filing date 2030-05-20 is Victoria Day (Monday)" in html
+    assert jane.inspect(problems)[0] == []  # recorded as given: no problem, a second look
+    assert any(
+        "Jane Doe in 2030: filing date 2030-08-05 is Civic Holiday" in doubt
+        for doubt in jane.inspect(doubts)
+    )
 
 
 # -- the law changes one office's dates mid-election --------------------------
@@ -164,35 +120,42 @@ def test_the_printed_checklist_flags_a_filing_date_on_a_closed_day(jane, tmp_pat
 # https://www.toronto.ca/city-government/elections/general-information/
 # better-local-government-act-2018-bill-5/25-wards-candidate-faqs/
 BLGA = "Better Local Government Act, 2018, S.O. 2018, c. 11"
+LATE = date(2018, 8, 20)
 
 
 @pytest.fixture
-def council_2018(db_path):
-    ok(T("election", "add", "--year", "2018"))
-    ok(T("member", "add", "Pat Lee", "--ward", "3"))
-    ok(T("member", "add", "The Mayor", "--office", "mayor"))
-    for name in ("pat", "mayor"):
-        ok(T("member", "set", name, "--running", "yes", "--option", "separate"))
-    return db_path
+def council_2018() -> Council:
+    council = Council(os.environ["TRANSITION_DB"], today=date(2018, 8, 15), year=2018)
+    council.add(
+        Seat("Pat Lee", ward="3", running="yes", option="separate"),
+        Seat("The Mayor", office="mayor", running="yes", option="separate"),
+    )
+    return council
+
+
+def override(
+    day: date | None, source: str | None, office: str = "councillor", election: str = "2018"
+) -> Callable[[Tracker], str]:
+    """The dates the law set for one office (none: the statute's), as
+    `transition election set --office` records them."""
+    return lambda tracker: tracker.change.set_office_override(
+        tracker.find.election(election), office, day, None, source
+    )
 
 
 def test_an_override_moves_one_offices_window_and_steps(council_2018):
-    result = T(
-        "election", "set", "2018", "--office", "councillor", "--nomination-day", "2018-09-14",
-        "--source", BLGA, "--today", "2018-08-15",
-    )  # fmt: skip
-    assert result.returncode == 0, result.stderr
-    assert "nomination day in 2018 is 2018-09-14 (statutory: 2018-07-27)" in result.stdout
-    rows = as_json(T("checklist", "--json", "--today", "2018-08-15"))
+    said = council_2018.write(override(date(2018, 9, 14), BLGA))
+    assert "nomination day in 2018 is 2018-09-14 (statutory: 2018-07-27)" in said
+    rows = council_2018.read(lambda tracker: checklist_rows(tracker, tracker.find.election()))
     latest = {r["member"]: r["latest"] for r in rows}
     assert latest == {"Pat Lee": "2018-09-14", "The Mayor": "2018-07-27"}
     # a councillor may file after the statutory nomination day, the mayor may not
-    ok(T("member", "file", "pat", "--date", "2018-08-20", "--today", "2018-08-20"))
-    late = T("member", "file", "mayor", "--date", "2018-08-20", "--today", "2018-08-20")
-    assert late.returncode == 1 and "outside the filing window" in late.stderr
-    shown = as_json(T("election", "show", "2018", "--json"))
-    assert shown["nomination_day"] == "2018-07-27"
-    assert shown["overrides"] == [
+    council_2018.write(filing("pat", LATE, actual=True), today=LATE)
+    with pytest.raises(TransitionError, match="outside the filing window"):
+        council_2018.write(filing("mayor", LATE, actual=True), today=LATE)
+    dates = shown(council_2018, "2018")
+    assert dates["nomination_day"] == "2018-07-27"
+    assert dates["overrides"] == [
         {
             "office": "councillor",
             "nomination_period_opens": "2018-05-01",
@@ -201,63 +164,43 @@ def test_an_override_moves_one_offices_window_and_steps(council_2018):
             "source": BLGA,
         }
     ]
-    table = ok(T("election", "show", "2018"))
-    assert f"Nomination day, councillors only  2018-09-14  Friday    {BLGA}" in table
-    log = as_json(T("log", "--json"))
+    log = council_2018.read(lambda tracker: log_rows(tracker, None, None))
     assert any(e["action"] == "election.override" for e in log)
     moved = [e for e in log if e["action"] == "item.moved"]
     assert moved and all(e["member"] == "Pat Lee" for e in moved)
 
 
-def test_an_override_shows_with_its_source_on_printed_documents(council_2018, tmp_path):
-    ok(
-        T(
-            "election", "set", "2018", "--office", "councillor", "--nomination-day",
-            "2018-09-14", "--source", BLGA,
-        )
-    )  # fmt: skip
-    ok(T("render", "overview", "-o", "overview.html", "--today", "2018-08-15"))
-    html = (tmp_path / "overview.html").read_text()
-    assert (
-        "For councillors, nomination day Friday, September 14, 2018 (the statute&#39;s: "
-        "Friday, July 27, 2018), as set by Better Local Government Act, 2018" in html
-    )
-    ok(T("render", "checklist", "pat", "-o", "pat.html", "--today", "2018-08-15"))
-    html = (tmp_path / "pat.html").read_text()
-    assert "Nomination day for councillors (Better Local Government Act, 2018" in html
-    assert "the statute&#39;s: Jul 27" in html
-
-
 def test_an_override_can_be_undone_and_is_refused_where_it_cannot_apply(council_2018):
-    args = ("election", "set", "2018", "--office", "councillor")
-    ok(T(*args, "--nomination-day", "2018-09-14", "--source", BLGA))
-    ok(T("member", "file", "pat", "--date", "2018-08-20", "--today", "2018-08-20"))
-    refused = T(*args, "--statutory")
-    assert refused.returncode == 1
-    assert "Pat Lee's filing date" in refused.stderr and "outside the filing window" in (
-        refused.stderr
-    )
-    ok(T("member", "file", "pat", "--clear"))
-    assert "returned the councillor's dates" in ok(T(*args, "--statutory"))
-    assert as_json(T("election", "show", "2018", "--json"))["overrides"] == []
-    for bad, status in (
-        (("--nomination-day", "2018-09-14"), 2),  # no source
-        (("--nomination-day", "2018-11-14", "--source", BLGA), 1),  # after voting day
-        (("--statutory", "--source", BLGA), 2),
+    council_2018.write(override(date(2018, 9, 14), BLGA))
+    council_2018.write(filing("pat", LATE, actual=True), today=LATE)
+    with pytest.raises(TransitionError) as refused:
+        council_2018.write(override(None, None))
+    assert "Pat Lee's filing date" in str(refused.value)
+    assert "outside the filing window" in str(refused.value)
+    council_2018.write(filing("pat", None, actual=True))
+    assert "returned the councillor's dates" in council_2018.write(override(None, None))
+    assert shown(council_2018, "2018")["overrides"] == []
+    for day, source, why in (
+        (date(2018, 9, 14), None, "source .* is empty"),
+        (date(2018, 11, 14), BLGA, "before voting day"),
     ):
-        result = T(*args, *bad)
-        assert result.returncode == status, result.stderr
-    ok(T("election", "add", "--by-election", "--name", "Ward 9", *BY_ELECTION,
-         "--voting-day", "2024-11-04"))  # fmt: skip
-    result = T("election", "set", "Ward 9", "--office", "mayor", "--nomination-day",
-               "2024-09-20", "--source", BLGA)  # fmt: skip
-    assert result.returncode == 1 and "is a by-election" in result.stderr
+        with pytest.raises(TransitionError, match=why):
+            council_2018.write(override(day, source))
+    assert shown(council_2018, "2018")["overrides"] == []
+    council_2018.write(
+        lambda tracker: tracker.change.add_by_election(
+            "Ward 9", OPENS, NOMINATION_DAY, date(2024, 11, 4), None
+        )
+    )
+    with pytest.raises(WrongKindOfElection) as wrong:
+        council_2018.write(override(date(2024, 9, 20), BLGA, office="mayor", election="Ward 9"))
+    assert (wrong.value.election, wrong.value.kind) == ("Ward 9", "by-election")
 
 
 # -- databases made before closures were part of the profile ------------------
 
 
-def test_an_older_database_gets_torontos_closures_on_its_stored_profile(db_path):
+def test_an_older_database_gets_torontos_closures_on_its_stored_profile(db_path, council):
     from test_database import _database_at
 
     _database_at(db_path, "0001_initial")
@@ -276,7 +219,7 @@ def test_an_older_database_gets_torontos_closures_on_its_stored_profile(db_path)
             (first_release.replace("toronto-2016", "custom"),),
         )
     connection.close()
-    assert run_transition("election", "list", "--json").returncode == 0
+    assert [row["name"] for row in council.read(election_rows)] == ["2030", "2034"]
     with sqlite3.connect(db_path) as connection:
         stored = dict(connection.execute("SELECT id, profile_toml FROM election"))
         version = connection.execute("SELECT version_num FROM alembic_version").fetchone()[0]
@@ -291,7 +234,7 @@ def test_an_older_database_gets_torontos_closures_on_its_stored_profile(db_path)
     ).read_text()
     assert stored[1] == shipped
     assert stored[2] == first_release.replace("toronto-2016", "custom")
-    log = as_json(T("log", "--json"))
+    log = council.read(lambda tracker: log_rows(tracker, None, None))
     assert [e["summary"] for e in log if e["action"] == "election.profile"] == [
         "added the City of Toronto's designated holidays to the profile of 2030 "
         "(the days the clerk's office is closed)"

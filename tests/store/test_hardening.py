@@ -1,61 +1,102 @@
-"""Defects a hostile trial found, each reproduced: the record changes only what
-the user meant, a damaged or foreign database is refused untouched, every
-failure is one line, and what is shown is what was typed, safely."""
+"""Defects a hostile trial found, each reproduced through the store: the record
+changes only what the user meant, names are stored as they are looked up, and
+a damaged, foreign or incomplete database is refused untouched. What the
+commands do with such input (one line, never a traceback; interrupts; usage
+errors; what reaches the terminal): tests/cli/test_hardening_commands.py."""
 
 from __future__ import annotations
 
 import os
-import signal
 import sqlite3
-import subprocess
-import time
+from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import SCRIPT, as_json, invoke_transition, ok, run_transition
-from harness.cli import before_our_code
+from harness.council import JANE, Council, Seat
 
-T = invoke_transition
+from transition.errors import TransitionError
+from transition.store import Mode, open_record
+from transition.store.backends.sqlite import backup_to
+from transition.store.errors import Refused, Remedy
+from transition.store.listings import (
+    account_row,
+    checklist_rows,
+    log_rows,
+    member_rows,
+    status_rows,
+)
+from transition.store.trail.integrity import problems
+from transition.store.transfer.csv_import import (
+    import_accounts,
+    import_members,
+    read_accounts,
+    read_members,
+)
+
+TODAY = date(2030, 4, 1)
+
+
+@pytest.fixture
+def council(db_path) -> Council:
+    return Council(str(db_path), today=TODAY)
+
+
+@pytest.fixture
+def jane(council) -> Council:
+    """The 2030 election and Jane Doe (ward 7), running on one City-connected X account."""
+    council.add(JANE)
+    return council
+
+
+def add(council: Council, name: str, ward: str) -> None:
+    council.write(lambda tracker: tracker.change.add_member(name, ward, "councillor"))
+
+
+def names(council: Council) -> list[str]:
+    """The members' names as `transition member list --json` lists them."""
+    rows = council.read(lambda tracker: member_rows(tracker, tracker.find.election()))
+    return [row["name"] for row in rows]
+
+
+def found(council: Council, typed: str) -> tuple[str, str | None]:
+    """The member a name typed finds, as `transition member show` does."""
+    member = council.read(lambda tracker: tracker.find.member(typed))
+    return member.name, member.ward
 
 
 # -- names ---------------------------------------------------------------------------
 
 
-def test_names_are_stored_as_they_are_looked_up(db_path):
-    ok(T("election", "add", "--year", "2030"))
-    ok(T("member", "add", "Ann  Lee", "--ward", "1"))  # two spaces
-    assert [m["name"] for m in as_json(T("member", "list", "--json"))] == ["Ann Lee"]
-    again = T("member", "add", "Ann Lee", "--ward", "2")
-    assert again.returncode == 1 and "already a member named 'Ann Lee'" in again.stderr
-    ok(T("member", "add", "Pat\u00a0Lee", "--ward", "3"))  # a non-breaking space
-    assert "Pat Lee (ward 3)" in ok(T("member", "show", "Pat Lee"))
-    ok(T("member", "add", "Fre\u0301de\u0301ric Roy", "--ward", "4"))  # decomposed accents
-    names = [m["name"] for m in as_json(T("member", "list", "--json"))]
-    assert "Frédéric Roy" in names
-    assert "Frédéric Roy" in ok(T("member", "show", "frederic"))  # accents and case aside
+def test_names_are_stored_as_they_are_looked_up(council):
+    council.election()
+    add(council, "Ann  Lee", "1")  # two spaces
+    assert names(council) == ["Ann Lee"]
+    with pytest.raises(TransitionError, match="already a member named 'Ann Lee'"):
+        add(council, "Ann Lee", "2")
+    add(council, "Pat\u00a0Lee", "3")  # a non-breaking space
+    assert found(council, "Pat Lee") == ("Pat Lee", "3")
+    add(council, "Fre\u0301de\u0301ric Roy", "4")  # decomposed accents
+    assert "Frédéric Roy" in names(council)
+    assert found(council, "frederic") == ("Frédéric Roy", "4")  # accents and case aside
     for bad in ("Zero\u200bWidth", "Right\u202eLeft", "Bell\x07"):
-        refused = T("member", "add", bad, "--ward", "5")
-        assert refused.returncode == 1 and (
-            "invisible" in refused.stderr or "control" in refused.stderr
-        )
+        with pytest.raises(TransitionError, match=r"invisible|control"):
+            add(council, bad, "5")
+    assert len(names(council)) == 3
 
 
-def test_a_name_that_matches_two_members_without_accents_is_ambiguous(db_path):
-    ok(T("election", "add", "--year", "2030"))
-    ok(T("member", "add", "Élise Roy", "--ward", "1"))
-    ok(T("member", "add", "Elise Roy", "--ward", "2"))
-    assert "Elise Roy (ward 2)" in ok(T("member", "show", "Elise Roy"))  # the exact one wins
-    result = T("member", "show", "elise roy ")
-    assert "Elise Roy (ward 2)" in ok(result)
-    ambiguous = T("member", "show", "ÉLISE ROI".replace("ROI", "ROY").replace("É", "e"))
-    assert ambiguous.returncode == 0  # "elise roy" is the exact one, any case
+def test_a_name_that_matches_two_members_without_accents_is_ambiguous(council):
+    council.add(Seat("Élise Roy", ward="1"), Seat("Elise Roy", ward="2"))
+    assert found(council, "Elise Roy") == ("Elise Roy", "2")  # the exact one wins
+    assert found(council, "elise roy ") == ("Elise Roy", "2")
+    # "elise roy" is the exact one, any case
+    assert found(council, "ÉLISE ROI".replace("ROI", "ROY").replace("É", "e")) == ("Elise Roy", "2")
 
 
-def test_the_csv_duplicate_check_sees_names_as_stored(db_path, tmp_path):
-    ok(T("election", "add", "--year", "2030"))
+def test_the_csv_duplicate_check_sees_names_as_stored(council, tmp_path):
+    council.election()
     (tmp_path / "m.csv").write_text("name,ward\nAlice A,1\nAlice  A,2\n")
-    refused = T("import", "members", "m.csv")
-    assert refused.returncode == 1 and "line 3: the same member as line 2" in refused.stderr
+    with pytest.raises(TransitionError, match="line 3: the same member as line 2"):
+        read_members(tmp_path / "m.csv")
 
 
 def test_an_older_database_has_its_names_tidied_or_is_refused_if_two_would_merge(db_path):
@@ -68,7 +109,7 @@ def test_an_older_database_has_its_names_tidied_or_is_refused_if_two_would_merge
             "VALUES ('Ann  Lee', '1', 'councillor', '2026-01-05 10:00:00')"
         )
     connection.close()
-    log = as_json(T("log", "--json"))
+    log = Council(str(db_path), today=TODAY).read(lambda tracker: log_rows(tracker, None, None))
     renamed = next(event for event in log if event["action"] == "member.renamed")
     assert renamed["after"] == {"name": "Ann Lee"}
 
@@ -81,8 +122,8 @@ def test_an_older_database_has_its_names_tidied_or_is_refused_if_two_would_merge
                 f"VALUES ('{name}', '1', 'councillor', '2026-01-05 10:00:00')"
             )
     connection.close()
-    refused = T("status", "--db", str(other))
-    assert refused.returncode == 1 and "would have one name" in refused.stderr
+    with pytest.raises(TransitionError, match="would have one name"):
+        Council(str(other), today=TODAY).read(lambda tracker: None)
     with sqlite3.connect(other) as connection:
         assert connection.execute("SELECT version_num FROM alembic_version").fetchone()[0] == (
             "0005_access"
@@ -95,83 +136,68 @@ def test_an_older_database_has_its_names_tidied_or_is_refused_if_two_would_merge
 
 
 def test_a_csv_names_its_members_exactly_and_empty_cells_keep_what_is_recorded(jane, tmp_path):
-    ok(T("member", "add", "Joanne Smith", "--ward", "8"))
-    ok(T("member", "file", "jane", "--date", "2030-05-06", "--today", "2030-05-07"))
-    (tmp_path / "a.csv").write_text("member,platform,handle,role\nAnn,X,@ann,council\n")
-    refused = T("import", "accounts", "a.csv")
-    assert refused.returncode == 1 and "no member named exactly 'Ann'" in refused.stderr
-    (tmp_path / "m.csv").write_text("name,ward,filing_date,filing\nJane Doe,,,actual\n")
-    ok(T("import", "members", "m.csv", "--today", "2030-05-07"))
-    jane_row = next(m for m in as_json(T("member", "list", "--json")) if m["name"] == "Jane Doe")
+    filed = date(2030, 5, 7)
+    jane.add(Seat("Joanne Smith", ward="8"))
+    jane.write(
+        lambda tracker: tracker.change.set_filing(
+            tracker.find.member("jane"), tracker.find.election(), date(2030, 5, 6), actual=True
+        ),
+        today=filed,
+    )
+    accounts, members = tmp_path / "a.csv", tmp_path / "m.csv"
+
+    def import_the_accounts(tracker):
+        return import_accounts(tracker, accounts, read_accounts(accounts))
+
+    accounts.write_text("member,platform,handle,role\nAnn,X,@ann,council\n")
+    with pytest.raises(TransitionError, match="no member named exactly 'Ann'") as refused:
+        jane.write(import_the_accounts)
+    assert "line 2: " in str(refused.value)  # the file's refusal names the row
+    members.write_text("name,ward,filing_date,filing\nJane Doe,,,actual\n")
+    jane.write(
+        lambda tracker: import_members(
+            tracker, tracker.find.election(), members, read_members(members)
+        ),
+        today=filed,
+    )
+    rows = jane.read(lambda tracker: member_rows(tracker, tracker.find.election()))
+    jane_row = next(m for m in rows if m["name"] == "Jane Doe")
     assert (jane_row["ward"], jane_row["filing_date"], jane_row["filing"]) == (
         "7",
         "2030-05-06",
         "actual",
     )
-    (tmp_path / "a.csv").write_text(
-        "member,platform,handle,role,uses_logo\nJane Doe,X,@CllrDoe,single,\n"
+    accounts.write_text("member,platform,handle,role,uses_logo\nJane Doe,X,@CllrDoe,single,\n")
+    jane.write(
+        lambda tracker: tracker.change.update_account(tracker.find.account(1), uses_logo=True)
     )
-    ok(T("account", "set", "1", "--uses-logo"))
-    ok(T("import", "accounts", "a.csv"))
-    assert as_json(T("account", "show", "1", "--json"))["connections"][3]["holds"] is True
-
-
-# -- files one per member, calendars one per election ---------------------------------
-
-
-def test_files_of_every_member_are_their_own_and_stable(db_path, tmp_path):
-    ok(T("election", "add", "--year", "2030"))
-    names = ["Иван Петров", "Пётр Иванов", "王小明", "李华", "Zoë Ward", "Zoe Ward"]
-    for ward, name in enumerate(names, start=1):
-        ok(T("member", "add", name, "--ward", str(ward)))
-        ok(T("member", "set", name, "--running", "yes", "--option", "separate"))
-    written = ok(T("render", "checklist", "--all", "--format", "html", "-o", "out")).split()
-    assert len(written) == len(set(written)) == len(names)
-    assert sorted(p.name for p in Path("out").iterdir()) == sorted(Path(p).name for p in written)
-    again = ok(T("render", "checklist", "--all", "--format", "html", "-o", "out")).split()
-    assert again == written
-
-
-def test_calendar_uids_of_two_elections_are_distinct(db_path):
-    args = ("--opens", "2025-01-06", "--nomination-day", "2025-02-07", "--voting-day", "2025-03-24")
-    ok(T("election", "add", "--by-election", "--name", "Élection partielle", *args))
-    ok(T("election", "add", "--by-election", "--name", "Election partielle", *args))
-    ok(T("member", "add", "Jean Roy", "--ward", "3"))
-    ok(
-        T(
-            "member",
-            "set",
-            "jean",
-            "--running",
-            "yes",
-            "--option",
-            "separate",
-            "--election",
-            "Élection partielle",
+    jane.write(import_the_accounts)
+    shown = jane.read(
+        lambda tracker: account_row(
+            tracker, tracker.find.account(1), tracker.find.profile_for(None)
         )
     )
-    ok(T("export", "ics", "jean", "--election", "Élection partielle", "-o", "first.ics"))
-    ok(T("export", "ics", "jean", "--election", "Election partielle", "-o", "second.ics"))
-    first, second = Path("first.ics").read_text(), Path("second.ics").read_text()
-    uids = lambda text: {line for line in text.splitlines() if line.startswith("UID:")}  # noqa: E731
-    assert uids(first) and not uids(first) & uids(second)
+    assert shown["connections"][3]["key"] == "uses-logo"
+    assert shown["connections"][3]["holds"] is True
 
 
 # -- wards --------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("ward", ["²", "①", "七", "٣"])
-def test_a_ward_of_other_digits_is_refused(db_path, ward):
-    refused = T("member", "add", "Pat Lee", "--ward", ward)
-    assert refused.returncode == 1 and "digits other than 0-9" in refused.stderr
+def test_a_ward_of_other_digits_is_refused(council, ward):
+    with pytest.raises(TransitionError, match="digits other than 0-9"):
+        add(council, "Pat Lee", ward)
 
 
 def test_a_stored_ward_of_any_kind_sorts_without_crashing(jane):
-    with sqlite3.connect(jane) as connection:
+    jane.add(Seat("Pat Lee", ward="3"))
+    with sqlite3.connect(jane.db) as connection:
         connection.execute("UPDATE member SET ward = '²' WHERE name = 'Jane Doe'")
     connection.close()
-    ok(T("status"))
-    ok(T("member", "list"))
+    status = jane.read(lambda tracker: status_rows(tracker, tracker.find.election(), False, None))
+    assert [row["member"] for row in status] == ["Pat Lee", "Jane Doe"]  # after the wards 0-9
+    assert names(jane) == ["Pat Lee", "Jane Doe"]
 
 
 # -- damaged, foreign and incomplete files -------------------------------------------
@@ -186,19 +212,26 @@ def _damage(path: Path) -> None:
 
 
 def test_a_damaged_database_is_not_written_to_nor_backed_up(jane, tmp_path):
-    for n in range(30):
-        ok(T("member", "add", f"Member {n:02d} With A Rather Long Name", "--ward", str(n + 10)))
-    with sqlite3.connect(jane) as connection:
+    jane.write(
+        lambda tracker: [
+            tracker.change.add_member(
+                f"Member {n:02d} With A Rather Long Name", str(n + 10), "councillor"
+            )
+            for n in range(30)
+        ]
+    )
+    path = Path(jane.db)
+    with sqlite3.connect(path) as connection:
         connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     connection.close()
-    _damage(jane)
-    before = jane.read_bytes()
-    result = T("member", "add", "Late Comer", "--ward", "99")
-    assert result.returncode == 1 and result.stderr.count("\n") == 1
-    assert "damaged" in result.stderr or "malformed" in result.stderr
-    backup = T("backup", "-o", str(tmp_path / "copy.db"))
-    assert backup.returncode == 1 and not (tmp_path / "copy.db").exists()
-    assert jane.read_bytes() == before
+    _damage(path)
+    before = path.read_bytes()
+    with pytest.raises(TransitionError, match=r"damaged|malformed"):
+        add(jane, "Late Comer", "99")
+    with pytest.raises(TransitionError):
+        backup_to(path, tmp_path / "copy.db")
+    assert not (tmp_path / "copy.db").exists()
+    assert path.read_bytes() == before
     assert list(tmp_path.glob(".copy.db*")) == []
 
 
@@ -218,8 +251,9 @@ def test_a_foreign_sqlite_file_is_refused_untouched(tmp_path, setup):
         connection.executescript(setup)
     connection.close()
     before = path.read_bytes()
-    result = T("init", "--db", str(path))
-    assert result.returncode == 1 and "another application" in result.stderr
+    with pytest.raises(Refused, match="another application") as refused:
+        open_record(path, today=TODAY, actor="tester", mode=Mode.CREATE)
+    assert refused.value.remedy == Remedy.OTHER_DATABASE
     assert path.read_bytes() == before
 
 
@@ -232,23 +266,24 @@ def test_a_foreign_sqlite_file_is_refused_untouched(tmp_path, setup):
     ],
 )
 def test_a_database_missing_part_of_its_schema_is_refused_and_check_names_it(jane, drop):
-    with sqlite3.connect(jane) as connection:
+    with sqlite3.connect(jane.db) as connection:
         connection.execute(drop)
     connection.close()
-    for args in (("status",), ("init",), ("done", "1")):
-        result = T(*args)
-        assert result.returncode == 1 and "`transition check` names them all" in result.stderr
-    check = T("check")
-    assert check.returncode == 1 and f"missing {' '.join(drop.split()[1:]).lower()}" in check.stdout
+    missing = " ".join(drop.split()[1:]).lower()
+    for mode in (Mode.READ, Mode.CREATE, Mode.WRITE):  # status, init, done
+        with pytest.raises(Refused, match=rf"lacks \d+ of .* \({missing} first\)") as refused:
+            open_record(jane.db, today=TODAY, actor="tester", mode=mode)
+        assert refused.value.remedy == Remedy.CHECK  # which names them all
+    assert f"missing {missing}" in "\n".join(jane.inspect(problems)[0])
 
 
 def test_paths_are_paths(tmp_path):
     link = tmp_path / "link.db"
     link.symlink_to(tmp_path / "target.db")
-    ok(T("init", "--db", str(link)))
+    open_record(link, today=TODAY, actor="tester", mode=Mode.CREATE).close()
     assert (tmp_path / "target.db").stat().st_mode & 0o777 == 0o600
     odd = tmp_path / "a?b#c.db"
-    ok(T("init", "--db", str(odd)))
+    open_record(odd, today=TODAY, actor="tester", mode=Mode.CREATE).close()
     assert odd.stat().st_size > 0 and sorted(p.name for p in tmp_path.iterdir()) == sorted(
         ["link.db", "target.db", "a?b#c.db"]
     )
@@ -258,130 +293,24 @@ def test_stale_partial_backups_are_cleared(jane, tmp_path):
     stale = tmp_path / f".copy.db.{2**22 + 7}.partial"
     stale.write_bytes(b"x" * 1000)
     (tmp_path / f"{stale.name}-journal").write_bytes(b"x")
-    ok(T("backup", "-o", str(tmp_path / "copy.db")))
+    assert backup_to(Path(jane.db), tmp_path / "copy.db") > 0
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".copy")) == []
 
 
-# -- one line, never a traceback --------------------------------------------------------
+# -- what is recorded is what was stated, and when ---------------------------------------
 
 
-@pytest.mark.parametrize(
-    "args",
-    [
-        ("done", "9223372036854775808"),
-        ("log", "--limit", "9223372036854775808"),
-        ("account", "show", "99999999999999999999"),
-        ("waive", "9223372036854775808", "--reason", "x"),
-    ],
-)
-def test_huge_numbers_are_usage_errors(jane, args):
-    result = T(*args)
-    assert result.returncode == 2 and result.stderr.count("\n") == 1
-
-
-def test_a_calendar_that_ends_at_the_end_of_time(db_path):
-    ok(T("election", "add", "--by-election", "--name", "Far", "--opens", "9999-11-01",
-         "--nomination-day", "9999-11-15", "--voting-day", "9999-12-31"))  # fmt: skip
-    ok(T("member", "add", "Pat Lee", "--ward", "3"))
-    ok(T("export", "ics", "pat", "-o", "far.ics"))
-    assert "BEGIN:VCALENDAR" in Path("far.ics").read_text()
-
-
-@pytest.mark.parametrize(
-    "args",
-    [("rules", "--profile", "/dev/zero"), ("import", "members", "/dev/zero")],
-)
-def test_devices_are_not_read_as_files(db_path, args):
-    ok(T("election", "add", "--year", "2030"))
-    result = T(*args)
-    assert result.returncode == 1 and "not a regular file" in result.stderr
-
-
-def test_output_that_cannot_be_written_is_one_line(jane, tmp_path):
-    empty = T("backup", "-o", "")
-    assert empty.returncode in (1, 2) and empty.stderr.count("\n") == 1
-    with open("/dev/full", "w") as full:
-        done = subprocess.run(
-            [str(SCRIPT), "export"], stdout=full, stderr=subprocess.PIPE, text=True
-        )
-    assert done.returncode == 1 and "Traceback" not in done.stderr
-    assert done.stderr.startswith("transition: error: cannot write the output")
-
-
-# -- interrupted means not done -----------------------------------------------------------
-
-
-@pytest.mark.parametrize("delay", [0.0, 0.02, 0.05, 0.08, 0.12])
-def test_ctrl_c_at_any_moment_is_130_and_quiet(db_path, delay):
-    process = subprocess.Popen(
-        [str(SCRIPT), "calendar", "2030"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-    )
-    time.sleep(delay)
-    process.send_signal(signal.SIGINT)
-    _, err = process.communicate(timeout=30)
-    # -2: ended by the signal itself before Python took it over (a shell shows
-    # 130); 1: Python's own report, while it was still starting
-    starting = before_our_code(err)
-    assert process.returncode in (0, 130, -signal.SIGINT) or starting, err
-    assert err in ("", "\n") or starting, err
-
-
-def test_an_interrupted_import_imports_nothing(db_path, tmp_path):
-    ok(T("election", "add", "--year", "2030"))
-    rows = "".join(f"Member {n:04d},{n}\n" for n in range(1, 400))
-    (tmp_path / "m.csv").write_text("name,ward\n" + rows)
-    for delay in (0.4, 0.8, 1.2):
-        process = subprocess.Popen(
-            [str(SCRIPT), "import", "members", str(tmp_path / "m.csv")],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        time.sleep(delay)
-        process.send_signal(signal.SIGINT)
-        _, err = process.communicate(timeout=60)
-        count = len(as_json(T("member", "list", "--json")))
-        assert "Traceback" not in err
-        # Interrupted means nothing imported; done means all of it, and only
-        # then may the signal have ended the process on its way out (-2).
-        done = {0: (130, -signal.SIGINT), 399: (0, -signal.SIGINT)}
-        assert count in done and process.returncode in done[count], (process.returncode, count)
-        if count:
-            break
-
-
-# -- what is shown is what was typed ----------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("by", "message"),
-    [("\x1b[2J", "control characters"), ("   ", "is empty"), ("x" * 100_000, "characters")],
-)
-def test_the_actor_is_checked_as_any_name(jane, by, message):
-    result = T("done", "1", "--by", by)
-    assert result.returncode == 2 and message in result.stderr
-    env = T("done", "1", env={"TRANSITION_USER": by})
-    assert env.returncode == 2 and message in env.stderr
-
-
-def test_stored_text_never_reaches_the_terminal_raw(jane):
-    with sqlite3.connect(jane) as connection:
-        connection.execute("DROP TRIGGER event_append_only_update")
-        connection.execute(
-            "UPDATE event SET actor = 'evil' || char(27) || '[2J' WHERE action = 'election.added'"
-        )
-        connection.execute(
-            "CREATE TRIGGER event_append_only_update BEFORE UPDATE ON event "
-            "BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END"
-        )
-    connection.close()
-    shown = ok(run_transition("log"))
-    assert "\x1b" not in shown and "evil\\x1b[2J" in shown
+def test_a_csv_device_is_not_read_as_a_file(council):
+    council.election()
+    with pytest.raises(TransitionError, match="not a regular file"):
+        read_members(Path("/dev/zero"))
 
 
 def test_a_stated_day_far_from_the_recorded_one_shows_both(jane):
-    ok(T("done", "1", "--today", "2030-04-20"))
-    row = next(r for r in as_json(T("checklist", "--json")) if r["id"] == 1)
+    jane.write(
+        lambda tracker: tracker.mark.done([1], note=None, evidence=None), today=date(2030, 4, 20)
+    )
+    rows = jane.read(lambda tracker: checklist_rows(tracker, tracker.find.election()))
+    row = next(r for r in rows if r["id"] == 1)
     recorded = row["recorded_on"]
     assert row["done_at"] == "2030-04-20" and recorded and recorded != "2030-04-20"
-    assert f"(recorded {recorded})" in ok(T("checklist"))
