@@ -199,4 +199,3 @@ def test_the_console_script_prints_a_broken_rule_as_one_line(capsys, monkeypatch
         "transition: error: give --running or --option to change "
         "(see 'transition member set --help')\n"
     )
-

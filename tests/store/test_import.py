@@ -2,19 +2,64 @@
 
 from __future__ import annotations
 
+import os
+from datetime import date
+from pathlib import Path
+
 import pytest
-from conftest import as_json, invoke_transition, ok
+from harness.council import Council
+from harness.records import (
+    BAD_FILES,
+    MEMBERS_HEADER,
+    TODAY,
+    check,
+    checklist,
+    export_text,
+    log,
+    members,
+)
+
+from transition.errors import TransitionError
+from transition.store.errors import Refused, Remedy
+from transition.store.listings import account_rows
+from transition.store.transfer.csv_import import (
+    import_accounts,
+    import_members,
+    read_accounts,
+    read_members,
+)
 
 #: Each test runs on a SQLite file and on a PostgreSQL database.
 pytestmark = pytest.mark.usefixtures("store")
 
-T = invoke_transition
-MEMBERS_HEADER = "name,ward,office,running,option,filing_date,filing\n"
-
 
 @pytest.fixture
-def election(db_path):
-    ok(T("election", "add", "--year", "2030"))
+def election(store) -> Council:
+    council = Council(os.environ["TRANSITION_DB"], today=TODAY)
+    council.election()
+    return council
+
+
+def import_members_file(council: Council, path: str, today: date | None = None) -> str:
+    """`transition import members PATH`: the rows read and checked, then applied."""
+    rows = read_members(Path(path))
+    return council.write(
+        lambda tracker: import_members(tracker, tracker.find.election(), Path(path), rows), today
+    )
+
+
+def import_accounts_file(council: Council, path: str, today: date | None = None) -> str:
+    rows = read_accounts(Path(path))
+    return council.write(lambda tracker: import_accounts(tracker, Path(path), rows), today)
+
+
+def refusal(work) -> str:
+    """The one line a refused import says."""
+    with pytest.raises(TransitionError) as refused:
+        work()
+    said = str(refused.value)
+    assert "\n" not in said
+    return said
 
 
 def test_members_and_accounts_import(election, tmp_path):
@@ -29,69 +74,43 @@ def test_members_and_accounts_import(election, tmp_path):
         "Jane Doe,X,@CllrDoe,https://x.com/CllrDoe,single,jane.doe@toronto.ca,416-555-0100,yes,no,no,no\n"
         '"Chow, Olivia",Instagram,@olivia,,council,,,no,no,no,no\n'
     )
-    assert "2 new, 0 updated" in ok(T("import", "members", "m.csv"))
-    assert "2 new, 0 updated" in ok(T("import", "accounts", "a.csv"))
-    members = {m["name"]: m for m in as_json(T("member", "list", "--json"))}
-    assert members["Jane Doe"]["filing_date"] == "2030-05-06"
-    assert members["Chow, Olivia"]["office"] == "mayor"
-    steps = as_json(T("checklist", "jane", "--json"))
+    assert "2 new, 0 updated" in import_members_file(election, "m.csv")
+    assert "2 new, 0 updated" in import_accounts_file(election, "a.csv")
+    found = {m["name"]: m for m in members(election.db)}
+    assert found["Jane Doe"]["filing_date"] == "2030-05-06"
+    assert found["Chow, Olivia"]["office"] == "mayor"
+    steps = checklist(election.db, "jane")
     assert len(steps) == 6 and steps[-1]["due"] == "2030-05-06"
     # importing again updates instead of duplicating
-    assert "0 new, 2 updated" in ok(T("import", "members", "m.csv"))
-    assert len(as_json(T("account", "list", "--json"))) == 2
-
-
-BAD_FILES = [
-    (MEMBERS_HEADER + "Good Row,3,,,,,\nJane,7,,maybe,,,\n", "line 3: running must be one of"),
-    (
-        MEMBERS_HEADER + "Jane,7,,yes,,2030-02-30,\n",
-        "line 2: filing_date '2030-02-30' is not a date",
-    ),
-    (
-        MEMBERS_HEADER + "Jane,7,,yes,single,2030-04-01,\n",
-        "line 2: 2030-04-01 is outside the filing window",
-    ),
-    (MEMBERS_HEADER + "Ann,1,,,,,\nann,2,,,,,\n", "line 3: the same member as line 2"),
-    (
-        MEMBERS_HEADER + "Ann,1,,,,,\n,2,,,,,\nBob,²,,,,,\n",
-        "2 bad rows, so nothing was imported: line 3",
-    ),
-    ("name,wrad\nAnn,1\n", "unknown column(s) wrad"),
-    ("ward\n1\n", "missing column(s) name"),
-    (MEMBERS_HEADER, "has a header but no rows"),
-    ("", "is empty"),
-    (MEMBERS_HEADER + 'Ann,"1,,,,,\n', "fix the quoting"),
-    (MEMBERS_HEADER + "Ann,1,,,,,,extra\n", "more cells than the header"),
-    (MEMBERS_HEADER + "Bob,,,,,,\n", "line 2: a councillor needs a ward"),
-]
+    assert "0 new, 2 updated" in import_members_file(election, "m.csv")
+    accounts = election.read(
+        lambda tracker: account_rows(tracker, None, tracker.find.profile_for(None))
+    )
+    assert len(accounts) == 2
 
 
 @pytest.mark.parametrize(("content", "message"), BAD_FILES, ids=lambda v: str(v)[:30])
 def test_a_bad_file_imports_nothing(election, tmp_path, content, message):
     (tmp_path / "good.csv").write_text(MEMBERS_HEADER + "Zed,25,,,,,\n")
-    ok(T("import", "members", "good.csv"))
-    before = ok(T("export"))
+    import_members_file(election, "good.csv")
+    before = export_text(election.db)
     (tmp_path / "bad.csv").write_text(content)
-    result = T("import", "members", "bad.csv")
-    assert result.returncode == 1
-    assert result.stderr.count("\n") == 1 and message in result.stderr
-    assert ok(T("export")) == before
+    assert message in refusal(lambda: import_members_file(election, "bad.csv"))
+    assert export_text(election.db) == before
 
 
 def test_another_encoding_is_refused_with_the_line(election, tmp_path):
     (tmp_path / "latin.csv").write_bytes((MEMBERS_HEADER + "Zoë,3,,,,,\n").encode("latin-1"))
-    result = T("import", "members", "latin.csv")
-    assert result.returncode == 1
-    assert "not UTF-8 text (line 2)" in result.stderr
+    with pytest.raises(Refused) as refused:
+        read_members(Path("latin.csv"))
+    assert "not UTF-8 text (line 2)" in str(refused.value)
+    assert refused.value.remedy is Remedy.ENCODING  # saved as UTF-8, or its encoding given
 
 
 def test_accounts_for_unknown_members_name_the_line(election, tmp_path):
     (tmp_path / "a.csv").write_text("member,platform,handle,role\nNobody,X,@x,council\n")
-    result = T("import", "accounts", "a.csv")
-    assert (
-        result.returncode == 1
-        and "line 2: there is no member named exactly 'Nobody'" in result.stderr
-    )
+    said = refusal(lambda: import_accounts_file(election, "a.csv"))
+    assert "line 2: there is no member named exactly 'Nobody'" in said
 
 
 def _council_files(folder, members: int) -> None:
@@ -111,21 +130,30 @@ def _council_files(folder, members: int) -> None:
 def test_an_import_writes_in_batches_what_single_commands_would(election, tmp_path):
     """Rows, items and events are written together at the end, with ids given
     out beforehand: the trail still chains, every item is where the planner
-    puts it, and commands after the import carry on from the ids it used."""
+    puts it, and changes after the import carry on from the ids it used."""
     _council_files(tmp_path, 40)
-    ok(T("import", "members", "m.csv", "--today", "2030-06-10"))
-    ok(T("import", "accounts", "a.csv", "--today", "2030-06-10"))
-    assert ok(T("check")).startswith("ok:")
-    ok(T("member", "add", "Late Comer", "--ward", "99"))
-    ok(T("member", "set", "Late Comer", "--running", "yes", "--option", "single"))
-    account = ("--platform", "X", "--handle", "@late", "--role", "single")
-    ok(T("account", "add", "Late Comer", *account))
-    assert ok(T("check")).startswith("ok:")
+    election.today = date(2030, 6, 10)
+    import_members_file(election, "m.csv")
+    import_accounts_file(election, "a.csv")
+    assert check(election.db)[::2] == ([], [])  # no problem, and nothing doubtful
+
+    election.write(lambda tracker: tracker.change.add_member("Late Comer", "99", "councillor"))
+    election.write(
+        lambda tracker: tracker.change.set_candidacy(
+            tracker.find.member("Late Comer"), tracker.find.election(), "yes", "single"
+        )
+    )
+    election.write(
+        lambda tracker: tracker.change.add_account(
+            tracker.find.member("Late Comer"), platform="X", handle="@late", role="single"
+        )
+    )
+    assert check(election.db)[::2] == ([], [])
     # (PostgreSQL leaves a gap where the import took more ids than it used.)
-    subjects = {e["subject"] for e in as_json(T("log", "Late Comer", "--json"))}
+    subjects = {e["subject"] for e in log(election.db, "Late Comer")}
     late = {kind: int(n) for kind, n in (s.split() for s in subjects)}
     assert late["member"] > 40 and late["account"] > 80, subjects
-    steps = as_json(T("checklist", "Member 002", "--json"))
+    steps = checklist(election.db, "Member 002", today=election.today)
     on_filing = [s for s in steps if s["due"] == "2030-07-15"]
     assert on_filing, steps
 
@@ -134,8 +162,8 @@ def test_an_import_row_plans_its_member_once(election, tmp_path):
     """A row that adds a member, sets the option and a filing date says where
     each item ends up, without an item added and moved within the row."""
     (tmp_path / "m.csv").write_text(MEMBERS_HEADER + "Ann Lee,3,,yes,separate,2030-07-15,planned\n")
-    ok(T("import", "members", "m.csv"))
-    events = as_json(T("log", "--json"))
+    import_members_file(election, "m.csv")
+    events = log(election.db)
     actions = [e["action"] for e in events]
     assert "item.moved" not in actions
     added = [e for e in events if e["action"] == "item.added"]
@@ -147,7 +175,6 @@ def test_a_file_of_many_bad_rows_is_refused_in_a_line_one_can_read(election, tmp
         "member,platform,handle,role\n"
         + "".join(f"Nobody {n},X,@n{n},single\n" for n in range(500))
     )
-    result = T("import", "accounts", "a.csv")
-    assert result.returncode == 1 and result.stderr.count("\n") == 1
-    assert "500 bad rows" in result.stderr and "and 490 more like them" in result.stderr
-    assert result.stderr.count("line ") == 10
+    said = refusal(lambda: import_accounts_file(election, "a.csv"))
+    assert "500 bad rows" in said and "and 490 more like them" in said
+    assert said.count("line ") == 10

@@ -5,28 +5,40 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
+from contextlib import suppress
+from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import invoke_transition, ok
+from harness.council import Council
+from harness.records import TODAY, check, isolated, read
 from hypothesis import HealthCheck, given, reject, settings
 from hypothesis import strategies as st
 
-T = invoke_transition
+from transition.errors import TransitionError
+from transition.store import Mode
+from transition.store.trail.chain import Fingerprint
+from transition.store.trail.integrity import fingerprint, verify
+
 TABLES = ("election", "member", "account", "candidacy", "checklist_item")
 
 
 @pytest.fixture(scope="module")
 def base(tmp_path_factory) -> Path:
     """Two members, one running on a City-connected account, in one file."""
-    path = tmp_path_factory.mktemp("base") / "base.db"
-    db = ("--db", str(path), "--by", "tester")
-    ok(T("election", "add", "--year", "2030", *db))
-    for name, ward in (("Jane Doe", "7"), ("Pat Lee", "3")):
-        ok(T("member", "add", name, "--ward", ward, *db))
-        ok(T("account", "add", name, "--platform", "X", "--handle", f"@w{ward}", "--role",
-             "single", "--email", f"w{ward}@toronto.ca", *db))  # fmt: skip
-    ok(T("member", "set", "Jane Doe", "--running", "yes", "--option", "single", *db))
+    folder = tmp_path_factory.mktemp("base")
+    path = folder / "base.db"
+
+    def council(tracker):
+        election = tracker.change.add_regular_election(2030, None)
+        for name, ward in (("Jane Doe", "7"), ("Pat Lee", "3")):
+            member = tracker.change.add_member(name, ward, "councillor")
+            tracker.change.add_account(member, platform="X", handle=f"@w{ward}", role="single",
+                                       email=f"w{ward}@toronto.ca")  # fmt: skip
+        tracker.change.set_candidacy(tracker.find.member("Jane Doe"), election, "yes", "single")
+
+    with isolated(folder):
+        Council(str(path), today=TODAY).write(council)
     return path
 
 
@@ -39,16 +51,23 @@ COMMANDS = st.one_of(
 )
 
 
-def _run(db: tuple[str, ...], command: tuple[str, object]) -> None:
+def _run(path: Path, command: tuple[str, object]) -> None:
     verb, value = command
-    args = {
-        "done": ("done", str(value), "--today", "2030-05-10"),
-        "reopen": ("reopen", str(value)),
-        "note": ("note", str(value), "--note", "checked"),
-        "file": ("member", "file", "Jane Doe", "--date", str(value), "--planned"),
-        "running": ("member", "set", "Pat Lee", "--running", str(value), "--option", "single"),
-    }[verb]
-    T(*args, *db)  # a refusal (a step already done, say) changes nothing
+    council = Council(str(path), today=TODAY)
+    work = {
+        "done": lambda tracker: tracker.mark.done([value], note=None, evidence=None),
+        "reopen": lambda tracker: tracker.mark.reopen([value], note=None),
+        "note": lambda tracker: tracker.mark.annotate([value], "checked", None),
+        "file": lambda tracker: tracker.change.set_filing(
+            tracker.find.member("Jane Doe"), tracker.find.election(),
+            date.fromisoformat(str(value)), actual=False,
+        ),
+        "running": lambda tracker: tracker.change.set_candidacy(
+            tracker.find.member("Pat Lee"), tracker.find.election(), str(value), "single"
+        ),
+    }[verb]  # fmt: skip
+    with suppress(TransitionError):  # a refusal (a step already done, say) changes nothing
+        council.write(work, today=date(2030, 5, 10) if verb == "done" else None)
 
 
 def _changed_value(kind: str, current: object, salt: int) -> object:
@@ -84,10 +103,9 @@ def test_any_direct_change_is_caught_by_check_and_verify(
     for leftover in (path, *(path.with_name(path.name + end) for end in ("-wal", "-shm"))):
         leftover.unlink(missing_ok=True)
     shutil.copy(base, path)
-    db = ("--db", str(path))
     for command in commands:
-        _run(db, command)
-    fingerprint = ok(T("fingerprint", *db)).strip()
+        _run(path, command)
+    taken = Fingerprint.parse(str(read(path, fingerprint)))  # as the sheet prints it
     with sqlite3.connect(path) as connection:
         ids = [r[0] for r in connection.execute(f"SELECT id FROM {table} ORDER BY id")]
         columns = [
@@ -116,11 +134,11 @@ def test_any_direct_change_is_caught_by_check_and_verify(
             for _, made in triggers:
                 connection.execute(made)
     connection.close()
-    check = T("check", *db)
+    found, _, doubts = check(path)
     if around_the_triggers:
-        assert check.returncode == 1, (table, name, check.stdout)
+        assert found, (table, name, doubts)
     else:
-        assert "changed outside transition" in check.stdout, (table, name, check.stdout)
-    verify = T("verify", fingerprint, *db)
-    assert verify.returncode == 1, (table, name, verify.stdout)
-    assert "the record has changed" in verify.stderr
+        said = [*found, *doubts]
+        assert any("changed outside transition" in line for line in said), (table, name, said)
+    with pytest.raises(TransitionError, match="the record has changed"):
+        read(path, lambda tracker: verify(tracker, taken), mode=Mode.INSPECT)

@@ -10,41 +10,60 @@ import subprocess
 import time
 
 import pytest
-from conftest import (
-    PASSWORD,
-    WARD3,
-    WARD7,
-    as_json,
+from conftest import PASSWORD, WARD3, WARD7, postgres_database, sql
+from harness.council import Council
+from harness.records import (
+    TODAY,
     as_role,
-    invoke_transition,
-    ok,
-    run_transition,
-    sql,
+    check,
+    export_to,
+    log,
+    read,
+    restore,
+    role_url,
+    shared_council,
 )
 from postgres_server import PostgresError
 
-T = invoke_transition
+from transition.errors import TransitionError
+from transition.store import Mode
+from transition.store.grants import list_grants, revoke
+from transition.store.trail.chain import Fingerprint
+from transition.store.trail.integrity import fingerprint, verify
 
 
-def _owner(council, *args: str):
-    return T(*args, "--db", council["url"])
+@pytest.fixture
+def council(postgres):
+    """Two members with accounts and steps, and a staffer of each kind."""
+    return shared_council(postgres, postgres_database(postgres))
+
+
+def done(item: int):
+    return lambda tracker: tracker.mark.done([item], note=None, evidence=None)
 
 
 def test_office_staff_changing_a_row_in_psql_write_an_event_as_themselves(council):
-    mine = council["items"][WARD7]
-    fingerprint = ok(_owner(council, "fingerprint")).strip()
+    url, mine = council["url"], council["items"][WARD7]
+    taken = Fingerprint.parse(str(read(url, fingerprint)))
     sql(council, "ward7staff", f"UPDATE checklist_item SET done_by = 'Cllr' WHERE id = {mine}")
-    newest = as_json(_owner(council, "log", "--json"))[0]
+    newest = log(url)[0]
     assert newest["action"] == "row.update" and newest["recorded_by"] == "ward7staff"
     assert newest["after"]["done_by"] == "Cllr" and newest["member"] == WARD7
-    check = ok(_owner(council, "check"))
-    assert "changed outside transition: done_by None -> 'Cllr' (by ward7staff)" in check
-    verify = _owner(council, "verify", fingerprint, "--member", WARD7)
-    assert verify.returncode == 1 and "changed outside transition" in verify.stderr
+    found, _, doubts = check(url)
+    assert found == []
+    said = "changed outside transition: done_by None -> 'Cllr' (by ward7staff)"
+    assert any(said in doubt for doubt in doubts), doubts
+
+    def verified(tracker):
+        return verify(tracker, taken, tracker.find.member(WARD7))
+
+    with pytest.raises(TransitionError, match="changed outside transition"):
+        read(url, verified, mode=Mode.INSPECT)
 
 
 def test_an_event_inserted_by_hand_gets_the_servers_id_time_chain_and_signer(council):
-    last = as_json(_owner(council, "log", "--rows", "--json", "--limit", "1"))[0]
+    url = council["url"]
+    last = log(url, rows=True, limit=1)[0]
     sql(
         council,
         "ward7staff",
@@ -52,10 +71,10 @@ def test_an_event_inserted_by_hand_gets_the_servers_id_time_chain_and_signer(cou
         "chain) SELECT 9999, '2099-01-01', 'Owner', 'theclerk', 'item.done', id, 'x', 'forged', "
         f"'{'f' * 64}' FROM member WHERE name = '{WARD7}'",
     )
-    newest = as_json(_owner(council, "log", "--json", "--limit", "1"))[0]
+    newest = log(url, limit=1)[0]
     assert newest["id"] == last["id"] + 1 and newest["recorded_by"] == "ward7staff"
     assert newest["at"] < "2099" and newest["summary"] == "forged"
-    ok(_owner(council, "check"))  # chained by the server: the trail still holds
+    assert check(url)[0] == []  # chained by the server: the trail still holds
 
 
 def test_no_role_but_the_database_writes_a_row_event(council):
@@ -69,7 +88,7 @@ def test_no_role_but_the_database_writes_a_row_event(council):
                 f"SELECT now(), 'x', 'row.update', id, 'checklist_item {theirs}', 'x', "
                 f"""'{{"done_by": "Forged"}}' FROM member WHERE name = '{WARD7}'""",
             )
-    ok(_owner(council, "check"))
+    assert check(council["url"])[0] == []
 
 
 def test_the_server_holds_psql_to_the_vocabulary(council):
@@ -82,10 +101,12 @@ def test_the_server_holds_psql_to_the_vocabulary(council):
         )
 
 
-def test_a_lock_timeout_that_is_no_number_of_seconds_is_refused(council):
+def test_a_lock_timeout_that_is_no_number_of_seconds_is_refused(postgres, monkeypatch):
+    url = postgres_database(postgres)
     for value in ("abc", "0", "-1", "1e9"):
-        refused = T("status", "--db", council["url"], env={"TRANSITION_LOCK_TIMEOUT": value})
-        assert refused.returncode == 1 and "TRANSITION_LOCK_TIMEOUT is" in refused.stderr
+        monkeypatch.setenv("TRANSITION_LOCK_TIMEOUT", value)
+        with pytest.raises(TransitionError, match="TRANSITION_LOCK_TIMEOUT is"):
+            read(url, lambda tracker: None)
 
 
 def test_an_event_about_another_members_step_is_refused(council):
@@ -107,23 +128,20 @@ def test_a_grant_made_in_psql_carries_the_servers_provenance_and_an_event(counci
         "INSERT INTO access_grant (role_name, kind, granted_by, granted_at) "
         "VALUES ('theauditor', 'clerk', 'owner', '2020-01-01')",
     )
-    listed = as_json(_owner(council, "access", "list", "--json"))
+    listed = read(council["url"], list_grants)
     forged = next(g for g in listed if g["user"] == "theauditor" and g["role"] == "clerk")
     assert forged["granted_by"] == "theclerk" and not forged["granted_at"].startswith("2020")
-    newest = as_json(_owner(council, "log", "--json"))[0]
+    newest = log(council["url"])[0]
     assert newest["subject"].startswith("access_grant ") and newest["recorded_by"] == "theclerk"
-    ok(_owner(council, "check"))
+    assert check(council["url"])[0] == []
 
 
 def test_the_clerk_may_revoke_their_own_grant(council):
-    said = ok(as_role(council, "theclerk", "access", "revoke", "theclerk"))
+    said = as_role(
+        council, "theclerk", lambda tracker: revoke(tracker, "theclerk"), mode=Mode.WRITE
+    )
     assert "no longer has access" in said
-    ok(_owner(council, "check"))
-
-
-def test_office_staff_may_not_print_the_council_overview(council, tmp_path):
-    refused = as_role(council, "ward7staff", "render", "overview", "-o", str(tmp_path / "o.html"))
-    assert refused.returncode == 1 and "whole record" in refused.stderr
+    assert check(council["url"])[0] == []
 
 
 def test_no_stranger_can_hold_the_writers_queue(council):
@@ -131,8 +149,7 @@ def test_no_stranger_can_hold_the_writers_queue(council):
     holder = _hold(council, "stranger", "x", "SELECT pg_advisory_lock(1953653102)")
     try:
         mine = council["items"][WARD7]
-        done = as_role(council, "ward7staff", "done", str(mine))
-        assert done.returncode == 0, done.stderr
+        as_role(council, "ward7staff", done(mine), mode=Mode.WRITE)
     finally:
         holder.kill()
     for statement in ("SELECT transition_write_lock()", "LOCK TABLE event_head"):
@@ -140,16 +157,17 @@ def test_no_stranger_can_hold_the_writers_queue(council):
             server.psql(f"BEGIN; {statement}; COMMIT", name, user="stranger", password="x")
 
 
-def test_a_writer_waits_no_longer_than_the_lock_timeout_and_names_who_holds_it(council):
+def test_a_writer_waits_no_longer_than_the_lock_timeout_and_names_who_holds_it(
+    council, monkeypatch
+):
     holder = _hold(council, "theclerk", PASSWORD, "SELECT transition_write_lock()")
     try:
         started = time.monotonic()
-        url = council["url"]
-        done = run_transition("done", str(council["items"][WARD7]), "--db", url,
-                              env={"TRANSITION_LOCK_TIMEOUT": "2"})  # fmt: skip
-        assert done.returncode == 1
-        assert "stayed locked by theclerk (since " in done.stderr, done.stderr
-        assert "(nothing was changed)" in done.stderr
+        monkeypatch.setenv("TRANSITION_LOCK_TIMEOUT", "2")
+        with pytest.raises(TransitionError) as refused:
+            Council(council["url"], today=TODAY).write(done(council["items"][WARD7]))
+        assert "stayed locked by theclerk (since " in str(refused.value), refused.value
+        assert "(nothing was changed)" in str(refused.value)
         assert time.monotonic() - started < 30
     finally:
         holder.kill()
@@ -181,34 +199,7 @@ def _hold(council, role: str, password: str, statement: str) -> subprocess.Popen
     raise AssertionError(f"{role}'s psql never took its lock")
 
 
-def test_no_password_is_ever_printed_from_the_query_or_pgpassword(postgres, tmp_path):
-    from conftest import postgres_database
-
-    name = postgres_database(postgres).rsplit("/", 1)[1]
-    secret = postgres.password
-    in_query = f"postgresql://transition_owner@127.0.0.1:{postgres.port}/{name}?password={secret}"
-    said = [run_transition("init", "--db", in_query)]
-    export = tmp_path / "e.json"
-    export.write_text(T("export", "--db", in_query).stdout)
-    ok(T("member", "add", "Pat Lee", "--ward", "3", "--db", in_query))
-    said.append(run_transition("restore", str(export), "--db", in_query))  # holds a record
-    assert "already holds a record" in said[-1].stderr
-    nowhere = in_query.replace(f"/{name}?", "/nowhere?")
-    said.append(run_transition("status", "--db", nowhere))
-    said.append(run_transition("status", "--db", f"{nowhere}&sslmode=require"))
-    assert "does not accept SSL connections" in said[-1].stderr
-    bare = f"postgresql://transition_owner@127.0.0.1:{postgres.port}/nowhere"
-    said.append(run_transition("status", "--db", bare, env={"PGPASSWORD": secret}))
-    said.append(run_transition("--version", env={"TRANSITION_DB": in_query}))
-    at_sign = f"postgresql://transition_owner:{secret[:4]}@{secret[4:]}@127.0.0.1:1/{name}"
-    said.append(run_transition("status", "--db", at_sign))
-    assert "holds an '@'" in said[-1].stderr and secret[4:] not in said[-1].stderr
-    for result in said:
-        assert secret not in result.stdout + result.stderr, result
-
-
 def test_a_role_without_a_grant_restoring_into_a_full_record_hears_it_holds_one(council, tmp_path):
-    export = tmp_path / "e.json"
-    export.write_text(_owner(council, "export").stdout)
-    refused = as_role(council, "stranger", "restore", str(export), password="x")
-    assert refused.returncode == 1 and "already holds a record" in refused.stderr, refused.stderr
+    export = export_to(council["url"], tmp_path / "e.json")
+    with pytest.raises(TransitionError, match="already holds a record"):
+        restore(role_url(council, "stranger", "x"), export)
