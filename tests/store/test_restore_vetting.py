@@ -71,6 +71,14 @@ def test_an_export_from_before_the_chain_says_where_the_chain_begins(db, export,
     ]
     for number, event in enumerate(export["events"], start=1):
         event["id"] = number  # as the trail of that schema numbered them
+    for key, columns in (  # the columns schema 0009 added
+        ("elections", ("clerk_email",)),
+        ("members", ("emails",)),
+        ("checklist", ("owner", "owner_email")),
+    ):
+        for row in export[key]:
+            for column in columns:
+                del row[column]
     export["checklist"][0]["done_by"] = "Councillor Herself"  # what no one could check
     restore(db, write_json(tmp_path / "old.json", export))
     trail = log(db)

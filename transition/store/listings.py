@@ -40,6 +40,7 @@ from transition.store.shapes import (
 from transition.store.status import counted
 from transition.store.tracker import Tracker
 from transition.store.trail.events import Action, is_row_event
+from transition.store.values import addresses
 
 
 def election_row(tracker: Tracker, election: Election) -> ElectionRow:
@@ -50,6 +51,7 @@ def election_row(tracker: Tracker, election: Election) -> ElectionRow:
         "name": election.name,
         "municipality": election.municipality,
         "profile": election.profile_id,
+        "clerk_email": election.clerk_email,
         **dates,
     }
 
@@ -75,6 +77,7 @@ def member_rows(tracker: Tracker, election: Election) -> list[MemberRow]:
             "filing_date": iso(candidacy.filing_date),
             "filing": filing_kind(candidacy.filing_date, candidacy.filing_actual),
             "accounts": counts.get(candidacy.member_id, 0),
+            "emails": addresses(member.emails),
         }
         for member, candidacy in candidacies(tracker, election)
     ]
@@ -124,6 +127,7 @@ def member_detail(tracker: Tracker, member: Member, election: Election) -> Membe
         "option": candidacy.option,
         "filing_date": iso(candidacy.filing_date),
         "filing": filing_kind(candidacy.filing_date, candidacy.filing_actual),
+        "emails": addresses(member.emails),
         "accounts": [account_row(tracker, a, profile) for a in tracker.find.accounts_of(member)],
         "checklist": checklist_rows(tracker, election, member),
         "notices": list(tracker.find.plan(candidacy).notices),
@@ -176,6 +180,8 @@ def checklist_entries(
             col(ChecklistItem.note),
             col(ChecklistItem.evidence),
             col(ChecklistItem.superseded_at),
+            col(ChecklistItem.owner),
+            col(ChecklistItem.owner_email),
             col(Member.id),
             col(Member.name),
             col(Member.ward),
@@ -199,7 +205,7 @@ def checklist_entries(
     dates = tracker.find.calendar(election)
     for (
         item_id, step_id, status, due, latest, done_on, done_by, note, evidence, superseded,
-        member_id, name, ward, office, filing_date, platform, handle, role,
+        owner, owner_email, member_id, name, ward, office, filing_date, platform, handle, role,
     ) in tracker.session.exec(query).all():  # fmt: skip
         step = steps.get(step_id)
         on_filing = step is not None and step.anchor == "filing-date"
@@ -227,6 +233,8 @@ def checklist_entries(
                     "note": note,
                     "evidence": evidence,
                     "superseded": superseded is not None,
+                    "owner": owner,
+                    "owner_email": owner_email,
                     "warnings": filing_warnings(dates, office, filing_date) if on_filing else [],
                 },
             )

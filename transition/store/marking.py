@@ -1,4 +1,4 @@
-"""Marking steps: done, reopened, annotated or waived, each on the record.
+"""Marking steps: done, reopened, annotated, waived or assigned, each on the record.
 
 Every id is checked (it exists, it still applies) before anything changes,
 so a command with one wrong id changes nothing.
@@ -15,7 +15,7 @@ from transition.store.errors import NothingToRecord
 from transition.store.models import ChecklistItem, key
 from transition.store.trail.events import Action
 from transition.store.trail.journal import changed, fields
-from transition.store.values import clean_text, optional_text
+from transition.store.values import clean_address, clean_text, normal_name, optional_text
 
 if TYPE_CHECKING:
     from transition.store.tracker import Tracker
@@ -75,7 +75,7 @@ class Marking:
             raise NothingToRecord()
         messages = []
         for item in self._items(item_ids):
-            values = {
+            values: dict[str, Any] = {
                 "note": optional_text(note, "note", item.note),
                 "evidence": optional_text(evidence, "evidence", item.evidence),
             }
@@ -102,6 +102,25 @@ class Marking:
         )
         return f"item {item.id} waived: {self.find.step_title(item)}"
 
+    def assign(self, item_ids: Iterable[int], owner: str | None, email: str | None) -> list[str]:
+        """Give steps an owner, who hears of them instead of the office as a
+        whole (their address, if given); no owner gives them back to the office."""
+        wanted: dict[str, Any] = {
+            "owner": normal_name(owner, "owner") if owner else None,
+            "owner_email": clean_address(email, "owner's address") if email else None,
+        }
+        if wanted["owner_email"] and not wanted["owner"]:
+            raise TransitionError("an owner's address needs the owner's name")
+        verb = f"assigned to {wanted['owner']}" if wanted["owner"] else "given back to the office"
+        messages = []
+        for item in self._items(item_ids):
+            if wanted == {"owner": item.owner, "owner_email": item.owner_email}:
+                messages.append(f"item {item.id} is already {verb}; nothing changed")
+                continue
+            self._change(item, Action.ITEM_ASSIGNED, verb, after=True, **wanted)
+            messages.append(f"item {item.id} {verb}: {self.find.step_title(item)}")
+        return messages
+
     def _items(self, item_ids: Iterable[int]) -> list[ChecklistItem]:
         """The items, each checked to exist and apply, before anything changes."""
         items = [self.find.item(i) for i in dict.fromkeys(item_ids)]
@@ -114,11 +133,15 @@ class Marking:
                 )
         return items
 
-    def _change(self, item: ChecklistItem, action: Action, verb: str, **values: Any) -> None:
+    def _change(
+        self, item: ChecklistItem, action: Action, verb: str, *, after: bool = False, **values: Any
+    ) -> None:
+        """Change the item's fields, and record it: "done remove-city-identity
+        for Ann Lee" (or, `after`, "remove-city-identity for Ann Lee assigned to Sam")."""
         before = fields(item, *values)
         for name, value in values.items():
             setattr(item, name, value)
         member = self.find.member_of(item)
-        on = self.find.on_account(item)
-        summary = f"{verb} {item.step_id}{on} for {member.name}"
+        step = f"{item.step_id}{self.find.on_account(item)} for {member.name}"
+        summary = f"{step} {verb}" if after else f"{verb} {step}"
         self.journal.item(action, item, member, summary, *changed(before, fields(item, *values)))

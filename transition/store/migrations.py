@@ -30,6 +30,7 @@ REVISIONS: tuple[str, ...] = (
     "0006_names",
     "0007_content_trail",
     "0008_council_items",
+    "0009_contacts",
 )
 HEAD = REVISIONS[-1]
 

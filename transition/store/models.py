@@ -50,6 +50,8 @@ class Election(SQLModel, table=True):
     #: record keeps the rules it was kept under.
     profile_toml: str
     created_at: datetime
+    #: Where the clerk hears of steps overdue (reminders copy the clerk).
+    clerk_email: str | None = None
 
 
 class OfficeOverride(SQLModel, table=True):
@@ -75,6 +77,8 @@ class Member(SQLModel, table=True):
     ward: str | None = None
     office: str = "councillor"  # "councillor" or "mayor"
     created_at: datetime
+    #: The office's contact addresses, joined by "; " (reminders go there).
+    emails: str | None = None
 
 
 class Account(SQLModel, table=True):
@@ -133,6 +137,9 @@ class ChecklistItem(SQLModel, table=True):
     #: Set when the step stops applying (the member stopped running, changed
     #: option, or the account changed); the item is kept as history.
     superseded_at: datetime | None = None
+    #: Who sees the step through, where not the office as a whole, and their address.
+    owner: str | None = None
+    owner_email: str | None = None
     candidacy_row: Candidacy = Relationship(sa_relationship_kwargs=UNREAD)
     account_row: Account = Relationship(sa_relationship_kwargs=UNREAD)
 

@@ -76,6 +76,8 @@ class ElectionRow(ElectionDates):
     municipality: str
     #: The id of the profile whose rules the election is kept under.
     profile: str
+    #: The clerk's e-mail address, where recorded.
+    clerk_email: str | None
 
 
 # -- members and accounts ---------------------------------------------------
@@ -97,6 +99,8 @@ class MemberRow(TypedDict):
     filing: str | None
     #: How many accounts the member has.
     accounts: int
+    #: The office's contact e-mail addresses.
+    emails: list[str]
 
 
 class AccountConnection(TypedDict):
@@ -165,6 +169,9 @@ class ChecklistEntry(TypedDict):
     #: It no longer applies (the member stopped running, changed option, or
     #: the account changed), and is kept as history.
     superseded: bool
+    #: Who sees the step through, where not the office as a whole, and their address.
+    owner: str | None
+    owner_email: str | None
     #: What is doubtful about the filing date a step due on filing hangs on.
     warnings: list[str]
 
@@ -208,6 +215,8 @@ class MemberDetail(TypedDict):
     option: str | None
     filing_date: str | None
     filing: str | None
+    #: The office's contact e-mail addresses.
+    emails: list[str]
     accounts: list[AccountRow]
     checklist: list[ChecklistRow]
     #: What the planner says the member should know.
@@ -331,6 +340,8 @@ class CsvMemberRow(TypedDict):
     option: str | None
     filing_date: str | None
     filing: str | None
+    #: The office's contact addresses, joined by "; " as the import reads them.
+    email: str | None
 
 
 class CsvItemRow(CsvMemberRow):
@@ -351,3 +362,5 @@ class CsvItemRow(CsvMemberRow):
     note: str | None
     evidence: str | None
     superseded: bool
+    owner: str | None
+    owner_email: str | None

@@ -148,3 +148,44 @@ def clean_text(value: Any, what: str) -> str:
 
 def optional_text(value: str | None, what: str, current: str | None) -> str | None:
     return current if value is None else clean_text(value, what)
+
+
+#: How a member's several addresses are kept in one column.
+ADDRESS_SEPARATOR = "; "
+
+
+def clean_address(value: Any, what: str = "address") -> str:
+    """An e-mail address as RFC 5322 writes one (`name@example.org`, no
+    display name, no second address, no line breaks that would start a
+    header of their own), with its domain in lower case."""
+    from email.errors import HeaderParseError, MessageError
+    from email.headerregistry import Address
+
+    text = str(value if value is not None else "").strip()
+    if not text:
+        raise TransitionError(f"the {what} is empty; give an address such as name@example.org")
+    try:
+        address = Address(addr_spec=text)
+    except (ValueError, IndexError, HeaderParseError, MessageError):
+        address = None
+    if address is None or not address.username or not address.domain or len(text) > 254:
+        raise TransitionError(
+            f"{text!r} is not an e-mail address; give one such as name@example.org"
+        )
+    return f"{address.username}@{address.domain.lower()}"
+
+
+def clean_addresses(values: Sequence[Any], what: str = "address") -> str | None:
+    """Several addresses, each checked, repeats dropped, in one column (None
+    for none at all). A value may itself hold several separated by ";"."""
+    found: dict[str, None] = {}
+    for value in values:
+        for part in str(value).split(";"):
+            if part.strip():
+                found[clean_address(part, what)] = None
+    return ADDRESS_SEPARATOR.join(found) or None
+
+
+def addresses(column: str | None) -> list[str]:
+    """The addresses a column keeps, in order."""
+    return [part for part in (column or "").split(ADDRESS_SEPARATOR) if part]

@@ -1,6 +1,6 @@
 """Changing elections: adding a regular one or a by-election, moving a
-by-election's dates, recording dates the law changed for one office. Every
-member's checklist follows."""
+by-election's dates, recording dates the law changed for one office, and
+the clerk's address. Every member's checklist follows the dates."""
 
 from __future__ import annotations
 
@@ -25,6 +25,7 @@ from transition.store.trail.journal import fields, now
 from transition.store.values import (
     OFFICES,
     choice,
+    clean_address,
     clean_text,
     normal_name,
 )
@@ -131,6 +132,22 @@ class ElectionChanges(ChangesBase):
         )
         for candidacy in self.find.candidacies(election):
             self.checklists.sync(candidacy)
+
+    def set_clerk_email(self, election: Election, address: str | None) -> None:
+        """Where the clerk hears of the election's steps overdue (None: nowhere)."""
+        self.tracker.access.check_clerk("change elections")
+        before = fields(election, "clerk_email")
+        election.clerk_email = clean_address(address, "clerk's address") if address else None
+        after = fields(election, "clerk_email")
+        if before != after:
+            said = election.clerk_email or "none"
+            self.journal.record(
+                Action.ELECTION_CLERK,
+                Subject("election", election.id),
+                f"the clerk's address for {election.name}: {said}",
+                before=before,
+                after=after,
+            )
 
     def set_office_override(
         self,

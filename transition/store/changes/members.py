@@ -1,8 +1,10 @@
-"""Changing members and their candidacies: adding a member, their seat,
-whether they run and how, the day they file. Their checklists follow."""
+"""Changing members and their candidacies: adding a member, their seat, their
+office's addresses, whether they run and how, the day they file. Their
+checklists follow."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 from transition.errors import TransitionError
@@ -21,6 +23,7 @@ from transition.store.values import (
     RUNNING,
     check_seat,
     choice,
+    clean_addresses,
     clean_ward,
     normal_name,
 )
@@ -58,6 +61,25 @@ class MemberChanges(ChangesBase):
                 Action.MEMBER_CHANGED,
                 Subject("member", member.id),
                 f"changed {member.name}",
+                member,
+                before,
+                after,
+            )
+        return member
+
+    def set_emails(self, member: Member, emails: Sequence[str]) -> Member:
+        """The office's contact addresses, all of them (none clears them):
+        reminders of the member's steps go there unless a step has an owner."""
+        self.tracker.access.check_clerk("change members")
+        before = fields(member, "emails")
+        member.emails = clean_addresses(emails, "office's address")
+        after = fields(member, "emails")
+        if before != after:
+            said = member.emails or "none"
+            self.journal.record(
+                Action.MEMBER_CONTACTS,
+                Subject("member", member.id),
+                f"{member.name}'s addresses: {said}",
                 member,
                 before,
                 after,

@@ -31,11 +31,12 @@ from transition.store.values import (
     RUNNING,
     account_fields,
     choice,
+    clean_addresses,
     clean_ward,
     normal_name,
 )
 
-MEMBER_COLUMNS = ("name", "ward", "office", "running", "option", "filing_date", "filing")
+MEMBER_COLUMNS = ("name", "ward", "office", "running", "option", "filing_date", "filing", "email")
 MEMBER_REQUIRED = ("name",)
 ACCOUNT_COLUMNS = (
     "member",
@@ -163,6 +164,7 @@ def read_members(path: Path, encoding: str = "utf-8") -> Rows:
                 choice(row[column], allowed, column)
         _filing_kind(row)
         _date(row.get("filing_date", ""), "filing_date")
+        clean_addresses([row.get("email", "")], "office's address")
 
     _each_row(path, rows, check)
     return rows
@@ -242,6 +244,8 @@ def import_members(tracker: Tracker, election: Election, path: Path, rows: Rows)
                 )
         if filing is not None:
             tracker.change.set_filing(member, election, filing, actual=kind == "actual")
+        if (row.get("email") or "").strip():  # several separated by ";"
+            tracker.change.set_emails(member, [row["email"]])
 
     _each_row(path, rows, apply)
     counts = f"{added} new, {updated} updated"

@@ -76,6 +76,7 @@ EXPORT_CSV_COLUMNS = (
     "option",
     "filing_date",
     "filing",
+    "email",
     "item",
     "step",
     "title",
@@ -90,6 +91,8 @@ EXPORT_CSV_COLUMNS = (
     "note",
     "evidence",
     "superseded",
+    "owner",
+    "owner_email",
 )
 
 
@@ -110,6 +113,7 @@ def export_csv_rows(tracker: Tracker) -> list[CsvItemRow | CsvMemberRow]:
                 "option": candidacy.option,
                 "filing_date": iso(candidacy.filing_date),
                 "filing": filing_kind(candidacy.filing_date, candidacy.filing_actual),
+                "email": member.emails,
             }
             mine = items.get(candidacy.member_id, [])
             for extra, item in mine:
@@ -130,6 +134,8 @@ def export_csv_rows(tracker: Tracker) -> list[CsvItemRow | CsvMemberRow]:
                         "note": item["note"],
                         "evidence": item["evidence"],
                         "superseded": item["superseded"],
+                        "owner": item["owner"],
+                        "owner_email": item["owner_email"],
                     }
                 )
             if not mine:

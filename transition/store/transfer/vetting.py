@@ -21,7 +21,7 @@ from transition.core.terms import ItemStatus, Office, Option, Role, Running
 from transition.errors import TransitionError
 from transition.store.errors import Refused, Remedy
 from transition.store.trail.events import by_the_database
-from transition.store.values import clean_text, clean_ward, normal_name
+from transition.store.values import clean_addresses, clean_text, clean_ward, normal_name
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
@@ -67,6 +67,12 @@ def _optional(check: Callable[[Any], None]) -> Callable[[Any], None]:
     return lambda value: None if value is None else check(value)
 
 
+def _addresses(value: Any) -> None:
+    """None, or addresses as the commands keep them: each checked, joined by "; "."""
+    if value is not None and clean_addresses([value]) != value:
+        raise TransitionError(f"{value!r} is not e-mail addresses as transition keeps them")
+
+
 def _hash(value: Any) -> None:
     if value is not None and not (
         isinstance(value, str) and len(value) == 64 and set(value) <= set("0123456789abcdef")
@@ -77,11 +83,16 @@ def _hash(value: Any) -> None:
 #: What each table's columns must hold (columns not named are typed by the
 #: database, or hold free text a note may).
 RULES: dict[str, dict[str, Callable[[Any], None]]] = {
-    "elections": {"name": _text("election name", False), "kind": _member_of(KINDS, "kind")},
+    "elections": {
+        "name": _text("election name", False),
+        "kind": _member_of(KINDS, "kind"),
+        "clerk_email": _addresses,
+    },
     "members": {
         "name": _name("member name"),
         "ward": _ward,
         "office": _member_of(tuple(Office), "office"),
+        "emails": _addresses,
     },
     "accounts": {
         "platform": _text("platform", False),
@@ -99,6 +110,8 @@ RULES: dict[str, dict[str, Callable[[Any], None]]] = {
         "status": _member_of(STATUSES, "status"),
         "step_id": _text("step", False),
         "done_by": _text("name of who did it"),
+        "owner": _optional(_name("owner")),
+        "owner_email": _addresses,
     },
     "overrides": {"office": _member_of(tuple(Office), "office"), "source": _text("source")},
     "events": {
