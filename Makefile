@@ -32,6 +32,8 @@ demo: $(INSTALLED)
 	$(BIN)/transition render signoff "Ward 19 Councillor" -o $(DEMO_DIR)/signoff-ward-19.html $(DEMO)
 	$(BIN)/transition render signoff "Ward 19 Councillor" -o $(DEMO_DIR)/signoff-ward-19.pdf $(DEMO)
 	$(BIN)/transition export ics --all -o $(DEMO_DIR)/due-dates.ics $(DEMO)
+	@echo "Today's reminders, as the offices and the clerk would get them:"
+	$(BIN)/transition remind --outbox $(DEMO_DIR)/outbox $(DEMO)
 
 # Two workers: the suite spends most of its time waiting on subprocesses.
 # Bytecode first, as for bench: every console script the tests start would

@@ -59,7 +59,13 @@ def province(folder: Path) -> Path:
     for n in range(1, PROVINCE_MEMBERS + 1):
         running = "no" if n % 20 == 0 else "undecided" if n % 33 == 0 else "yes"
         option = "separate" if n % 10 == 3 else "single"
-        row = {"name": f"Member {n:04d}", "ward": n, "running": running, "option": option}
+        row = {
+            "name": f"Member {n:04d}",
+            "ward": n,
+            "running": running,
+            "option": option,
+            "email": f"office{n}@example.org",
+        }
         if n % 4 == 0:
             row.update(filing_date=(date(2030, 5, 1) + timedelta(days=7 * (n % 5))).isoformat())
             row["filing"] = "actual"
@@ -82,6 +88,8 @@ def province(folder: Path) -> Path:
     _write_csv(folder / "accounts.csv", accounts)
     at = ["--db", str(folder / "empty.db"), "--today", PROVINCE_TODAY.isoformat()]
     subprocess.run([SCRIPT, "election", "add", "--year", "2030", *at], check=True, stdout=DEVNULL)
+    clerk = ["election", "set", "2030", "--clerk-email", "clerk@example.org"]
+    subprocess.run([SCRIPT, *clerk, *at], check=True, stdout=DEVNULL)
     subprocess.run(province_import(folder, database), check=True, stdout=DEVNULL)
 
     def mark(tracker: Tracker) -> None:
@@ -269,6 +277,10 @@ def main() -> int:
         ):
             everyday(bench, scale, at, member, item)
         completion_rows(bench, "province", str(big))
+        for scale, at in (("council", c), ("province", p)):
+            bench.measure(f"{scale}: remind", [SCRIPT, "remind", *at])
+            outbox = ["--outbox", str(folder / f"outbox-{scale}")]
+            bench.measure(f"{scale}: remind --outbox", [SCRIPT, "remind", *outbox, *at])
         postgres_rows(bench, folder, (council, c, council_item), (big, p, province_item))
         out = folder / "out"
         bench.measure(
@@ -402,6 +414,9 @@ BUDGETS = [
         (f"province: {c}", "import sqlmodel", 1.4)
         for c in ("checklist MEMBER", "status", "done ID", "reopen ID", "log MEMBER")
     ],
+    # A dry run reads what `status` reads, and the reminders sent.
+    ("council: remind", "import sqlmodel", 1.2),
+    ("province: remind", "import sqlmodel", 1.4),
     ("council: render one checklist PDF", "import weasyprint", 2.5),
     # Every PDF is tagged (PDF/UA): writing the structure tree takes about a
     # sixth more per page, and a combined file's parts are twice the bytes to

@@ -14,6 +14,7 @@ from transition.cli.constraints import (
     CheckedCommand,
     Words,
     any_of,
+    at_most_one,
     checked,
     excludes,
     needs,
@@ -40,12 +41,14 @@ CHECKED = [
 def test_the_commands_whose_options_depend_on_each_other_declare_it():
     assert {path for path, _ in CHECKED} == {
         "transition access grant",
+        "transition assign",
         "transition calendar",
         "transition election add",
         "transition election set",
         "transition export ics",
         "transition member file",
         "transition member set",
+        "transition remind",
         "transition render",
     }
 
@@ -107,8 +110,12 @@ def test_every_rule_names_the_commands_own_parameters_and_shows_in_its_help(path
             ["election", "set", "e", "--office", "mayor", "--nomination-day", "2030-08-21"],
             "with --office, --nomination-day needs --source",
         ),
-        (["election", "set", "e"], "give --opens, --nomination-day, --voting-day or --bylaw-date"),
-        (["member", "set", "jane"], "give --running or --option to change"),
+        (
+            ["election", "set", "e"],
+            "give --opens, --nomination-day, --voting-day, --bylaw-date, --clerk-email or "
+            "--no-clerk-email to change",
+        ),
+        (["member", "set", "jane"], "give --running, --option, --email or --no-email to change"),
         (["member", "file", "jane"], "give either --date YYYY-MM-DD or --clear"),
         (["member", "file", "jane", "--clear", "--planned"], "--clear takes no --planned"),
         (["export", "ics"], "give either MEMBER or --all"),
@@ -196,6 +203,13 @@ def test_the_console_script_prints_a_broken_rule_as_one_line(capsys, monkeypatch
         console()
     assert stop.value.code == 2
     assert capsys.readouterr().err == (
-        "transition: error: give --running or --option to change "
+        "transition: error: give --running, --option, --email or --no-email to change "
         "(see 'transition member set --help')\n"
     )
+
+
+def test_at_most_one_of_three_is_said_so():
+    app = _app(at_most_one("count", "fast", "slow"))
+    refused = _run(app, "--fast", "--slow")
+    assert "give one of --count, --fast or --slow at most" in str(refused.exception)
+    assert _run(app, "--slow").exit_code == 0

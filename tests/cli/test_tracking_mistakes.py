@@ -40,7 +40,7 @@ MISTAKES = [
         2,
         "Invalid value for '--option': 'both' is not one of 'separate', 'single'",
     ),
-    (["member", "set", "jane"], 2, "give --running or --option"),
+    (["member", "set", "jane"], 2, "give --running, --option, --email or --no-email"),
     (["member", "file", "jane", "--date", "2030-02-30"], 2, "day is out of range for month"),
     (
         ["member", "file", "jane", "--date", "2030-04-15", "--planned"],

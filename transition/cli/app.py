@@ -41,6 +41,7 @@ from transition.cli.options import (
 from transition.cli.output import emit
 from transition.cli.printing import RenderCommand, export_app, render_command
 from transition.cli.records import account_app, election_app, member_app
+from transition.cli.reminding import RemindCommand, remind_command
 from transition.cli.startup import Terminated
 from transition.cli.wording import wording
 from transition.errors import TransitionError, UsageError
@@ -349,6 +350,36 @@ def note_command(
         db,
         today,
         lambda tracker: tracker.mark.annotate(item_ids, note, evidence),
+        write=True,
+        by=by,
+    )
+    typer.echo("\n".join(messages))
+
+
+@app.command("assign", cls=checked(one_of("owner", "clear"), only_with("owner", "owner_email")))
+def assign_command(
+    item_ids: ItemIds,
+    *,
+    owner: Annotated[
+        str | None,
+        typer.Option("--to", metavar="NAME", help="Who sees the steps through."),
+    ] = None,
+    owner_email: Annotated[
+        str | None,
+        typer.Option("--email", metavar="ADDRESS", help="The owner's e-mail address."),
+    ] = None,
+    clear: Annotated[
+        bool, typer.Option("--clear", help="Give the steps back to the office as a whole.")
+    ] = False,
+    by: ByOption = None,
+    db: DbOption = None,
+    today: TodayOption = None,
+) -> None:
+    """Give steps an owner (with their address), or back to the office."""
+    messages = on_record(
+        db,
+        today,
+        lambda tracker: tracker.mark.assign(item_ids, owner, owner_email),
         write=True,
         by=by,
     )
@@ -724,6 +755,7 @@ app.add_typer(election_app, name="election")
 app.add_typer(member_app, name="member")
 app.add_typer(account_app, name="account")
 app.command("render", cls=RenderCommand)(render_command)
+app.command("remind", cls=RemindCommand)(remind_command)
 app.add_typer(export_app, name="export")
 
 

@@ -133,7 +133,9 @@ class AtMostOne(Rule):
         return self.describe(say)[:-1]
 
     def describe(self, say: Words) -> str:
-        return self._scoped(f"give {say.either(self.names, usage=False)}, not both", say) + "."
+        names = say.either(self.names, usage=False)
+        said = f"give {names}, not both" if len(self.names) == 2 else f"give one of {names} at most"
+        return self._scoped(said, say) + "."
 
 
 @dataclass(frozen=True)

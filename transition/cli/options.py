@@ -5,10 +5,11 @@ reads or writes the database takes `--db` and `--election`. Defining each
 once keeps their names, help and environment variables the same everywhere.
 """
 
+import contextlib
 import getpass
 import os
 import signal
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
@@ -18,6 +19,7 @@ import typer
 from transition.errors import TransitionError, UsageError
 
 if TYPE_CHECKING:
+    from transition.store.record import Record
     from transition.store.tracker import Tracker
 
 
@@ -237,6 +239,22 @@ def on_record(
     again where the server undid it: it returns what the command prints,
     and prints nothing itself.
     """
+    with opened_record(db, today, write=write, by=by, mode=mode) as record:
+        return record.transaction(work)
+
+
+@contextlib.contextmanager
+def opened_record(
+    db: str | None,
+    today: date | None,
+    *,
+    write: bool = False,
+    by: str | None = None,
+    mode: str | None = None,
+) -> Iterator["Record"]:
+    """The record, open for a command that runs several transactions on it
+    (`remind --send`: claim, send, confirm, message by message); each
+    transaction is `record.transaction(work)`, as `on_record` runs one."""
     from transition.cli.startup import settle
     from transition.store import Mode, locate, open_record
     from transition.store.record import load
@@ -249,9 +267,10 @@ def on_record(
     with open_record(
         location, today=today_or_now(today), actor=actor, mode=chosen, commit=_commit
     ) as record:
-        result = record.transaction(work)
-    PENDING_WARNINGS.extend(record.warnings)
-    return result
+        try:
+            yield record
+        finally:
+            PENDING_WARNINGS.extend(record.warnings)
 
 
 INTERRUPTS = (signal.SIGINT, signal.SIGTERM)

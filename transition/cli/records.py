@@ -29,6 +29,8 @@ from transition.core import terms
 from transition.core.terms import FLAGGED_CONNECTIONS
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from transition.core import calendar
     from transition.store.models import Account, Election, Member
     from transition.store.tracker import Tracker
@@ -139,14 +141,21 @@ def election_show(
 
     row, dates = on_record(db, today, work)
     warn(*row["warnings"])
-    emit(row, as_json=as_json, human=lambda out: show_calendar(out, dates))
+
+    def human(out: "Console") -> None:
+        show_calendar(out, dates)
+        if row["clerk_email"]:
+            out.print(f"The clerk's address: {row['clerk_email']}", markup=False)
+
+    emit(row, as_json=as_json, human=human)
 
 
 @election_app.command(
     "set",
     cls=checked(
         only_with("office", "source", "statutory"),
-        excludes("office", "voting_day", "bylaw_date"),
+        excludes("office", "voting_day", "bylaw_date", "clerk_email", "no_clerk_email"),
+        excludes("no_clerk_email", "clerk_email"),
         one_of("nomination_day", "statutory", when="office"),
         excludes("statutory", "opens", "source"),
         needs(
@@ -157,6 +166,7 @@ def election_show(
         ),
         any_of(
             *("opens", "nomination_day", "voting_day", "bylaw_date"),
+            *("clerk_email", "no_clerk_email"),
             when="!office",
             purpose=" to change",
         ),
@@ -193,12 +203,23 @@ def election_set(
         bool,
         typer.Option("--statutory", help="With --office: return the office to the law's dates."),
     ] = False,
+    clerk_email: Annotated[
+        str | None,
+        typer.Option(
+            "--clerk-email",
+            metavar="ADDRESS",
+            help="The clerk's e-mail address for this election.",
+        ),
+    ] = None,
+    no_clerk_email: Annotated[
+        bool, typer.Option("--no-clerk-email", help="Forget the clerk's address.")
+    ] = False,
     by: ByOption = None,
     db: DbOption = None,
     today: TodayOption = None,
 ) -> None:
     """Change a by-election's dates, or record dates the law changed for one office
-    in a regular election; open steps move with them."""
+    in a regular election (open steps move with them); or the clerk's address."""
     if office is not None:
         message = on_record(
             db,
@@ -212,13 +233,20 @@ def election_set(
         typer.echo(message)
         return
 
-    def work(tracker: "Tracker") -> "Election":
-        chosen = tracker.find.election(name)
-        tracker.change.set_by_election_dates(chosen, opens, nomination_day, voting_day, bylaw_date)
-        return chosen
+    dates = (opens, nomination_day, voting_day, bylaw_date)
 
-    chosen = on_record(db, today, work, write=True, by=by)
-    typer.echo(f"changed the dates of {chosen.name}")
+    def work(tracker: "Tracker") -> "list[str]":
+        chosen = tracker.find.election(name)
+        said = []
+        if any(dates):
+            tracker.change.set_by_election_dates(chosen, *dates)
+            said.append(f"changed the dates of {chosen.name}")
+        if clerk_email or no_clerk_email:
+            tracker.change.set_clerk_email(chosen, clerk_email)
+            said.append(f"the clerk's address for {chosen.name}: {chosen.clerk_email or 'none'}")
+        return said
+
+    typer.echo("\n".join(on_record(db, today, work, write=True, by=by)))
 
 
 @member_app.command("add")
@@ -292,7 +320,13 @@ def member_show(
     emit(detail, as_json=as_json, human=lambda out: show_member(out, detail))
 
 
-@member_app.command("set", cls=checked(any_of("running", "option", purpose=" to change")))
+@member_app.command(
+    "set",
+    cls=checked(
+        any_of("running", "option", "emails", "no_email", purpose=" to change"),
+        excludes("no_email", "emails"),
+    ),
+)
 def member_set(
     name: MemberArgument,
     *,
@@ -311,22 +345,42 @@ def member_set(
             help="separate (Option 1, para 19a) or single (Option 2, para 19b).",
         ),
     ] = None,
+    emails: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--email",
+            metavar="ADDRESS",
+            help="The office's contact e-mail address "
+            "(repeat for several; they replace those recorded).",
+        ),
+    ] = None,
+    no_email: Annotated[
+        bool, typer.Option("--no-email", help="Forget the office's addresses.")
+    ] = False,
     by: ByOption = None,
     db: DbOption = None,
     election: ElectionOption = None,
     today: TodayOption = None,
 ) -> None:
-    """Record whether the member runs and which option they take."""
+    """Record whether the member runs and which option they take, and their
+    office's contact addresses."""
 
-    def work(tracker: "Tracker") -> str:
+    def work(tracker: "Tracker") -> "list[str]":
         member = tracker.find.member(name)
-        chosen = tracker.find.election(election)
-        candidacy = tracker.change.set_candidacy(member, chosen, running, option)
-        option_chosen = candidacy.option or "not chosen"
-        return f"{member.name} in {chosen.name}: running {candidacy.running}, {option_chosen}"
+        said = []
+        if running is not None or option is not None:
+            chosen = tracker.find.election(election)
+            candidacy = tracker.change.set_candidacy(member, chosen, running, option)
+            option_chosen = candidacy.option or "not chosen"
+            said.append(
+                f"{member.name} in {chosen.name}: running {candidacy.running}, {option_chosen}"
+            )
+        if emails or no_email:
+            tracker.change.set_emails(member, emails or [])
+            said.append(f"{member.name}'s addresses: {member.emails or 'none'}")
+        return said
 
-    summary = on_record(db, today, work, write=True, by=by)
-    typer.echo(summary)
+    typer.echo("\n".join(on_record(db, today, work, write=True, by=by)))
 
 
 @member_app.command(

@@ -60,7 +60,13 @@ def write_csv(path: Path, columns: list[str], rows: list[dict[str, object]]) -> 
 
 def council_rows() -> tuple[list[dict[str, object]], list[dict[str, object]]]:
     members: list[dict[str, object]] = [
-        {"name": "Mayor", "office": "mayor", "running": "yes", "option": "single"}
+        {
+            "name": "Mayor",
+            "office": "mayor",
+            "running": "yes",
+            "option": "single",
+            "email": "mayor.office@example.org",
+        }
     ]
     accounts: list[dict[str, object]] = [
         {
@@ -90,7 +96,14 @@ def council_rows() -> tuple[list[dict[str, object]], list[dict[str, object]]]:
         name = f"Ward {ward} Councillor"
         running = "no" if ward in NOT_RUNNING else "undecided" if ward in UNDECIDED else "yes"
         option = "separate" if ward in SEPARATE_ACCOUNTS else "single"
-        row: dict[str, object] = {"name": name, "ward": ward, "running": running, "option": option}
+        row: dict[str, object] = {
+            "name": name,
+            "ward": ward,
+            "running": running,
+            "option": option,
+            # The office's address, where its reminders go (example.org: no one's).
+            "email": f"ward{ward}.office@example.org",
+        }
         if ward in FILED:
             row.update(filing_date=date(2030, 5, FILED[ward]).isoformat(), filing="actual")
         elif ward in PLANNED:
@@ -169,7 +182,7 @@ def build(folder: Path) -> Path:
     members, accounts = council_rows()
     write_csv(
         folder / "members.csv",
-        ["name", "ward", "office", "running", "option", "filing_date", "filing"],
+        ["name", "ward", "office", "running", "option", "filing_date", "filing", "email"],
         members,
     )
     write_csv(
@@ -190,6 +203,7 @@ def build(folder: Path) -> Path:
     db = ("--db", str(database))
     today = ("--today", SAMPLE_TODAY.isoformat())
     run("election", "add", "--year", "2030", *db, *today)
+    run("election", "set", "2030", "--clerk-email", "clerk@example.org", *db, *today)
     run("import", "members", str(folder / "members.csv"), *db, *today)
     run("import", "accounts", str(folder / "accounts.csv"), *db, *today)
     mark_progress(database)

@@ -123,6 +123,12 @@ def profile_payload(profile: Profile) -> dict[str, Any]:
             for reminder in profile.reminders
         ],
         "closures": closures_payload(profile),
+        "remind": {
+            "days_before": list(profile.remind.days_before),
+            "on_the_day": profile.remind.on_the_day,
+            "while_overdue": profile.remind.while_overdue,
+            "copy_clerk_after": profile.remind.copy_clerk_after,
+        },
     }
 
 
@@ -202,7 +208,27 @@ def show_profile(out: Console, profile: Profile) -> None:
     reminders = [(f"{r.id}\n{r.title}", r.paragraph) for r in profile.reminders]
     out.print(table("Standing reminders (undated, always)", ("Reminder", "Para"), reminders))
     out.print()
+    out.print(f"Reminded by e-mail (transition remind): {remind_sentence(profile)}", markup=False)
+    out.print()
     show_closures(out, profile)
+
+
+def remind_sentence(profile: Profile) -> str:
+    """When the profile's `[remind]` reminds a step, in a sentence."""
+    schedule = profile.remind
+    days = [str(d) for d in schedule.days_before]
+    parts = []
+    if days:
+        listed = days[0] if len(days) == 1 else f"{', '.join(days[:-1])} and {days[-1]}"
+        parts.append(f"{listed} day{'s' if days != ['1'] else ''} before a step is due")
+    if schedule.on_the_day:
+        parts.append("on the day")
+    if schedule.while_overdue:
+        parts.append("every working day while it is overdue")
+    said = ", ".join(parts) or "never"
+    if schedule.copy_clerk_after:
+        said += f"; the clerk is copied from {schedule.copy_clerk_after} working days overdue"
+    return said + "."
 
 
 def show_closures(out: Console, profile: Profile) -> None:
@@ -265,7 +291,7 @@ def show_checklist(out: Console, heading: str, rows: list[dict[str, Any]]) -> No
                 f"{row['title']} (para {row['paragraph']})",
                 row["account"] or "(member)",
                 due_label(row) + (" (see note)" if row["warnings"] else ""),
-                status_label(row),
+                status_label(row) + (f"\nfor {row['owner']}" if row.get("owner") else ""),
                 done,
             )
         )
@@ -423,6 +449,8 @@ def show_member(out: Console, detail: dict[str, Any]) -> None:
         f"filing date: {filing or 'not yet known'}",
         markup=False,
     )
+    if detail["emails"]:
+        out.print(f"  addresses: {'; '.join(detail['emails'])}", markup=False)
     for notice in detail["notices"]:
         out.print(f"  Note: {notice}", markup=False)
     if detail["accounts"]:

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import stat
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from importlib import resources
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
 from transition.core.closures import LEGISLATION_ACT, ClosureRules, parse_closures
+from transition.core.reminding import Schedule
 from transition.core.terms import Option
 from transition.errors import TransitionError
 
@@ -91,6 +92,8 @@ class Profile:
     closures: ClosureRules = LEGISLATION_ACT
     #: False for a schema 1 profile, which names no closures of its own.
     closures_given: bool = True
+    #: When steps are reminded by e-mail (`[remind]`; the defaults without one).
+    remind: Schedule = field(default_factory=Schedule)
 
     def step(self, step_id: str) -> Step:
         for step in self.steps:
@@ -194,6 +197,7 @@ def parse_profile(data: dict[str, Any], label: str = "profile") -> Profile:
             "[closures]: missing; name the days the clerk's office is closed "
             "(copy the table from toronto-2016.toml)"
         )
+    remind = _parse_remind(data.get("remind", {}), problems)
     items: tuple[Step | Reminder, ...] = (*steps, *reminders)
     ids = [item.id for item in items if item.id]
     for duplicate in sorted({i for i in ids if ids.count(i) > 1}):
@@ -207,6 +211,48 @@ def parse_profile(data: dict[str, Any], label: str = "profile") -> Profile:
         reminders=reminders,
         closures=closures or LEGISLATION_ACT,
         closures_given=closures is not None,
+        remind=remind,
+    )
+
+
+#: The most days before a step a reminder can come (a year).
+MOST_DAYS_BEFORE = 366
+
+
+def _parse_remind(raw: Any, problems: list[str]) -> Schedule:
+    """`[remind]`: days_before, on_the_day, while_overdue, copy_clerk_after."""
+    table = _table(raw, "[remind]", problems)
+    default = Schedule()
+    unknown = set(table) - {"days_before", "on_the_day", "while_overdue", "copy_clerk_after"}
+    for name in sorted(unknown):
+        problems.append(f"[remind] {name}: not a field of [remind]")
+    days = table.get("days_before", list(default.days_before))
+    if not (
+        isinstance(days, list) and all(type(d) is int and 1 <= d <= MOST_DAYS_BEFORE for d in days)
+    ):
+        problems.append(
+            f"[remind] days_before: give a list of days from 1 to {MOST_DAYS_BEFORE}, "
+            "such as [30, 14, 7, 1]"
+        )
+        days = list(default.days_before)
+    flags = {}
+    for name in ("on_the_day", "while_overdue"):
+        value = table.get(name, getattr(default, name))
+        if type(value) is not bool:
+            problems.append(f"[remind] {name}: give true or false")
+            value = getattr(default, name)
+        flags[name] = value
+    after = table.get("copy_clerk_after", default.copy_clerk_after)
+    if type(after) is not int or not 0 <= after <= MOST_DAYS_BEFORE:
+        problems.append(
+            "[remind] copy_clerk_after: give the working days overdue from which the "
+            "clerk is copied (0 for never)"
+        )
+        after = default.copy_clerk_after
+    return Schedule(
+        days_before=tuple(sorted(set(days), reverse=True)),
+        copy_clerk_after=after,
+        **flags,
     )
 
 

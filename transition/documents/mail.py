@@ -1,0 +1,163 @@
+"""A digest of reminders as an e-mail message: plain text and HTML from the
+project's templates, with the headers automated mail needs.
+
+`Auto-Submitted: auto-generated` (RFC 3834) tells mail programs and
+auto-responders that no person wrote it (so no out-of-office reply comes
+back); the `Message-ID` is made before the message is claimed in the
+record, so the record names the message the server took; `Date` is
+Toronto's time. Every header is written through the standard library's
+SMTP policy, which refuses a line break inside one: no name or address can
+add a header of its own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.policy import SMTP
+from email.utils import format_datetime, make_msgid
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+from transition.core.terms import due_text
+from transition.errors import TransitionError
+from transition.files import resource_dir
+
+if TYPE_CHECKING:
+    from transition.store.reminders import Digest
+
+DEFAULT_SENDER = "transition@localhost"
+
+
+@dataclass(frozen=True)
+class Letterhead:
+    """What every message of a run shares."""
+
+    sender: str
+    election: str
+    #: When the run composes (Toronto time), for the Date header.
+    now: datetime
+    #: Each step's explanation, by its id in the profile.
+    explanations: dict[str, str]
+
+
+def sender_address(configured: str | None) -> str:
+    """`TRANSITION_SMTP_FROM`, checked as an address (a display name allowed)."""
+    from email.headerregistry import HeaderRegistry
+
+    text = (configured or DEFAULT_SENDER).strip()
+    try:
+        header = HeaderRegistry()("From", text)
+        (address,) = header.addresses
+    except (ValueError, IndexError, TypeError):
+        raise TransitionError(
+            f"TRANSITION_SMTP_FROM {text!r} is not one e-mail address; "
+            "give one such as 'Clerk <clerk@example.org>'"
+        ) from None
+    if header.defects or not address.username or not address.domain:
+        raise TransitionError(
+            f"TRANSITION_SMTP_FROM {text!r} is not one e-mail address; "
+            "give one such as 'Clerk <clerk@example.org>'"
+        )
+    return str(address)
+
+
+def new_message_id(sender: str) -> str:
+    domain = sender.rpartition("@")[2].rstrip(">") or "localhost"
+    return make_msgid(domain=domain)
+
+
+def subject(digest: Digest, today: Any) -> str:
+    """What is most urgent first: "2 steps overdue, 3 due this week: Jane Doe"."""
+    overdue = sum(1 for n in digest.notices if n.stage.overdue)
+    soon = sum(
+        1 for n in digest.notices if not n.stage.overdue and (n.stage.anchor - today).days <= 7
+    )
+    later = len(digest.notices) - overdue - soon
+    parts = []
+    if overdue:
+        parts.append(f"{_steps(overdue)} overdue")
+    if soon:
+        parts.append(f"{_steps(soon) if not parts else soon} due this week")
+    if later:
+        parts.append(f"{_steps(later) if not parts else later} coming up")
+    return f"{', '.join(parts)}: {digest.about}"
+
+
+def _steps(count: int) -> str:
+    return f"{count} step{'s' if count != 1 else ''}"
+
+
+def compose(digest: Digest, head: Letterhead, message_id: str, today: Any) -> EmailMessage:
+    """The digest as one message, both parts, ready to send or save."""
+    steps = [_step(notice, head) for notice in digest.notices]
+    said = subject(digest, today)
+    if digest.heard_as == "clerk":
+        greeting = "To the clerk,"
+        lead = f"These steps of the {head.election} election are overdue across the council."
+    elif digest.heard_as == "owner":
+        greeting = "Hello,"
+        lead = f"These steps of the {head.election} election are yours to see through."
+    else:
+        greeting = f"To the office of {digest.about},"
+        lead = f"These steps of the {head.election} election are coming due or overdue."
+    context = {
+        "subject": said,
+        "greeting": greeting,
+        "lead": lead,
+        "steps": steps,
+        "footer": (
+            "Sent by transition, which keeps the election-period social media "
+            "rules; this message was sent automatically. Each step is reminded once a stage."
+        ),
+    }
+    message = EmailMessage(policy=SMTP)
+    message["From"] = head.sender
+    message["To"] = Address(addr_spec=digest.to)
+    if digest.cc:
+        message["Cc"] = ", ".join(digest.cc)
+    message["Subject"] = said
+    message["Date"] = format_datetime(head.now)
+    message["Message-ID"] = message_id
+    message["Auto-Submitted"] = "auto-generated"
+    message["X-Auto-Response-Suppress"] = "All"
+    message.set_content(_render("digest.txt.j2", context))
+    message.add_alternative(_render("digest.html.j2", context), subtype="html")
+    return message
+
+
+def _step(notice: Any, head: Letterhead) -> dict[str, Any]:
+    entry = notice.entry
+    return {
+        "id": entry["id"],
+        "member": entry["member"],
+        "title": entry["title"],
+        "account": entry["account"],
+        "paragraph": entry["paragraph"] or "(none)",
+        "due": due_text(entry["due"], entry["latest"]),
+        "stage": notice.stage.name,
+        "overdue": bool(notice.stage.overdue),
+        "why": head.explanations.get(entry["step"], ""),
+        "owner": entry["owner"],
+    }
+
+
+def _render(template: str, context: dict[str, Any]) -> str:
+    return str(_environment().get_template(f"mail/{template}").render(**context))
+
+
+@lru_cache(maxsize=1)
+def _environment() -> Any:
+    """Jinja2 for mail: the HTML part escaped, the text part as written."""
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+    return Environment(
+        loader=FileSystemLoader(resource_dir("templates")),
+        autoescape=select_autoescape(enabled_extensions=("html.j2",), default=False),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )

@@ -1,0 +1,330 @@
+"""Who is to be reminded of what today, and what has been sent: the record's
+side of `transition remind`.
+
+Every open, current step whose schedule (the profile's `[remind]`, on the
+clerk's working days: `transition.core.reminding`) has a stage on or before
+today is a *notice* for each address that hears of it: the step's owner's,
+else each of the office's. A notice is sent once: sending *claims* it in the
+record first (a `reminder.claimed` event, in a transaction of its own, under
+the writer's lock, so two runs at once claim each notice once), then sends,
+then records that the server took it (`reminder.sent`) or refused it
+(`reminder.failed`, which frees it for the next run). A run stopped between
+the claim and the server's answer leaves a claim no run sends again: nothing
+goes twice, and the history shows it unconfirmed.
+
+Steps overdue long enough copy the clerk; the clerk also hears of every
+overdue step of the council in one digest, when the one sending sees them all.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any, TypedDict
+
+from sqlmodel import col, select
+
+from transition.core.reminding import Reminding, Stage
+from transition.core.terms import ItemStatus
+from transition.store.listings import seat_order, toronto_time
+from transition.store.models import Election, Event, Member
+from transition.store.trail.events import Action
+from transition.store.values import addresses
+
+if TYPE_CHECKING:
+    from transition.store.tracker import Tracker
+
+#: The events of a reminder's life.
+REMINDER_ACTIONS = (Action.REMINDER_CLAIMED, Action.REMINDER_SENT, Action.REMINDER_FAILED)
+CLERK = "clerk"
+
+
+class Reminded(TypedDict):
+    """A step as a reminder names it."""
+
+    #: The item's id, as `transition done ID` takes it.
+    id: int
+    member: str
+    #: The step's id in the profile.
+    step: str
+    #: "PLATFORM HANDLE" for a step taken per account; None for the member's own.
+    account: str | None
+    title: str
+    paragraph: str | None
+    #: None while the filing date it hangs on is not known.
+    due: str | None
+    latest: str
+    owner: str | None
+
+
+@dataclass(frozen=True)
+class Notice:
+    """One step to remind one address of, at one stage."""
+
+    item_id: int
+    member: str
+    member_id: int
+    stage: Stage
+    #: The step, as the message names it.
+    entry: Reminded
+    #: "office", "owner" or "clerk": why this address hears of it.
+    heard_as: str
+
+    @property
+    def key(self) -> tuple[int, str]:
+        return (self.item_id, self.stage.key)
+
+
+@dataclass
+class Digest:
+    """Everything one address is to hear of today, in one message."""
+
+    to: str
+    heard_as: str
+    #: Whose steps: a member's name, or "the council" for the clerk's digest.
+    about: str
+    notices: list[Notice] = field(default_factory=list)
+    #: Addresses copied (the clerk, where a step is overdue long enough).
+    cc: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Today's digests, and the offices with steps to hear of and no address."""
+
+    digests: list[Digest]
+    unaddressed: dict[str, int]
+    clerk_email: str | None
+
+
+def plan(tracker: Tracker, election: Election, member: Member | None = None) -> Plan:
+    """What is to be sent today that has not been: one digest per address."""
+    today = tracker.today
+    profile = tracker.find.profile(election)
+    closures = tracker.find.closures(profile)
+    reminding = Reminding(profile.remind, closures.is_open)
+    sent = claimed(tracker)
+    emails = _addresses_of_members(tracker)
+    digests: dict[tuple[str, str], Digest] = {}
+    unaddressed: dict[str, int] = {}
+    clerk_email = election.clerk_email
+    overdue_for_clerk: list[Notice] = []
+    steps = {step.id: step for step in profile.steps}
+    for row in _open_steps(tracker, election, member, reminding):
+        (item_id, step_id, due, latest, owner, owner_email, member_id, name) = row[:8]
+        stage = reminding.stage_on(due, latest, today)
+        if stage is None:
+            continue
+        rule = steps.get(step_id)
+        platform, handle = row[8:]
+        entry: Reminded = {
+            "id": item_id,
+            "member": name,
+            "step": step_id,
+            "account": f"{platform} {handle}" if platform is not None else None,
+            "title": rule.title if rule else step_id,
+            "paragraph": rule.paragraph if rule else None,
+            "due": due.isoformat() if due else None,
+            "latest": latest.isoformat(),
+            "owner": owner,
+        }
+        if owner_email:
+            heard = [(owner_email, "owner")]
+        else:
+            heard = [(address, "office") for address in emails.get(member_id, [])]
+        if not heard:
+            unaddressed[name] = unaddressed.get(name, 0) + 1
+        step = (item_id, name, member_id, stage, entry)
+        for address, heard_as in heard:
+            notice = Notice(*step, heard_as)
+            if (entry["id"], stage.key, address) in sent:
+                continue
+            about = entry["member"]
+            digest = digests.setdefault((address, about), Digest(address, heard_as, about))
+            digest.notices.append(notice)
+            if stage.copies_clerk and clerk_email and clerk_email not in digest.cc:
+                digest.cc.append(clerk_email)
+        if stage.overdue and clerk_email and tracker.access.reads_all:
+            notice = Notice(*step, CLERK)
+            if (entry["id"], stage.key, clerk_email) not in sent:
+                overdue_for_clerk.append(notice)
+    order = dict(_seats(tracker))  # digests in council order, then by address
+    found = sorted(digests.values(), key=lambda d: (order.get(d.about, (9, 0, d.about)), d.to))
+    for digest in found:
+        digest.notices.sort(key=lambda n: (n.stage.anchor, n.item_id))
+    if overdue_for_clerk and clerk_email and member is None:
+        found.append(Digest(clerk_email, CLERK, "the council", overdue_for_clerk))
+    return Plan(found, unaddressed, clerk_email)
+
+
+def _open_steps(
+    tracker: Tracker, election: Election, member: Member | None, reminding: Reminding
+) -> list[Any]:
+    """The open, current steps near enough to be reminded today: due (or
+    latest) no further ahead than the schedule's first reminder."""
+    from sqlalchemy import func
+    from sqlmodel.sql.expression import Select
+
+    from transition.store.models import Account, Candidacy, ChecklistItem
+
+    ahead = max(reminding.schedule.days_before, default=0)
+    horizon = tracker.today + timedelta(days=ahead)
+    # SQLModel types select() for up to four columns (fastapi/sqlmodel#271);
+    # the Select it makes of more takes any number, each column as col().
+    query: Select[*tuple[Any, ...]] = (
+        Select(
+            col(ChecklistItem.id),
+            col(ChecklistItem.step_id),
+            col(ChecklistItem.due),
+            col(ChecklistItem.latest),
+            col(ChecklistItem.owner),
+            col(ChecklistItem.owner_email),
+            col(Member.id),
+            col(Member.name),
+            col(Account.platform),
+            col(Account.handle),
+        )
+        .join(Candidacy, col(Candidacy.id) == ChecklistItem.candidacy_id)
+        .join(Member, col(Member.id) == Candidacy.member_id)
+        .outerjoin(Account, col(Account.id) == ChecklistItem.account_id)
+        .where(
+            col(Candidacy.election_id) == election.id,
+            col(ChecklistItem.status) == ItemStatus.OPEN,
+            col(ChecklistItem.superseded_at).is_(None),
+            func.coalesce(ChecklistItem.due, ChecklistItem.latest) <= horizon,
+        )
+    )
+    if member is not None:
+        query = query.where(col(Member.id) == member.id)
+    return list(tracker.session.exec(query).all())
+
+
+def _seats(tracker: Tracker) -> list[tuple[str, tuple[int, int, str]]]:
+    """Each member's place in council order, by name."""
+    rows = tracker.session.exec(select(Member.name, Member.office, Member.ward)).all()
+    return [(name, seat_order(office, ward, name)) for name, office, ward in rows]
+
+
+def claimed(tracker: Tracker) -> set[tuple[int, str, str]]:
+    """(item, stage, address) of every reminder claimed and not since freed."""
+    events = tracker.session.exec(
+        select(Event.item_id, Event.action, Event.after)
+        .where(col(Event.action).in_([a.value for a in REMINDER_ACTIONS]))
+        .order_by(col(Event.id))
+    ).all()
+    held: set[tuple[int, str, str]] = set()
+    for item_id, action, after in events:
+        what = json.loads(after or "{}")
+        if item_id is None or not what.get("to"):
+            continue
+        key = (item_id, what.get("stage", ""), what["to"])
+        if action == Action.REMINDER_FAILED:
+            held.discard(key)
+        elif action == Action.REMINDER_CLAIMED:
+            held.add(key)
+    return held
+
+
+def claim(tracker: Tracker, digest: Digest, message_id: str) -> list[Digest]:
+    """Claim the digest's notices for this run, after reading again what other
+    runs claimed (this runs under the writer's lock). What is left, if
+    anything, is the digest to send."""
+    sent = claimed(tracker)
+    fresh = [n for n in digest.notices if (n.item_id, n.stage.key, digest.to) not in sent]
+    if not fresh:
+        return []
+    digest = Digest(digest.to, digest.heard_as, digest.about, fresh, digest.cc)
+    _record(tracker, digest, Action.REMINDER_CLAIMED, message_id, "claimed a reminder")
+    return [digest]
+
+
+def confirm(tracker: Tracker, digest: Digest, message_id: str, error: str | None = None) -> None:
+    """The server took the message (or refused it: the notices are freed)."""
+    if error is None:
+        _record(tracker, digest, Action.REMINDER_SENT, message_id, "sent a reminder")
+    else:
+        _record(tracker, digest, Action.REMINDER_FAILED, message_id, "could not send", error)
+
+
+def _record(
+    tracker: Tracker,
+    digest: Digest,
+    action: Action,
+    message_id: str,
+    verb: str,
+    error: str | None = None,
+) -> None:
+    for notice in digest.notices:
+        item = tracker.find.item(notice.item_id)
+        member = tracker.find.member_of(item)
+        tracker.access.check_member(member.id or 0, member.name, "reminders")
+        after: dict[str, Any] = {
+            "stage": notice.stage.key,
+            "to": digest.to,
+            "cc": [] if action == Action.REMINDER_FAILED else list(digest.cc),
+            "heard_as": digest.heard_as,
+            "message_id": message_id,
+        }
+        if error:
+            after["error"] = error
+        summary = (
+            f"{verb} of {item.step_id}{tracker.find.on_account(item)} for {member.name} "
+            f"({notice.stage.name}) to {digest.to}"
+        )
+        tracker.journal.item(action, item, member, summary, after=after)
+
+
+def history(tracker: Tracker, member: Member | None = None) -> list[dict[str, Any]]:
+    """Every reminder claimed, newest first, with what became of it."""
+    query = (
+        select(Event)
+        .where(col(Event.action).in_([a.value for a in REMINDER_ACTIONS]))
+        .order_by(col(Event.id))
+    )
+    if member is not None:
+        query = query.where(Event.member_id == member.id)
+    outcome: dict[tuple[str, int | None], dict[str, Any]] = {}
+    for event in tracker.session.exec(query).all():
+        what = json.loads(event.after or "{}")
+        key = (what.get("message_id", ""), event.item_id)
+        if event.action == Action.REMINDER_CLAIMED:
+            outcome[key] = {
+                "claimed_at": toronto_time(_aware(event.at)),
+                "item": event.item_id,
+                "member": _member_name(tracker, event.member_id),
+                "stage": what.get("stage"),
+                "to": what.get("to"),
+                "cc": what.get("cc", []),
+                "message_id": what.get("message_id"),
+                "status": "unconfirmed",
+                "error": None,
+                "by": event.actor,
+            }
+        elif key in outcome:
+            outcome[key]["status"] = "sent" if event.action == Action.REMINDER_SENT else "failed"
+            outcome[key]["error"] = what.get("error")
+    return list(reversed(outcome.values()))
+
+
+def _aware(moment: datetime) -> datetime:
+    from datetime import UTC
+
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _member_name(tracker: Tracker, member_id: int | None) -> str | None:
+    if member_id is None:
+        return None
+    member: Member = tracker.find.get(Member, member_id)
+    return member.name
+
+
+def _addresses_of_members(tracker: Tracker) -> dict[int, list[str]]:
+    rows = tracker.session.exec(select(Member.id, Member.emails)).all()
+    return {member_id: addresses(emails) for member_id, emails in rows if member_id}
+
+
+def addressed(digests: Iterable[Digest]) -> int:
+    return sum(len(d.notices) for d in digests)
