@@ -142,6 +142,7 @@ def test_rules_lists_steps_and_reminders(transition):
         "option",
         "anchor",
         "offset_days",
+        "remind_days_before",
     }
 
 

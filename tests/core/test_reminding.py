@@ -134,3 +134,19 @@ def test_every_stage_falls_on_or_before_today_and_never_repeats_a_later_one(late
         assert found.copies_clerk == (found.overdue >= 2)
     else:
         assert not found.copies_clerk
+
+
+def test_a_step_can_be_reminded_on_days_of_its_own():
+    data = _profile_data()
+    data["steps"][0]["remind_days_before"] = [60, 2]
+    profile = parse_profile(data)
+    own = profile.steps[0].remind_days_before
+    assert own == (60, 2) and profile.steps[1].remind_days_before is None
+    cutoff = D.fromisoformat(CUTOFF)
+    found = DEFAULT.stage_on(cutoff, cutoff, D(2030, 3, 2), own)
+    assert found is not None and found.name == "60 days before"
+    assert DEFAULT.stage_on(cutoff, cutoff, D(2030, 4, 24), own).name == "60 days before"
+    assert DEFAULT.stage_on(cutoff, cutoff, D(2030, 4, 29), own).name == "2 days before"
+    data["steps"][1]["remind_days_before"] = [0]
+    with pytest.raises(ProfileError, match="remind_days_before: give a list of days from 1"):
+        parse_profile(data)

@@ -110,6 +110,9 @@ def profile_payload(profile: Profile) -> dict[str, Any]:
                 "option": step.option,
                 "anchor": step.anchor,
                 "offset_days": step.offset_days,
+                "remind_days_before": (
+                    list(step.remind_days_before) if step.remind_days_before else None
+                ),
             }
             for step in profile.steps
         ],

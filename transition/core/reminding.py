@@ -75,9 +75,16 @@ class Reminding:
         self.is_open = is_open
         self._worked: dict[tuple[date, date], int] = {}
 
-    def stage_on(self, due: date | None, latest: date, today: date) -> Stage | None:
+    def stage_on(
+        self,
+        due: date | None,
+        latest: date,
+        today: date,
+        days_before: tuple[int, ...] | None = None,
+    ) -> Stage | None:
         """The latest stage of an open step on or before `today`, or None
-        before its first.
+        before its first. `days_before` is the step's own, where the profile
+        gives it one.
 
         A step is overdue once `latest` is past (as `terms.is_overdue` has
         it); its overdue stages fall on the working days after `latest`."""
@@ -95,7 +102,8 @@ class Reminding:
                 )
         if today >= anchor and schedule.on_the_day:
             return Stage("on the day", anchor, anchor)
-        for days in sorted(set(schedule.days_before)):  # nearest the anchor first
+        wanted = schedule.days_before if days_before is None else days_before
+        for days in sorted(set(wanted)):  # nearest the anchor first
             on = anchor - timedelta(days=days)
             if days > 0 and on <= today:
                 return Stage(f"{days} day{'s' if days != 1 else ''} before", on, anchor)

@@ -57,6 +57,9 @@ class Step:
     offset_days: int
     #: For a member-wide step, the option it belongs to; None for both.
     option: Option | None
+    #: Days before it is due this step is reminded, where not the profile's
+    #: (`remind_days_before`; None: the `[remind]` table's `days_before`).
+    remind_days_before: tuple[int, ...] | None = None
 
     @property
     def fixed_day(self) -> tuple[int, int] | None:
@@ -226,15 +229,9 @@ def _parse_remind(raw: Any, problems: list[str]) -> Schedule:
     unknown = set(table) - {"days_before", "on_the_day", "while_overdue", "copy_clerk_after"}
     for name in sorted(unknown):
         problems.append(f"[remind] {name}: not a field of [remind]")
-    days = table.get("days_before", list(default.days_before))
-    if not (
-        isinstance(days, list) and all(type(d) is int and 1 <= d <= MOST_DAYS_BEFORE for d in days)
-    ):
-        problems.append(
-            f"[remind] days_before: give a list of days from 1 to {MOST_DAYS_BEFORE}, "
-            "such as [30, 14, 7, 1]"
-        )
-        days = list(default.days_before)
+    days = _days_before(
+        table.get("days_before", list(default.days_before)), "[remind] days_before", problems
+    )
     flags = {}
     for name in ("on_the_day", "while_overdue"):
         value = table.get(name, getattr(default, name))
@@ -250,10 +247,23 @@ def _parse_remind(raw: Any, problems: list[str]) -> Schedule:
         )
         after = default.copy_clerk_after
     return Schedule(
-        days_before=tuple(sorted(set(days), reverse=True)),
+        days_before=days if days is not None else default.days_before,
         copy_clerk_after=after,
         **flags,
     )
+
+
+def _days_before(value: Any, where: str, problems: list[str]) -> tuple[int, ...] | None:
+    """A list of days before a step (each 1 to a year), latest first; None if bad."""
+    if not (
+        isinstance(value, list)
+        and all(type(d) is int and 1 <= d <= MOST_DAYS_BEFORE for d in value)
+    ):
+        problems.append(
+            f"{where}: give a list of days from 1 to {MOST_DAYS_BEFORE}, such as [30, 14, 7, 1]"
+        )
+        return None
+    return tuple(sorted(set(value), reverse=True))
 
 
 def _parse_step(raw: Any, index: int, problems: list[str]) -> Step:
@@ -276,6 +286,11 @@ def _parse_step(raw: Any, index: int, problems: list[str]) -> Step:
         anchor=fields.anchor(),
         offset_days=fields.integer("offset_days"),
         option=Option.numbered(option) if option else None,
+        remind_days_before=(
+            _days_before(raw_days, f"{fields.where} remind_days_before", problems)
+            if (raw_days := fields.raw.get("remind_days_before")) is not None
+            else None
+        ),
     )
 
 

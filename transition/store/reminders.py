@@ -112,12 +112,19 @@ def plan(tracker: Tracker, election: Election, member: Member | None = None) -> 
     clerk_email = election.clerk_email
     overdue_for_clerk: list[Notice] = []
     steps = {step.id: step for step in profile.steps}
-    for row in _open_steps(tracker, election, member, reminding):
+    ahead = max(
+        (
+            *profile.remind.days_before,
+            *(d for s in profile.steps for d in s.remind_days_before or ()),
+        ),
+        default=0,
+    )
+    for row in _open_steps(tracker, election, member, ahead):
         (item_id, step_id, due, latest, owner, owner_email, member_id, name) = row[:8]
-        stage = reminding.stage_on(due, latest, today)
+        rule = steps.get(step_id)
+        stage = reminding.stage_on(due, latest, today, rule.remind_days_before if rule else None)
         if stage is None:
             continue
-        rule = steps.get(step_id)
         platform, handle = row[8:]
         entry: Reminded = {
             "id": item_id,
@@ -160,16 +167,15 @@ def plan(tracker: Tracker, election: Election, member: Member | None = None) -> 
 
 
 def _open_steps(
-    tracker: Tracker, election: Election, member: Member | None, reminding: Reminding
+    tracker: Tracker, election: Election, member: Member | None, ahead: int
 ) -> list[Any]:
     """The open, current steps near enough to be reminded today: due (or
-    latest) no further ahead than the schedule's first reminder."""
+    latest) no more than `ahead` days away (the schedule's first reminder)."""
     from sqlalchemy import func
     from sqlmodel.sql.expression import Select
 
     from transition.store.models import Account, Candidacy, ChecklistItem
 
-    ahead = max(reminding.schedule.days_before, default=0)
     horizon = tracker.today + timedelta(days=ahead)
     # SQLModel types select() for up to four columns (fastapi/sqlmodel#271);
     # the Select it makes of more takes any number, each column as col().
