@@ -241,7 +241,7 @@ def election_set(
         if any(dates):
             tracker.change.set_by_election_dates(chosen, *dates)
             said.append(f"changed the dates of {chosen.name}")
-        if clerk_email or no_clerk_email:
+        if clerk_email is not None or no_clerk_email:
             tracker.change.set_clerk_email(chosen, clerk_email)
             said.append(f"the clerk's address for {chosen.name}: {chosen.clerk_email or 'none'}")
         return said

@@ -23,7 +23,7 @@ from transition.cli.options import (
     warn,
 )
 from transition.cli.output import emit, table
-from transition.errors import TransitionError
+from transition.errors import TransitionError, UsageError
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -68,7 +68,7 @@ def remind_command(
     if history:
         _history(member, db, today, as_json)
         return
-    sender = _sender()
+    sender = _sender(sending=send)
     if send:
         _send(member, db, election, today, sender, as_json)
         return
@@ -95,10 +95,10 @@ def remind_command(
     )
 
 
-def _sender() -> str:
+def _sender(*, sending: bool) -> str:
     from transition.documents.mail import sender_address
 
-    return sender_address(os.environ.get("TRANSITION_SMTP_FROM"))
+    return sender_address(os.environ.get("TRANSITION_SMTP_FROM"), sending=sending)
 
 
 def _plan(
@@ -188,17 +188,26 @@ def _save(plan: Plan, head: Letterhead, folder: Path, today: date) -> list[Path]
     from transition.documents.mail import compose, new_message_id
     from transition.files import write_atomically
 
+    if not str(folder).strip():
+        raise UsageError("--outbox needs a folder")
     if folder.exists() and not folder.is_dir():
         raise TransitionError(f"{folder} is a file; --outbox takes a folder")
     if not folder.parent.is_dir():
         raise TransitionError(f"the folder {folder.parent} does not exist; create it first")
-    folder.mkdir(exist_ok=True)
+    try:
+        folder.mkdir(exist_ok=True)
+    except OSError as error:
+        raise TransitionError(f"cannot make the folder {folder}: {error.strerror}") from None
     written = []
     for number, digest in enumerate(plan.digests, start=1):
         message = compose(digest, head, new_message_id(head.sender), today)
-        name = "".join(c if c.isalnum() else "-" for c in f"{digest.about} {digest.to}")
-        path = folder / f"{number:03d}-{name.lower()}.eml"
-        write_atomically(path, message.as_bytes(), private=True)
+        words = "".join(c if c.isascii() and c.isalnum() else " " for c in digest.about)
+        name = "-".join([*words.lower().split(), digest.to.replace("@", "-at-")])
+        path = folder / f"{number:03d}-{name}.eml"
+        try:
+            write_atomically(path, message.as_bytes(), private=True)
+        except OSError as error:
+            raise TransitionError(f"cannot write {path}: {error.strerror}") from None
         written.append(path)
     return written
 
@@ -235,7 +244,15 @@ def _send(
                     mine = record.transaction(lambda t, d=digest, m=message_id: claim(t, d, m))
                     if not mine:
                         continue  # another run claimed it meanwhile
-                    message = compose(mine[0], head, message_id, day)
+                    try:
+                        message = compose(mine[0], head, message_id, day)
+                    except (ValueError, TypeError) as problem:  # what the headers refuse
+                        reason = f"the message could not be written: {problem}"
+                        record.transaction(
+                            lambda t, d=mine[0], m=message_id, r=reason: confirm(t, d, m, r)
+                        )
+                        failed.append(f"{digest.to}: {reason}")
+                        continue
                     try:
                         error = connection.send(message)
                     except smtplib.SMTPServerDisconnected as lost:
@@ -258,21 +275,21 @@ def _send(
 
 def _report(sent: list[dict[str, Any]], failed: list[str], left: int, as_json: bool) -> None:
     steps = sum(len(row["steps"]) for row in sent)
+    said = (
+        f"sent {len(sent)} message{'s' if len(sent) != 1 else ''} "
+        f"({steps} reminder{'s' if steps != 1 else ''})"
+        if sent or failed
+        else "nothing to send"
+    )
     emit(
         {"sent": sent, "failed": failed, "left": left},
         as_json=as_json,
-        human=lambda out: out.print(
-            f"sent {len(sent)} message{'s' if len(sent) != 1 else ''} "
-            f"({steps} step{'s' if steps != 1 else ''})",
-            markup=False,
-        ),
+        human=lambda out: out.print(said, markup=False),
     )
     if failed:
-        later = f"; {left} more left for the next run" if left else ""
-        raise TransitionError(
-            f"{len(failed)} message{'s' if len(failed) != 1 else ''} not sent, "
-            f"each left for the next run{later}: " + "; ".join(failed)
-        )
+        count = f"{len(failed)} message{'s' if len(failed) != 1 else ''} not sent"
+        later = f" (and {left} not tried: the connection was lost)" if left else ""
+        raise TransitionError(f"{count}{later}, left for the next run: " + "; ".join(failed))
 
 
 def _history(member: str | None, db: str | None, today: date | None, as_json: bool) -> None:

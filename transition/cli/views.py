@@ -231,6 +231,15 @@ def remind_sentence(profile: Profile) -> str:
     said = ", ".join(parts) or "never"
     if schedule.copy_clerk_after:
         said += f"; the clerk is copied from {schedule.copy_clerk_after} working days overdue"
+    else:
+        said += "; the clerk is never copied"
+    own = [
+        f"{step.id} {' and '.join(map(str, step.remind_days_before))} days before"
+        for step in profile.steps
+        if step.remind_days_before
+    ]
+    if own:
+        said += f"; on days of their own (instead): {', '.join(own)}"
     return said + "."
 
 

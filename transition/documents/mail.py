@@ -43,24 +43,34 @@ class Letterhead:
     explanations: dict[str, str]
 
 
-def sender_address(configured: str | None) -> str:
-    """`TRANSITION_SMTP_FROM`, checked as an address (a display name allowed)."""
+def sender_address(configured: str | None, *, sending: bool = False) -> str:
+    """`TRANSITION_SMTP_FROM`, checked as one address (a display name
+    allowed, in any script; the address itself as `clean_address` takes
+    one). Sending needs it; a dry run or an outbox says "transition@localhost"."""
     from email.headerregistry import HeaderRegistry
 
-    text = (configured or DEFAULT_SENDER).strip()
+    from transition.store.values import clean_address
+
+    text = (configured or "").strip()
+    if not text:
+        if sending:
+            raise TransitionError(
+                "set TRANSITION_SMTP_FROM to the address the messages come from, "
+                "such as 'Council Office <office@example.org>'"
+            )
+        text = DEFAULT_SENDER
+    refusal = (
+        f"TRANSITION_SMTP_FROM {text!r} is not one e-mail address transition can send "
+        "from; give one such as 'Council Office <office@example.org>'"
+    )
     try:
         header = HeaderRegistry()("From", text)
         (address,) = header.addresses
-    except (ValueError, IndexError, TypeError):
-        raise TransitionError(
-            f"TRANSITION_SMTP_FROM {text!r} is not one e-mail address; "
-            "give one such as 'Clerk <clerk@example.org>'"
-        ) from None
+        clean_address(address.addr_spec)
+    except (ValueError, IndexError, TypeError, TransitionError):
+        raise TransitionError(refusal) from None
     if header.defects or not address.username or not address.domain:
-        raise TransitionError(
-            f"TRANSITION_SMTP_FROM {text!r} is not one e-mail address; "
-            "give one such as 'Clerk <clerk@example.org>'"
-        )
+        raise TransitionError(refusal)
     return str(address)
 
 

@@ -48,7 +48,11 @@ def server_from(url: str | None, password: str | None) -> Server:
             "set TRANSITION_SMTP_URL to send (such as smtp://user@mail.example.org:587), "
             "or leave out --send to see what would be sent"
         )
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+        parts.hostname  # noqa: B018  (a malformed host, such as "[::1", raises here)
+    except ValueError:
+        parts = urlsplit("")
     if parts.scheme not in ("smtp", "smtps") or not parts.hostname:
         raise TransitionError(
             f"TRANSITION_SMTP_URL {_shown(url)} is not smtp://HOST[:PORT] or smtps://HOST[:PORT]"
@@ -61,7 +65,9 @@ def server_from(url: str | None, password: str | None) -> Server:
     try:
         port = parts.port or (465 if tls else 25)
     except ValueError:
-        raise TransitionError(f"TRANSITION_SMTP_URL {_shown(url)} has no port number") from None
+        raise TransitionError(
+            f"TRANSITION_SMTP_URL {_shown(url)}: its port is not a number from 1 to 65535"
+        ) from None
     user = unquote(parts.username) if parts.username else None
     if user and not password:
         raise TransitionError(
@@ -71,7 +77,10 @@ def server_from(url: str | None, password: str | None) -> Server:
 
 
 def _shown(url: str) -> str:
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # so malformed no password can be told apart: show none of it
+        return repr(url.split("@")[-1])
     if parts.password is None:
         return repr(url)
     return repr(url.replace(f":{parts.password}@", ":***@"))
@@ -141,7 +150,9 @@ class Connection:
             raise
         except smtplib.SMTPResponseException as error:
             return f"the server refused the message: {error.smtp_code} {_text(error.smtp_error)}"
-        except (OSError, smtplib.SMTPException) as error:
+        except smtplib.SMTPException as error:  # this message only (say, SMTPUTF8 needed)
+            return f"the message could not be sent: {_text(str(error))}"
+        except OSError as error:
             self.smtp = None
             raise smtplib.SMTPServerDisconnected(_reason(error)) from None
         if refused:

@@ -106,8 +106,8 @@ class Marking:
         """Give steps an owner, who hears of them instead of the office as a
         whole (their address, if given); no owner gives them back to the office."""
         wanted: dict[str, Any] = {
-            "owner": normal_name(owner, "owner") if owner else None,
-            "owner_email": clean_address(email, "owner's address") if email else None,
+            "owner": normal_name(owner, "owner") if owner is not None else None,
+            "owner_email": clean_address(email, "owner's address") if email is not None else None,
         }
         if wanted["owner_email"] and not wanted["owner"]:
             raise TransitionError("an owner's address needs the owner's name")

@@ -151,8 +151,9 @@ def plan(tracker: Tracker, election: Election, member: Member | None = None) -> 
             about = entry["member"]
             digest = digests.setdefault((address, about), Digest(address, heard_as, about))
             digest.notices.append(notice)
-            if stage.copies_clerk and clerk_email and clerk_email not in digest.cc:
-                digest.cc.append(clerk_email)
+            copied = any(clerk_email in d.cc for (_, who), d in digests.items() if who == about)
+            if stage.copies_clerk and clerk_email and not copied:
+                digest.cc.append(clerk_email)  # once a member: on the first address's
         if stage.overdue and clerk_email and tracker.access.reads_all:
             notice = Notice(*step, CLERK)
             if (entry["id"], stage.key, clerk_email) not in sent:

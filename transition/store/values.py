@@ -9,6 +9,7 @@ handed to the tracker.
 from __future__ import annotations
 
 import difflib
+import re
 import unicodedata
 from collections.abc import Sequence
 from typing import Any, Protocol, TypeVar
@@ -154,10 +155,19 @@ def optional_text(value: str | None, what: str, current: str | None) -> str | No
 ADDRESS_SEPARATOR = "; "
 
 
+#: What a mail server takes without SMTPUTF8: a dot-atom local part of
+#: RFC 5322's printable ASCII, and a host name of letters, digits and hyphens.
+_LOCAL = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*")
+_LABEL = re.compile(r"[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?")
+
+
 def clean_address(value: Any, what: str = "address") -> str:
-    """An e-mail address as RFC 5322 writes one (`name@example.org`, no
-    display name, no second address, no line breaks that would start a
-    header of their own), with its domain in lower case."""
+    """An e-mail address as any mail server takes it: a bare
+    `name@example.org`, its domain in lower case. Python's RFC 5322 parser
+    (`email.headerregistry`) reads it; what it would quietly change (quotes,
+    a comment, a display name, a second address) and what needs a server's
+    SMTPUTF8 (letters beyond ASCII: write a domain as its xn-- form) are
+    refused, as is any line break that could start a header of its own."""
     from email.errors import HeaderParseError, MessageError
     from email.headerregistry import Address
 
@@ -165,25 +175,37 @@ def clean_address(value: Any, what: str = "address") -> str:
     if not text:
         raise TransitionError(f"the {what} is empty; give an address such as name@example.org")
     try:
-        address = Address(addr_spec=text)
+        address: Address | None = Address(addr_spec=text)
     except (ValueError, IndexError, HeaderParseError, MessageError):
         address = None
-    if address is None or not address.username or not address.domain or len(text) > 254:
+    if (
+        address is None
+        or len(text) > 254
+        or f"{address.username}@{address.domain}" != text
+        or not _LOCAL.fullmatch(address.username)
+        or not all(_LABEL.fullmatch(label) for label in address.domain.split("."))
+    ):
         raise TransitionError(
-            f"{text!r} is not an e-mail address; give one such as name@example.org"
+            f"{text!r} is not an e-mail address transition can send to; "
+            "give one such as name@example.org (ASCII only: a domain as its xn-- form)"
         )
     return f"{address.username}@{address.domain.lower()}"
 
 
 def clean_addresses(values: Sequence[Any], what: str = "address") -> str | None:
-    """Several addresses, each checked, repeats dropped, in one column (None
-    for none at all). A value may itself hold several separated by ";"."""
-    found: dict[str, None] = {}
+    """Several addresses, each checked, repeats dropped (whatever their
+    case: one inbox), in one column; None for none at all. A value may
+    itself hold several separated by ";", as a file's cell does; a value
+    with none is refused (forgetting them is its own command)."""
+    found: dict[str, str] = {}
     for value in values:
-        for part in str(value).split(";"):
-            if part.strip():
-                found[clean_address(part, what)] = None
-    return ADDRESS_SEPARATOR.join(found) or None
+        parts = [part for part in str(value).split(";") if part.strip()]
+        if not parts:
+            raise TransitionError(f"the {what} is empty; give an address such as name@example.org")
+        for part in parts:
+            kept = clean_address(part, what)
+            found.setdefault(kept.casefold(), kept)
+    return ADDRESS_SEPARATOR.join(found.values()) or None
 
 
 def addresses(column: str | None) -> list[str]:

@@ -137,7 +137,9 @@ class ElectionChanges(ChangesBase):
         """Where the clerk hears of the election's steps overdue (None: nowhere)."""
         self.tracker.access.check_clerk("change elections")
         before = fields(election, "clerk_email")
-        election.clerk_email = clean_address(address, "clerk's address") if address else None
+        election.clerk_email = (
+            clean_address(address, "clerk's address") if address is not None else None
+        )
         after = fields(election, "clerk_email")
         if before != after:
             said = election.clerk_email or "none"

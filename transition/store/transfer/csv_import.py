@@ -164,7 +164,8 @@ def read_members(path: Path, encoding: str = "utf-8") -> Rows:
                 choice(row[column], allowed, column)
         _filing_kind(row)
         _date(row.get("filing_date", ""), "filing_date")
-        clean_addresses([row.get("email", "")], "office's address")
+        if (row.get("email") or "").strip():  # an empty cell keeps what is recorded
+            clean_addresses([row["email"]], "office's address")
 
     _each_row(path, rows, check)
     return rows
