@@ -74,6 +74,7 @@ class Reminding:
         self.schedule = schedule
         self.is_open = is_open
         self._worked: dict[tuple[date, date], int] = {}
+        self._nth: dict[tuple[date, int], date] = {}
 
     def stage_on(
         self,
@@ -122,8 +123,11 @@ class Reminding:
         return known
 
     def _nth_working_day_after(self, first: date, n: int) -> date:
-        day, seen = first, 0
-        while seen < n:
-            day += timedelta(days=1)
-            seen += self.is_open(day)
-        return day
+        known = self._nth.get((first, n))
+        if known is None:
+            day, seen = first, 0
+            while seen < n:
+                day += timedelta(days=1)
+                seen += self.is_open(day)
+            known = self._nth[(first, n)] = day
+        return known

@@ -111,6 +111,7 @@ def plan(tracker: Tracker, election: Election, member: Member | None = None) -> 
     unaddressed: dict[str, int] = {}
     clerk_email = election.clerk_email
     overdue_for_clerk: list[Notice] = []
+    copied: set[str] = set()  # the members whose digest copies the clerk
     steps = {step.id: step for step in profile.steps}
     ahead = max(
         (
@@ -151,9 +152,9 @@ def plan(tracker: Tracker, election: Election, member: Member | None = None) -> 
             about = entry["member"]
             digest = digests.setdefault((address, about), Digest(address, heard_as, about))
             digest.notices.append(notice)
-            copied = any(clerk_email in d.cc for (_, who), d in digests.items() if who == about)
-            if stage.copies_clerk and clerk_email and not copied:
+            if stage.copies_clerk and clerk_email and about not in copied:
                 digest.cc.append(clerk_email)  # once a member: on the first address's
+                copied.add(about)
         if stage.overdue and clerk_email and tracker.access.reads_all:
             notice = Notice(*step, CLERK)
             if (entry["id"], stage.key, clerk_email) not in sent:
