@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -153,3 +154,39 @@ def as_role(council, role: str, *args: str, password: str = PASSWORD):
 
 def sql(council, role: str, statement: str) -> str:
     return council["server"].psql(statement, council["name"], user=role, password=PASSWORD)
+
+
+# -- changing the record around transition ----------------------------------
+
+
+@pytest.fixture
+def direct(request, store):
+    """Run SQL on the record as its owner would, around transition; with
+    `set_aside`, with the tables' triggers set aside for it."""
+    postgres = request.getfixturevalue("postgres") if store == "postgresql" else None
+    url = os.environ["TRANSITION_DB"]
+
+    def run(statement: str, table: str, set_aside: bool = False) -> None:
+        if postgres is None:
+            with sqlite3.connect(url) as connection:
+                triggers = connection.execute(
+                    "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ?",
+                    (table,),
+                ).fetchall()
+                if set_aside:
+                    for name, _ in triggers:
+                        connection.execute(f"DROP TRIGGER {name}")
+                connection.execute(statement)
+                if set_aside:
+                    for _, made in triggers:
+                        connection.execute(made)
+            connection.close()
+            return
+        if set_aside:
+            statement = (
+                f"ALTER TABLE {table} DISABLE TRIGGER USER; {statement}; "
+                f"ALTER TABLE {table} ENABLE TRIGGER USER"
+            )
+        postgres.psql(statement, url.rsplit("/", 1)[1])
+
+    return run

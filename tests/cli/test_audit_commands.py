@@ -6,12 +6,12 @@ chain, the anchors) is tested through the tracker in tests/store/test_audit.py."
 from __future__ import annotations
 
 import os
-import sqlite3
 from datetime import date
 
 import pytest
 from conftest import as_json, invoke_transition, ok
-from harness.council import JANE, Council
+from harness.council import Council
+from harness.records import jane_trail
 from pypdf import PdfReader
 
 T = invoke_transition
@@ -23,44 +23,13 @@ pytestmark = pytest.mark.usefixtures("store")
 @pytest.fixture
 def trail(store) -> None:
     """Jane's record with a few changes by several people (built through the store)."""
-    council = Council(os.environ["TRANSITION_DB"], today=date(2030, 4, 1))
-    council.add(JANE)
-    council.write(
-        lambda tracker: tracker.mark.done([1], note=None, evidence="https://example.org/post/1"),
-        actor="Sam",
-    )
-    council.write(
-        lambda tracker: tracker.change.set_filing(
-            tracker.find.member("jane"), tracker.find.election(), date(2030, 5, 6), actual=False
-        )
-    )
-    council.write(lambda tracker: tracker.mark.annotate([2], "draft ready", None), actor="Alex")
+    jane_trail(Council(os.environ["TRANSITION_DB"], today=date(2030, 4, 1)))
 
 
 @pytest.fixture
-def tamper(request, store):
-    """Change the trail as its owner would: triggers dropped or disabled first."""
-    url = os.environ["TRANSITION_DB"]
-    if store == "postgresql":
-        postgres = request.getfixturevalue("postgres")
-        name = url.rsplit("/", 1)[1]
-        return lambda statement: postgres.psql(
-            f"ALTER TABLE event DISABLE TRIGGER USER; {statement}", name
-        )
-
-    def around_triggers(statement: str) -> None:
-        with sqlite3.connect(url) as connection:
-            triggers = connection.execute(
-                "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'event'"
-            ).fetchall()
-            for trigger, _ in triggers:
-                connection.execute(f"DROP TRIGGER {trigger}")
-            connection.execute(statement)
-            for _, made in triggers:
-                connection.execute(made)
-        connection.close()
-
-    return around_triggers
+def tamper(direct):
+    """Change the trail as its owner would: its triggers set aside first."""
+    return lambda statement: direct(statement, "event", set_aside=True)
 
 
 def test_the_log_shows_who_was_signed_in_beside_who_was_named(trail):

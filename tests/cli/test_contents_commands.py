@@ -5,7 +5,6 @@ and how: tests/store/test_contents.py."""
 from __future__ import annotations
 
 import os
-import sqlite3
 from datetime import date
 
 import pytest
@@ -24,39 +23,6 @@ def marked(store) -> None:
     council = Council(os.environ["TRANSITION_DB"], today=date(2030, 4, 1))
     council.add(JANE)
     council.write(lambda tracker: tracker.mark.done([1], note=None, evidence=None), actor="Sam")
-
-
-@pytest.fixture
-def direct(request, store):
-    """Run SQL on the record as its owner would, around transition; with
-    `set_aside`, with the tables' triggers set aside for it."""
-    postgres = request.getfixturevalue("postgres") if store == "postgresql" else None
-    url = os.environ["TRANSITION_DB"]
-
-    def run(statement: str, table: str, set_aside: bool = False) -> None:
-        if postgres is None:
-            with sqlite3.connect(url) as connection:
-                triggers = connection.execute(
-                    "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ?",
-                    (table,),
-                ).fetchall()
-                if set_aside:
-                    for name, _ in triggers:
-                        connection.execute(f"DROP TRIGGER {name}")
-                connection.execute(statement)
-                if set_aside:
-                    for _, made in triggers:
-                        connection.execute(made)
-            connection.close()
-            return
-        if set_aside:
-            statement = (
-                f"ALTER TABLE {table} DISABLE TRIGGER USER; {statement}; "
-                f"ALTER TABLE {table} ENABLE TRIGGER USER"
-            )
-        postgres.psql(statement, url.rsplit("/", 1)[1])
-
-    return run
 
 
 def test_a_row_changed_around_transition_is_shown_by_the_console_script(marked, direct):

@@ -4,10 +4,9 @@ The file itself (created, upgraded, refused untouched): tests/store/test_databas
 
 from __future__ import annotations
 
-import sqlite3
-
 import pytest
 from conftest import as_json, invoke_transition, ok
+from harness.records import NOT_OURS
 
 T = invoke_transition
 
@@ -32,37 +31,9 @@ def test_db_option_and_sqlalchemy_url(tmp_path):
     assert as_json(T("election", "list", "--json", "--db", str(second))) == []
 
 
-def _other_application(path):
-    with sqlite3.connect(path) as connection:
-        connection.execute("CREATE TABLE recipes (id INTEGER PRIMARY KEY, name TEXT)")
-        connection.execute("INSERT INTO recipes (name) VALUES ('bannock')")
-    connection.close()
-
-
-def _truncated(path):
-    ok(T("init", "--db", str(path)))
-    path.write_bytes(path.read_bytes()[:1500])
-
-
-def _newer_transition(path):
-    ok(T("init", "--db", str(path)))
-    with sqlite3.connect(path) as connection:
-        connection.execute("UPDATE alembic_version SET version_num = '9999_future'")
-    connection.close()
-
-
-BAD_FILES = {
-    "empty": (lambda p: p.write_bytes(b""), "is an empty file"),
-    "random bytes": (lambda p: p.write_bytes(bytes(range(256)) * 8), "not SQLite"),
-    "truncated": (_truncated, "damaged or not a database"),
-    "another application": (_other_application, "another application"),
-    "newer transition": (_newer_transition, "newer version of transition"),
-}
-
-
-@pytest.mark.parametrize("kind", BAD_FILES)
+@pytest.mark.parametrize("kind", NOT_OURS)
 def test_files_that_are_not_ours_are_refused_and_left_alone(tmp_path, kind):
-    make, message = BAD_FILES[kind]
+    make, message = NOT_OURS[kind]
     path = tmp_path / "other.db"
     make(path)
     before = path.read_bytes()

@@ -12,6 +12,7 @@ and a record kept in a file of its own, to be exported and restored.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -437,3 +438,60 @@ def login_role(server: Any, name: str, password: str) -> None:
     """A login role with no rights on transition's tables."""
     server.psql(f"DROP ROLE IF EXISTS {name}")
     server.psql(f"CREATE ROLE {name} LOGIN PASSWORD '{password}'")
+
+
+# -- files in a database's place that are not transition's ----------------------
+
+
+def init(db: str | Path | None) -> None:
+    """Create the database, or bring it up to date, as `transition init` does."""
+    from transition.store import open_record
+
+    open_record(db, today=TODAY, actor="tester", mode=Mode.CREATE).close()
+
+
+def _other_application(path: Path) -> None:
+    with sqlite3.connect(path) as connection:
+        connection.execute("CREATE TABLE recipes (id INTEGER PRIMARY KEY, name TEXT)")
+        connection.execute("INSERT INTO recipes (name) VALUES ('bannock')")
+    connection.close()
+
+
+def _truncated(path: Path) -> None:
+    init(path)
+    path.write_bytes(path.read_bytes()[:1500])
+
+
+def _newer_transition(path: Path) -> None:
+    init(path)
+    with sqlite3.connect(path) as connection:
+        connection.execute("UPDATE alembic_version SET version_num = '9999_future'")
+    connection.close()
+
+
+#: How to make each kind of file that is not a transition database, and
+#: what its refusal says.
+NOT_OURS: dict[str, tuple[Callable[[Path], object], str]] = {
+    "empty": (lambda p: p.write_bytes(b""), "is an empty file"),
+    "random bytes": (lambda p: p.write_bytes(bytes(range(256)) * 8), "not SQLite"),
+    "truncated": (_truncated, "damaged or not a database"),
+    "another application": (_other_application, "another application"),
+    "newer transition": (_newer_transition, "newer version of transition"),
+}
+
+
+def jane_trail(council: Council) -> Council:
+    """Jane's record with a few changes by several people: item 1 done by
+    Sam with evidence, a planned filing date, item 2 annotated by Alex."""
+    council.add(JANE)
+    council.write(
+        lambda tracker: tracker.mark.done([1], note=None, evidence="https://example.org/post/1"),
+        actor="Sam",
+    )
+    council.write(
+        lambda tracker: tracker.change.set_filing(
+            tracker.find.member("jane"), tracker.find.election(), date(2030, 5, 6), actual=False
+        )
+    )
+    council.write(lambda tracker: tracker.mark.annotate([2], "draft ready", None), actor="Alex")
+    return council

@@ -17,6 +17,7 @@ from types import SimpleNamespace
 
 import pytest
 from harness.council import JANE, Council
+from harness.records import jane_trail
 
 from transition.errors import TransitionError, UsageError
 from transition.store.listings import checklist_rows, log_rows
@@ -39,18 +40,7 @@ def council(store) -> Council:
 @pytest.fixture
 def trail(council) -> Council:
     """Jane's record with a few changes by several people."""
-    council.add(JANE)
-    council.write(
-        lambda tracker: tracker.mark.done([1], note=None, evidence="https://example.org/post/1"),
-        actor="Sam",
-    )
-    council.write(
-        lambda tracker: tracker.change.set_filing(
-            tracker.find.member("jane"), tracker.find.election(), date(2030, 5, 6), actual=False
-        )
-    )
-    council.write(lambda tracker: tracker.mark.annotate([2], "draft ready", None), actor="Alex")
-    return council
+    return jane_trail(council)
 
 
 def log(council: Council, limit: int | None = None, rows: bool = False) -> list[dict]:

@@ -48,39 +48,6 @@ def marked(store) -> Council:
     return council
 
 
-@pytest.fixture
-def direct(request, store):
-    """Run SQL on the record as its owner would, around transition; with
-    `set_aside`, with the tables' triggers set aside for it."""
-    postgres = request.getfixturevalue("postgres") if store == "postgresql" else None
-    url = os.environ["TRANSITION_DB"]
-
-    def run(statement: str, table: str, set_aside: bool = False) -> None:
-        if postgres is None:
-            with sqlite3.connect(url) as connection:
-                triggers = connection.execute(
-                    "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ?",
-                    (table,),
-                ).fetchall()
-                if set_aside:
-                    for name, _ in triggers:
-                        connection.execute(f"DROP TRIGGER {name}")
-                connection.execute(statement)
-                if set_aside:
-                    for _, made in triggers:
-                        connection.execute(made)
-            connection.close()
-            return
-        if set_aside:
-            statement = (
-                f"ALTER TABLE {table} DISABLE TRIGGER USER; {statement}; "
-                f"ALTER TABLE {table} ENABLE TRIGGER USER"
-            )
-        postgres.psql(statement, url.rsplit("/", 1)[1])
-
-    return run
-
-
 def verified(council: Council, printed: str, member: str | None = None) -> str:
     """`verify` of a fingerprint as a sheet prints it, for the whole record or a member's."""
     return council.inspect(

@@ -7,10 +7,10 @@ from __future__ import annotations
 import sqlite3
 import stat
 from datetime import date
-from pathlib import Path
 
 import pytest
 from harness.council import Council
+from harness.records import NOT_OURS, init
 
 from transition.errors import TransitionError
 from transition.files import resource_dir
@@ -21,11 +21,6 @@ from transition.store.listings import checklist_rows, election_rows, log_rows
 from transition.store.migrations import HEAD, REVISIONS
 
 TODAY = date(2030, 4, 1)
-
-
-def init(db: str | Path | None) -> None:
-    """Create the database, or bring it up to date, as `transition init` does."""
-    open_record(db, today=TODAY, actor="tester", mode=Mode.CREATE).close()
 
 
 def test_a_new_database_is_private_wal_and_current(db_path):
@@ -163,32 +158,6 @@ def test_foreign_keys_are_enforced(db_path):
         engine.dispose()
 
 
-def _other_application(path):
-    with sqlite3.connect(path) as connection:
-        connection.execute("CREATE TABLE recipes (id INTEGER PRIMARY KEY, name TEXT)")
-        connection.execute("INSERT INTO recipes (name) VALUES ('bannock')")
-    connection.close()
-
-
-def _truncated(path):
-    init(path)
-    path.write_bytes(path.read_bytes()[:1500])
-
-
-def _newer_transition(path):
-    init(path)
-    with sqlite3.connect(path) as connection:
-        connection.execute("UPDATE alembic_version SET version_num = '9999_future'")
-    connection.close()
-
-
-BAD_FILES = {
-    "empty": (lambda p: p.write_bytes(b""), "is an empty file"),
-    "random bytes": (lambda p: p.write_bytes(bytes(range(256)) * 8), "not SQLite"),
-    "truncated": (_truncated, "damaged or not a database"),
-    "another application": (_other_application, "another application"),
-    "newer transition": (_newer_transition, "newer version of transition"),
-}
 #: What puts each right, where the store says (the command line words it).
 REMEDIES = {
     "empty": Remedy.REMOVE_FILE,
@@ -197,9 +166,9 @@ REMEDIES = {
 }
 
 
-@pytest.mark.parametrize("kind", BAD_FILES)
+@pytest.mark.parametrize("kind", NOT_OURS)
 def test_files_that_are_not_ours_are_refused_and_left_alone(tmp_path, kind):
-    make, message = BAD_FILES[kind]
+    make, message = NOT_OURS[kind]
     path = tmp_path / "other.db"
     make(path)
     before = path.read_bytes()
