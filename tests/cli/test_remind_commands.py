@@ -308,3 +308,11 @@ def test_the_rules_sentence_names_a_steps_own_days_and_a_clerk_never_copied(coun
     assert said.startswith("10 and 2 days before a step is due, on the day")
     assert "; the clerk is never copied;" in said
     assert f"on days of their own (instead): {data['steps'][0]['id']} 60 and 3 days before." in said
+
+
+def test_the_server_named_to_send_through_shows_no_password():
+    from transition.documents.smtp import server_from
+
+    server = server_from("smtp://office@mail.example.org:587", "s3cret-pass")
+    assert "s3cret-pass" not in repr(server) + str(server)
+    assert server.password == "s3cret-pass"

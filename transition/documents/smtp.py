@@ -15,7 +15,7 @@ import contextlib
 import smtplib
 import socket
 import ssl
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from email.message import EmailMessage
 from types import TracebackType
 from urllib.parse import unquote, urlsplit
@@ -33,7 +33,8 @@ class Server:
     port: int
     tls: bool
     user: str | None
-    password: str | None = None
+    #: Kept out of its repr, so no log or traceback of the server shows it.
+    password: str | None = field(default=None, repr=False)
 
     def __str__(self) -> str:
         scheme = "smtps" if self.tls else "smtp"
