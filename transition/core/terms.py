@@ -71,6 +71,17 @@ class Office(StrEnum):
     MAYOR = "mayor"
 
 
+class Signer(StrEnum):
+    """Who signs off a member's record (`transition attest`)."""
+
+    #: The member, for their own record.
+    MEMBER = "member"
+    #: The office's lead, for the member.
+    OFFICE = "office"
+    #: The clerk, accepting the record.
+    CLERK = "clerk"
+
+
 class Role(StrEnum):
     """What an account is for."""
 

@@ -169,10 +169,10 @@ class WrongKindOfElection(StoreError):
 
 
 class NothingToRecord(StoreError):
-    """A note or evidence was to be recorded, and neither was given."""
+    """A note, evidence or a file was to be recorded, and none was given."""
 
     def __init__(self) -> None:
-        super().__init__("there is no note or evidence to record")
+        super().__init__("there is no note, evidence or file to record")
 
 
 class Remedy(StrEnum):
@@ -199,6 +199,10 @@ class Remedy(StrEnum):
     WARD = "a ward, or the mayor's office"
     #: No ward given, or the office made the mayor's.
     NO_WARD = "no ward, or the mayor's office"
+    #: A file the record keeps, named as the list of evidence shows it.
+    EVIDENCE_LIST = "the record's evidence files"
+    #: The clerk's sign-off, given by the clerk.
+    CLERK_SIGNS = "the clerk's own sign-in"
 
 
 class Refused(StoreError):

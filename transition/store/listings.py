@@ -22,10 +22,20 @@ from transition.core.planner import assess
 from transition.core.rules import Profile
 from transition.core.terms import CONNECTIONS, filing_kind, is_overdue
 from transition.errors import TransitionError
+from transition.store.attesting import attestations
 from transition.store.lookup import planner_account
-from transition.store.models import Account, Candidacy, ChecklistItem, Election, Event, Member
+from transition.store.models import (
+    Account,
+    Candidacy,
+    ChecklistItem,
+    Election,
+    Event,
+    Member,
+    key,
+)
 from transition.store.shapes import (
     AccountRow,
+    Attestation,
     ChecklistEntry,
     ChecklistRow,
     ElectionDates,
@@ -131,6 +141,7 @@ def member_detail(tracker: Tracker, member: Member, election: Election) -> Membe
         "accounts": [account_row(tracker, a, profile) for a in tracker.find.accounts_of(member)],
         "checklist": checklist_rows(tracker, election, member),
         "notices": list(tracker.find.plan(candidacy).notices),
+        "signoffs": attestations(tracker, [key(member)]).get(key(member), []),
     }
 
 
@@ -265,6 +276,7 @@ def status_rows(
     one query (`transition.store.status`)."""
     assert election.id is not None  # a stored election
     result = counted(tracker.session.connection(), election.id, tracker.today)
+    signed = _signoffs_by_name(tracker)
     horizon = days_after(tracker.today, due_within or 0).isoformat()
     rows: list[StatusRow] = []
     for (
@@ -291,9 +303,20 @@ def status_rows(
                 "next_due": next_due,
                 "next_on_filing": next_due is not None and due is None,
                 "next_step": step_id,
+                "signoffs": signed.get(name, []),
             }
         )
     return rows
+
+
+def _signoffs_by_name(tracker: Tracker) -> dict[str, list[Attestation]]:
+    """Every member's sign-offs, by name (the status's rows name members)."""
+    found = attestations(tracker)
+    if not found:
+        return {}
+    query = select(Member.id, Member.name).where(col(Member.id).in_(list(found)))
+    rows = tracker.session.exec(query)
+    return {name: found[member_id] for member_id, name in rows if member_id is not None}
 
 
 def _iso(value: date | str | None) -> str | None:

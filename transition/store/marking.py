@@ -6,7 +6,7 @@ so a command with one wrong id changes nothing.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from transition.core.terms import ItemStatus
@@ -18,6 +18,7 @@ from transition.store.trail.journal import changed, fields
 from transition.store.values import clean_address, clean_text, normal_name, optional_text
 
 if TYPE_CHECKING:
+    from transition.store.evidence import Upload
     from transition.store.tracker import Tracker
 
 
@@ -27,9 +28,18 @@ class Marking:
         self.find = tracker.find
         self.journal = tracker.journal
 
-    def done(self, item_ids: Iterable[int], note: str | None, evidence: str | None) -> list[str]:
+    def done(
+        self,
+        item_ids: Iterable[int],
+        note: str | None,
+        evidence: str | None,
+        files: Sequence[Upload] = (),
+    ) -> list[str]:
+        """Mark steps done, and attach the files that prove it (`files`) in
+        the same transaction, to steps already done as well."""
         messages = []
-        for item in self._items(item_ids):
+        items = self._items(item_ids)
+        for item in items:
             if item.status == ItemStatus.DONE:
                 messages.append(
                     f"item {item.id} was already done by {item.done_by} on {item.done_on}; "
@@ -47,7 +57,7 @@ class Marking:
                 evidence=optional_text(evidence, "evidence", item.evidence),
             )
             messages.append(f"item {item.id} done: {self.find.step_title(item)}")
-        return messages
+        return messages + self._attach(items, files)
 
     def reopen(self, item_ids: Iterable[int], note: str | None) -> list[str]:
         messages = []
@@ -68,13 +78,21 @@ class Marking:
         return messages
 
     def annotate(
-        self, item_ids: Iterable[int], note: str | None, evidence: str | None
+        self,
+        item_ids: Iterable[int],
+        note: str | None,
+        evidence: str | None,
+        files: Sequence[Upload] = (),
     ) -> list[str]:
-        """Add or replace the note or evidence of steps, whatever their status."""
-        if note is None and evidence is None:
+        """Add or replace the note or evidence of steps, and attach files to
+        them, whatever their status."""
+        if note is None and evidence is None and not files:
             raise NothingToRecord()
-        messages = []
-        for item in self._items(item_ids):
+        messages: list[str] = []
+        items = self._items(item_ids)
+        for item in items:
+            if note is None and evidence is None:
+                break
             values: dict[str, Any] = {
                 "note": optional_text(note, "note", item.note),
                 "evidence": optional_text(evidence, "evidence", item.evidence),
@@ -84,7 +102,7 @@ class Marking:
                 continue
             self._change(item, Action.ITEM_ANNOTATED, "annotated", **values)
             messages.append(f"item {item.id} annotated: {self.find.step_title(item)}")
-        return messages
+        return messages + self._attach(items, files)
 
     def waive(self, item_id: int, reason: str) -> str:
         (item,) = self._items([item_id])
@@ -120,6 +138,14 @@ class Marking:
             self._change(item, Action.ITEM_ASSIGNED, verb, after=True, **wanted)
             messages.append(f"item {item.id} {verb}: {self.find.step_title(item)}")
         return messages
+
+    def _attach(self, items: Sequence[ChecklistItem], files: Sequence[Upload]) -> list[str]:
+        if not files:
+            return []
+        from transition.store.attachments import attach
+
+        unique = list({upload.sha256: upload for upload in files}.values())
+        return attach(self.tracker, items, unique)
 
     def _items(self, item_ids: Iterable[int]) -> list[ChecklistItem]:
         """The items, each checked to exist and apply, before anything changes."""

@@ -31,6 +31,7 @@ REVISIONS: tuple[str, ...] = (
     "0007_content_trail",
     "0008_council_items",
     "0009_contacts",
+    "0010_evidence",
 )
 HEAD = REVISIONS[-1]
 

@@ -17,7 +17,7 @@ from datetime import date, datetime
 from functools import cache
 from typing import Any, Protocol, TypeVar
 
-from sqlalchemy import String, UniqueConstraint, inspect
+from sqlalchemy import LargeBinary, String, UniqueConstraint, inspect
 from sqlalchemy.orm.attributes import instance_dict
 from sqlmodel import Field, Relationship, SQLModel
 
@@ -142,6 +142,43 @@ class ChecklistItem(SQLModel, table=True):
     owner_email: str | None = None
     candidacy_row: Candidacy = Relationship(sa_relationship_kwargs=UNREAD)
     account_row: Account = Relationship(sa_relationship_kwargs=UNREAD)
+
+
+class EvidenceFile(SQLModel, table=True):
+    """A file kept as evidence, once a member however many steps it proves:
+    its bytes, and the SHA-256 its row events carry into the hash chain
+    (the bytes themselves stay out of the trail, migration 0010)."""
+
+    __tablename__ = "evidence_file"
+    __table_args__ = (UniqueConstraint("member_id", "sha256", name="evidence_file_once"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    member_id: int = Field(foreign_key="member.id")
+    sha256: str = Field(sa_type=String(64))
+    #: Judged from the bytes (`transition.store.evidence`), never from the name.
+    media_type: str
+    size: int
+    content: bytes = Field(sa_type=LargeBinary)
+    member_row: Member = Relationship(sa_relationship_kwargs=UNREAD)
+
+
+class Attachment(SQLModel, table=True):
+    """A file attached to a step: the name it came under, the day it shows
+    (captured) apart from the day it was recorded (attached)."""
+
+    __table_args__ = (UniqueConstraint("item_id", "file_id", name="attachment_once"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    item_id: int = Field(foreign_key="checklist_item.id", index=True)
+    #: The step's member, which the trail checks (an event names its step's member).
+    member_id: int = Field(foreign_key="member.id", index=True)
+    file_id: int = Field(foreign_key="evidence_file.id")
+    name: str
+    captured_on: date
+    attached_at: datetime
+    attached_by: str
+    item_row: ChecklistItem = Relationship(sa_relationship_kwargs=UNREAD)
+    file_row: EvidenceFile = Relationship(sa_relationship_kwargs=UNREAD)
 
 
 class Event(SQLModel, table=True):

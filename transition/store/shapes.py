@@ -221,6 +221,8 @@ class MemberDetail(TypedDict):
     checklist: list[ChecklistRow]
     #: What the planner says the member should know.
     notices: list[str]
+    #: Each signer's latest sign-off of the member's record, oldest first.
+    signoffs: list[Attestation]
 
 
 class StatusRow(TypedDict):
@@ -245,6 +247,57 @@ class StatusRow(TypedDict):
     next_on_filing: bool
     #: That step's id.
     next_step: str | None
+    #: Each signer's latest sign-off of the member's record, where the one
+    #: asking may read the member's trail.
+    signoffs: list[Attestation]
+
+
+# -- evidence and sign-offs --------------------------------------------------
+
+
+class EvidenceRow(TypedDict):
+    """A file attached to a step (`transition evidence list`)."""
+
+    #: The attachment's id.
+    id: int
+    #: The checklist item it proves.
+    item: int
+    member: str
+    step: str
+    #: The name it was attached under.
+    file: str
+    #: Judged from the file's bytes: image/png, application/pdf, message/rfc822, ...
+    media_type: str
+    #: In bytes.
+    size: int
+    #: The whole hash of its bytes, which the trail carries.
+    sha256: str
+    #: The day it shows (the day it was captured), apart from the day it was recorded.
+    captured_on: str
+    #: When it was recorded, Toronto time.
+    attached_at: str
+    attached_by: str
+
+
+class Attestation(TypedDict):
+    """A sign-off of a member's record (`transition attest`)."""
+
+    #: The event that records it.
+    event: int
+    #: "member", "office" or "clerk": who signed off.
+    signed_as: str
+    #: Who the command said signed, and who was signed in.
+    actor: str
+    recorded_by: str | None
+    #: The Toronto day and time it was recorded.
+    on: str
+    at: str
+    #: The record's fingerprint as it stood when signed.
+    fingerprint: str
+    note: str | None
+    #: How many of the member's rows changed since (a step reopened, a file
+    #: added, a date moved); 0 while the record stands as it was signed.
+    changes_since: int
 
 
 # -- the audit trail and access ---------------------------------------------
@@ -323,6 +376,9 @@ class Export(TypedDict):
     candidacies: list[ExportedRow]
     checklist: list[ExportedRow]
     overrides: list[ExportedRow]
+    #: Evidence files, their bytes in base64 (`content`), and their attachments.
+    evidence: list[ExportedRow]
+    attachments: list[ExportedRow]
     events: list[ExportedRow]
 
 
@@ -361,6 +417,8 @@ class CsvItemRow(CsvMemberRow):
     done_by: str | None
     note: str | None
     evidence: str | None
+    #: The files attached, each "name (sha256 HASH)", joined by "; ".
+    files: str | None
     superseded: bool
     owner: str | None
     owner_email: str | None

@@ -38,8 +38,12 @@ TABLES = (
     "account",
     "candidacy",
     "checklist_item",
+    "evidence_file",
+    "attachment",
     "access_grant",
 )
+#: Columns the trail covers through another (a file's bytes, by its SHA-256).
+UNTRAILED = {"evidence_file": ("content",)}
 Key = tuple[str, int]
 
 
@@ -71,7 +75,8 @@ def rows(
     tables = record_tables(backend_of(connection).has_roles)
     candidacy = tables["candidacy"]
     for name, table in tables.items():
-        query = select(table)
+        left_out = UNTRAILED.get(name, ())
+        query = select(*(column for column in table.columns if column.name not in left_out))
         if member_id is not None:
             if name in ("election", "office_override"):
                 continue
@@ -82,7 +87,9 @@ def rows(
                 query = query.where(table.c.candidacy_id.in_(mine))
             else:
                 query = query.where(table.c.member_id == member_id)
-        types = kinds[name] = {column.name: _kind(column) for column in table.columns}
+        types = kinds[name] = {
+            column.name: _kind(column) for column in table.columns if column.name not in left_out
+        }
         for row in connection.execute(query).mappings():
             found[(name, row["id"])] = {
                 column: canonical(value, types[column]) for column, value in row.items()

@@ -35,6 +35,9 @@ class Action(StrEnum):
     ITEM_ANNOTATED = "item.annotated"
     ITEM_WAIVED = "item.waived"
     ITEM_ASSIGNED = "item.assigned"
+    ITEM_ATTACHED = "item.attached"
+    #: A sign-off of a member's record as it stood (`transition attest`).
+    MEMBER_ATTESTED = "member.attested"
     REMINDER_CLAIMED = "reminder.claimed"
     REMINDER_SENT = "reminder.sent"
     REMINDER_FAILED = "reminder.failed"

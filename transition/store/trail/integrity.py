@@ -95,11 +95,16 @@ def problems(tracker: Tracker) -> tuple[list[str], dict[str, int]]:
         if item.step_id not in steps_of.get(candidacy.election_id, set()):
             found.append(f"item {item.id}: step {item.step_id!r} is not in its election's profile")
         found.extend(replay_item(item, by_item.get(item.id, [])))
+    from transition.store.attachments import file_problems
+
+    wrong_files, files = file_problems(tracker)
+    found.extend(wrong_files)
     checked = {
         "elections": len(steps_of),
         "members": len(session.exec(select(Member)).all()),
         "accounts": len(accounts),
         "items": len(items),
+        "files": files,
         "events": len(events),
     }
     return found, checked

@@ -3,6 +3,7 @@ spreadsheet."""
 
 from __future__ import annotations
 
+import base64
 import csv
 import io
 import json
@@ -15,10 +16,12 @@ from transition.core.terms import filing_kind
 from transition.store.listings import candidacies, checklist_entries
 from transition.store.models import (
     Account,
+    Attachment,
     Candidacy,
     ChecklistItem,
     Election,
     Event,
+    EvidenceFile,
     Member,
     OfficeOverride,
 )
@@ -33,7 +36,9 @@ from transition.store.shapes import (
 from transition.store.tracker import Tracker
 
 #: A table the export holds.
-Exported = Election | Member | Account | Candidacy | ChecklistItem | OfficeOverride | Event
+Exported = (
+    Election | Member | Account | Candidacy | ChecklistItem | OfficeOverride | Attachment | Event
+)
 
 
 def export_state(tracker: Tracker) -> Export:
@@ -59,8 +64,25 @@ def export_state(tracker: Tracker) -> Export:
         "candidacies": rows(Candidacy),
         "checklist": rows(ChecklistItem),
         "overrides": rows(OfficeOverride),
+        "evidence": evidence_files(tracker),
+        "attachments": rows(Attachment),
         "events": rows(Event),
     }
+
+
+def evidence_files(tracker: Tracker) -> list[ExportedRow]:
+    """The evidence files with their bytes, in base64 (JSON holds no bytes),
+    read one at a time."""
+    names = list(EvidenceFile.model_fields)
+    session = tracker.session
+    found = []
+    for file_id in session.exec(select(EvidenceFile.id).order_by(col(EvidenceFile.id))).all():
+        kept = session.exec(select(EvidenceFile).where(EvidenceFile.id == file_id)).one()
+        values = {name: getattr(kept, name) for name in names}
+        values["content"] = base64.b64encode(bytes(kept.content)).decode("ascii")
+        session.expunge(kept)  # a council's files are gigabytes: one at a time
+        found.append(values)
+    return found
 
 
 def _in_order(values: dict[str, Any], names: list[str]) -> dict[str, Any]:
@@ -90,6 +112,7 @@ EXPORT_CSV_COLUMNS = (
     "done_by",
     "note",
     "evidence",
+    "files",
     "superseded",
     "owner",
     "owner_email",
@@ -98,7 +121,10 @@ EXPORT_CSV_COLUMNS = (
 
 def export_csv_rows(tracker: Tracker) -> list[CsvItemRow | CsvMemberRow]:
     """One row per checklist item (or per member with none), in every election."""
+    from transition.store.attachments import files_of
+
     rows: list[CsvItemRow | CsvMemberRow] = []
+    attached = files_of(tracker, None)
     for election in tracker.session.exec(select(Election).order_by(col(Election.id))).all():
         items: dict[int, list[tuple[EntryContext, ChecklistEntry]]] = {}
         for extra, item in checklist_entries(tracker, election, None, include_superseded=True):
@@ -133,6 +159,11 @@ def export_csv_rows(tracker: Tracker) -> list[CsvItemRow | CsvMemberRow]:
                         "done_by": item["done_by"],
                         "note": item["note"],
                         "evidence": item["evidence"],
+                        "files": "; ".join(
+                            f"{f['file']} (sha256 {f['sha256']})"
+                            for f in attached.get(item["id"], [])
+                        )
+                        or None,
                         "superseded": item["superseded"],
                         "owner": item["owner"],
                         "owner_email": item["owner_email"],

@@ -24,6 +24,8 @@ had a chain gets an event saying where the chain begins.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
 from datetime import date, datetime
 from pathlib import Path
@@ -49,6 +51,8 @@ TABLES = (
     ("candidacies", "candidacy"),
     ("checklist", "checklist_item"),
     ("overrides", "office_override"),
+    ("evidence", "evidence_file"),
+    ("attachments", "attachment"),
     ("events", "event"),
 )
 FORMAT = "transition-export"
@@ -239,9 +243,17 @@ def _value(column: Column[Any], value: Any, key: str, number: int) -> Any:
             return datetime.fromisoformat(value)
         if kind is date:
             return date.fromisoformat(value)
-    except (TypeError, ValueError):
+        if kind is bytes:
+            return base64.b64decode(value, validate=True)
+    except (TypeError, ValueError, binascii.Error):
         raise TransitionError(
-            f"row {number} of {key!r}: {column.name} {value!r} is not a date; "
+            f"row {number} of {key!r}: {column.name} {_shown(value)} is not "
+            f"{'base64' if kind is bytes else 'a date'}; "
             "not a transition export"
         ) from None
     return value
+
+
+def _shown(value: Any) -> str:
+    shown = repr(value)
+    return shown if len(shown) <= 40 else shown[:37] + "..."

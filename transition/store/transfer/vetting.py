@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from transition.core.terms import ItemStatus, Office, Option, Role, Running
 from transition.errors import TransitionError
 from transition.store.errors import Refused, Remedy
+from transition.store.evidence import KEPT_TYPES
 from transition.store.trail.events import by_the_database
 from transition.store.values import clean_addresses, clean_text, clean_ward, normal_name
 
@@ -114,6 +115,8 @@ RULES: dict[str, dict[str, Callable[[Any], None]]] = {
         "owner_email": _addresses,
     },
     "overrides": {"office": _member_of(tuple(Office), "office"), "source": _text("source")},
+    "evidence": {"sha256": _hash, "media_type": _member_of(KEPT_TYPES, "media type")},
+    "attachments": {"name": _text("file name", False), "attached_by": _text("name", False)},
     "events": {
         "actor": _text("actor", False),
         "action": _text("action", False),
@@ -177,6 +180,9 @@ def _typed(column: str, value: Any) -> None:
     elif column in FLAGS:
         if type(value) is not bool:
             raise TransitionError(f"{column} {value!r} is not true or false")
+    elif column == "size":
+        if type(value) is not int or value < 0:
+            raise TransitionError(f"the size {value!r} is not a number of bytes")
     elif column == "year":
         if type(value) is not int or not 1900 <= value <= 2200:
             raise TransitionError(f"the year {value!r} is not a year")
@@ -212,6 +218,8 @@ def check_loaded(connection: Connection, schema_has: Callable[[str], bool]) -> N
             f"the export's audit trail does not hold: {broken}; nothing was restored"
         )
     _steps_replay(connection, events)
+    if schema_has("0010_evidence"):
+        _files_hold(connection)
     if not schema_has("0007_content_trail"):
         return
     actual, kinds = rows(connection)
@@ -221,6 +229,22 @@ def check_loaded(connection: Connection, schema_has: Callable[[str], bool]) -> N
             f"the export's rows are not what its audit trail says ({unexplained[0]}); "
             "nothing was restored"
         )
+
+
+def _files_hold(connection: Connection) -> None:
+    """Each file's bytes give the SHA-256 and the size its row says."""
+    import hashlib
+
+    for file_id in connection.exec_driver_sql("SELECT id FROM evidence_file ORDER BY id").scalars():
+        sha256, size, content = connection.exec_driver_sql(
+            f"SELECT sha256, size, content FROM evidence_file WHERE id = {int(file_id)}"
+        ).one()
+        content = bytes(content)
+        if hashlib.sha256(content).hexdigest() != sha256 or len(content) != size:
+            raise TransitionError(
+                f"evidence file {file_id} of the export does not hold the file its SHA-256 "
+                f"({sha256[:12]}) and size name; nothing was restored"
+            )
 
 
 def _steps_replay(connection: Connection, events: list[Any]) -> None:
