@@ -459,7 +459,7 @@ def test_a_printing_process_that_dies_is_one_line(tmp_path):
         "import os\n"
         "from pathlib import Path\n"
         "from transition.documents.html import Document\n"
-        "printer.pdf_bytes = lambda htmls, title, variant: (\n"
+        "printer.pdf_bytes = lambda htmls, title, variant, attachments: (\n"
         "    os._exit(9) if 'die' in htmls[0] else b'%PDF')\n"
         f"documents = [Document(Path({str(tmp_path)!r}) / f'{{n}}.pdf', (text,))\n"
         "    for n, text in enumerate(['live', 'die', 'live', 'live'])]\n"

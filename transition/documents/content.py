@@ -7,6 +7,7 @@ from the same rows the command line shows, so a printed sheet and
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from datetime import UTC, date, datetime
 from typing import Any
@@ -14,6 +15,9 @@ from typing import Any
 from transition.core import calendar
 from transition.core.calendar import TORONTO, days_after
 from transition.core.terms import ItemStatus, Option, Running, filing_kind, seat_label, who_did
+from transition.store.attachments import file_contents, files_of
+from transition.store.attesting import attestation_text, attestations
+from transition.store.evidence import shown_size
 from transition.store.listings import (
     candidacies,
     checklist_entries,
@@ -21,7 +25,7 @@ from transition.store.listings import (
     marks,
     status_rows,
 )
-from transition.store.models import Election, Member
+from transition.store.models import Election, Member, key
 from transition.store.tracker import Tracker
 from transition.store.trail.integrity import fingerprint, vouched_for
 
@@ -251,6 +255,12 @@ def signoff_section(tracker: Tracker, election: Election, member: Member) -> dic
     rows = checklist_rows(tracker, election, member)
     recorded = marks(tracker, [r["id"] for r in rows if r["status"] != ItemStatus.OPEN])
     done = [_marked(r, recorded.get(r["id"], {})) for r in rows if r["status"] == ItemStatus.DONE]
+    files = kept_files(tracker, member, [r["id"] for r in rows])
+    numbers = {f["sha256"]: n for n, f in enumerate(files, start=1)}
+    for row in done:
+        row["file_numbers"] = sorted(
+            {numbers[f["sha256"]] for f in files for item in f["item_ids"] if item == row["id"]}
+        )
     evidence: list[str] = []
     for row in done:
         if row["evidence"]:
@@ -268,7 +278,45 @@ def signoff_section(tracker: Tracker, election: Election, member: Member) -> dic
         "open": [r for r in rows if r["status"] == ItemStatus.OPEN],
         "fingerprint": str(fingerprint(tracker)),
         "member_name": member.name,
+        "files": files,
+        "signoffs": [
+            {**signed, "text": attestation_text(signed)}
+            for signed in attestations(tracker, [key(member)]).get(key(member), [])
+        ],
     }
+
+
+def kept_files(tracker: Tracker, member: Member, item_ids: list[int]) -> list[dict[str, Any]]:
+    """The member's evidence files on these steps, once each (a file proving
+    two steps is one file), oldest first, with their bytes to embed and the
+    name each is written under beside an HTML sheet."""
+    by_hash: dict[str, dict[str, Any]] = {}
+    for rows in files_of(tracker, item_ids, member).values():
+        for row in rows:
+            kept = by_hash.setdefault(
+                row["sha256"],
+                {
+                    **row,
+                    "item_ids": [],
+                    "stored_as": stored_name(row["sha256"], row["file"]),
+                    "size_text": shown_size(row["size"]),
+                },
+            )
+            kept["item_ids"].append(row["item"])
+    found = sorted(by_hash.values(), key=lambda kept: kept["id"])
+    for kept, data in zip(
+        found, file_contents(tracker, member, [f["sha256"] for f in found]), strict=True
+    ):
+        kept["content"] = data
+        kept["item_ids"] = sorted(set(kept["item_ids"]))
+    return found
+
+
+def stored_name(sha256: str, name: str) -> str:
+    """A file's name beside a sheet: its hash's start, then its own name made
+    safe for any file system ("2cb922ecae93-screenshot.png")."""
+    safe = re.sub(r"[^A-Za-z0-9._-]+", "-", name).strip("-.") or "evidence"
+    return f"{sha256[:12]}-{safe[:80]}"
 
 
 def _marked(row: dict[str, Any], recorded: dict[str, Any]) -> dict[str, Any]:

@@ -26,6 +26,18 @@ from transition.files import resource_dir, save
 
 
 @dataclass(frozen=True)
+class Embedded:
+    """A file that goes with a document: embedded in its PDF, or written
+    beside its HTML (in the folder `Document.files_folder`) as `stored_as`."""
+
+    name: str
+    stored_as: str
+    media_type: str
+    content: bytes
+    description: str
+
+
+@dataclass(frozen=True)
 class Document:
     """One file to write, made of one HTML document or, for a combined PDF, one
     per member: printed one after another, each numbers its own pages, so a
@@ -37,6 +49,10 @@ class Document:
     title: str | None = None
     #: The kind of PDF: tagged PDF/UA, or PDF/A for an archival sign-off.
     variant: str = "pdf/ua-1"
+    #: The evidence files a sign-off sheet carries.
+    attachments: tuple[Embedded, ...] = ()
+    #: Where an HTML sheet's files go, beside it (its links point there).
+    files_folder: str | None = None
 
 
 @dataclass(frozen=True)
@@ -108,7 +124,10 @@ def documents_for(tracker: Any, election: Any, job: PrintJob) -> list[Document]:
 
     found = _documents(tracker, election, job, documents)
     if job.archival:
-        return [replace(one, variant="pdf/a-2a") for one in found]
+        # PDF/A-2 embeds only PDFs; PDF/A-3 any file, as a sheet's evidence is.
+        return [
+            replace(one, variant="pdf/a-3a" if one.attachments else "pdf/a-2a") for one in found
+        ]
     return found
 
 
@@ -124,7 +143,7 @@ def _documents(tracker: Any, election: Any, job: PrintJob, documents: Any) -> li
     section = documents.checklist_section if kind == "checklist" else documents.signoff_section
     if job.member:
         one = section(tracker, election, tracker.find.member(job.member))
-        return [Document(output, (render_html(kind, sections=[one]),))]
+        return [_document(kind, output, [one], job)]
     members = documents.members_with_steps(tracker, election)
     if not members:
         raise TransitionError(f"no member has steps in the {election.name} election yet")
@@ -132,21 +151,53 @@ def _documents(tracker: Any, election: Any, job: PrintJob, documents: Any) -> li
     if not job.combined:
         stems = file_stems(members)
         return [
-            Document(
-                output / f"{kind}-{stems[member.id]}.{job.fmt}",
-                (render_html(kind, sections=[one]),),
-            )
+            _document(kind, output / f"{kind}-{stems[member.id]}.{job.fmt}", [one], job)
             for member, one in zip(members, sections, strict=True)
         ]
     if job.fmt == "html":
-        return [Document(output, (render_html(kind, sections=sections),))]
-    return [
-        Document(
-            output,
-            tuple(render_html(kind, sections=[one]) for one in sections),
-            title=_title(kind, sections),
-        )
-    ]
+        return [_document(kind, output, sections, job)]
+    return [_document(kind, output, sections, job, title=_title(kind, sections), apart=True)]
+
+
+def _document(
+    kind: str,
+    path: Path,
+    sections: list[dict[str, Any]],
+    job: PrintJob,
+    *,
+    title: str | None = None,
+    apart: bool = False,
+) -> Document:
+    """The document of these sections at `path`: one HTML document, or one
+    per section (`apart`, a combined PDF), with the files its sections carry."""
+    folder = f"{path.stem}-files" if job.fmt == "html" else None
+    htmls = (
+        tuple(render_html(kind, sections=[one], files_folder=folder) for one in sections)
+        if apart
+        else (render_html(kind, sections=sections, files_folder=folder),)
+    )
+    files = {
+        (kept["sha256"], kept["stored_as"]): _embedded(kept, one)
+        for one in sections
+        for kept in one.get("files", [])
+    }
+    return Document(
+        path, htmls, title=title, attachments=tuple(files.values()), files_folder=folder
+    )
+
+
+def _embedded(kept: dict[str, Any], section: dict[str, Any]) -> Embedded:
+    steps = ", ".join(str(item) for item in kept["item_ids"])
+    return Embedded(
+        name=kept["file"],
+        stored_as=kept["stored_as"],
+        media_type=kept["media_type"],
+        content=kept["content"],
+        description=(
+            f"{section['member_name']}: evidence for item {steps}, captured "
+            f"{kept['captured_on']}, SHA-256 {kept['sha256']}"
+        ),
+    )
 
 
 def _title(template: str, sections: list[dict[str, Any]]) -> str:
@@ -156,9 +207,14 @@ def _title(template: str, sections: list[dict[str, Any]]) -> str:
 
 
 def write_html(documents: list[Document]) -> list[Path]:
-    """Write each HTML document whole, replacing files atomically."""
+    """Write each HTML document whole, replacing files atomically, and the
+    files it links to in the folder beside it."""
     for document in documents:
         (html,) = document.htmls
+        if document.attachments and document.files_folder:
+            folder = document.path.parent / document.files_folder
+            for kept in document.attachments:
+                save(folder / kept.stored_as, kept.content)
         save(document.path, html)
     return [document.path for document in documents]
 

@@ -32,7 +32,7 @@ from io import BytesIO
 from pathlib import Path
 from typing import Any, NamedTuple, TypeVar
 
-from transition.documents.html import Document
+from transition.documents.html import Document, Embedded
 from transition.errors import TransitionError
 from transition.files import resource_dir, save
 
@@ -76,16 +76,39 @@ def _font_configuration() -> Any:
 ACCESSIBLE, ARCHIVAL = "pdf/ua-1", "pdf/a-2a"
 
 
-def pdf_bytes(htmls: Sequence[str], title: str | None = None, variant: str = ACCESSIBLE) -> bytes:
+def pdf_bytes(
+    htmls: Sequence[str],
+    title: str | None = None,
+    variant: str = ACCESSIBLE,
+    attachments: Sequence[Embedded] = (),
+) -> bytes:
     """One PDF of these HTML documents, one after another, each laid out on its
-    own (WeasyPrint's way to combine documents)."""
+    own (WeasyPrint's way to combine documents), with the files it carries
+    embedded. A document's own `<meta>` names (a sign-off sheet's fingerprint)
+    go into the PDF's document information, where `verify` reads them."""
     laid_out = [_lay_out(html) for html in htmls]
     document = laid_out[0]
     if len(laid_out) > 1:
         document = document.copy([page for each in laid_out for page in each.pages])
     if title:
         document.metadata.title = title
-    return document.write_pdf(pdf_variant=variant)
+    embedded = [_attachment(kept) for kept in attachments]
+    return document.write_pdf(pdf_variant=variant, custom_metadata=True, attachments=embedded)
+
+
+def _attachment(kept: Embedded) -> Any:
+    """A file to embed, its media type given as a data URL gives it (WeasyPrint
+    would otherwise guess it from the name); related to the sheet as a
+    supplement, as PDF/A-3 asks every embedded file to say."""
+    import base64
+
+    data = base64.b64encode(kept.content).decode("ascii")
+    return load_weasyprint().Attachment(
+        url=f"data:{kept.media_type};base64,{data}",
+        name=kept.name,
+        description=kept.description,
+        relationship="Supplement",
+    )
 
 
 #: What a PDF prints differently from a browser: WeasyPrint puts the running
@@ -190,11 +213,21 @@ class _Part(NamedTuple):
     htmls: tuple[str, ...]
     title: str | None
     variant: str
+    #: The document's embedded files, carried by its first part (a joined
+    #: PDF keeps the first part's catalog, where they are listed).
+    attachments: tuple[Embedded, ...] = ()
 
 
-def write_pdfs(documents: Sequence[Document], *, progress: bool) -> list[Path]:
+def write_pdfs(
+    documents: Sequence[Document],
+    *,
+    progress: bool,
+    finish: Callable[[bytes, Path], bytes] | None = None,
+) -> list[Path]:
     """Print each document to its file (replaced atomically), sharing the parts
-    among the cores, with a progress bar if asked and there is more than one."""
+    among the cores, with a progress bar if asked and there is more than one.
+    `finish` turns each whole PDF into what is saved (a signed copy), so that
+    no file is ever written without it."""
     global _PARENT
     _PARENT = os.getpid()
     workers = _cores() if _may_fork() else 1
@@ -202,7 +235,14 @@ def write_pdfs(documents: Sequence[Document], *, progress: bool) -> list[Path]:
     # The longest first, so that short ones fill the cores' last gaps.
     parts = sorted(
         (
-            _Part(number, part, htmls, documents[number].title, documents[number].variant)
+            _Part(
+                number,
+                part,
+                htmls,
+                documents[number].title,
+                documents[number].variant,
+                documents[number].attachments if part == 0 else (),
+            )
             for number, pieces in enumerate(splits)
             for part, htmls in enumerate(pieces)
         ),
@@ -221,7 +261,9 @@ def write_pdfs(documents: Sequence[Document], *, progress: bool) -> list[Path]:
             done[part.number][part.part] = pdf
             if len(done[part.number]) == len(splits[part.number]):
                 pieces = done[part.number]
-                save(documents[part.number].path, _join([pieces[n] for n in sorted(pieces)]))
+                whole = _join([pieces[n] for n in sorted(pieces)])
+                path = documents[part.number].path
+                save(path, finish(whole, path) if finish else whole)
                 done[part.number] = {}
             advance(len(part.htmls))
     return [document.path for document in documents]
@@ -303,7 +345,7 @@ def _print(part: _Part) -> bytes:
     4 ms a page); so printing runs with the collector off and collects once
     before each part, clearing the last part's garbage."""
     gc.collect()
-    return pdf_bytes(part.htmls, part.title, part.variant)
+    return pdf_bytes(part.htmls, part.title, part.variant, part.attachments)
 
 
 def _split(htmls: tuple[str, ...], workers: int) -> list[tuple[str, ...]]:
