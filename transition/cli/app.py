@@ -18,6 +18,13 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from transition.cli.constraints import checked, needs, one_of, only_with
+from transition.cli.evidence import (
+    AttachOption,
+    CapturedOption,
+    attest_command,
+    evidence_app,
+    uploads,
+)
 from transition.cli.options import (
     DATE,
     DB_HELP,
@@ -42,6 +49,7 @@ from transition.cli.output import emit
 from transition.cli.printing import RenderCommand, export_app, render_command
 from transition.cli.records import account_app, election_app, member_app
 from transition.cli.reminding import RemindCommand, remind_command
+from transition.cli.signing import TrustOption
 from transition.cli.startup import Terminated
 from transition.cli.wording import wording
 from transition.errors import TransitionError, UsageError
@@ -309,12 +317,19 @@ def done_command(
     by: ByOption = None,
     note: NoteOption = None,
     evidence: EvidenceOption = None,
+    attach: AttachOption = None,
+    captured: CapturedOption = None,
     db: DbOption = None,
     today: TodayOption = None,
 ) -> None:
-    """Mark steps done (by you, today), with an optional note and evidence."""
+    """Mark steps done (by you, today), with an optional note, evidence and files."""
+    files = uploads(attach, captured, today)
     messages = on_record(
-        db, today, lambda tracker: tracker.mark.done(item_ids, note, evidence), write=True, by=by
+        db,
+        today,
+        lambda tracker: tracker.mark.done(item_ids, note, evidence, files),
+        write=True,
+        by=by,
     )
     typer.echo("\n".join(messages))
 
@@ -341,15 +356,18 @@ def note_command(
     *,
     note: NoteOption = None,
     evidence: EvidenceOption = None,
+    attach: AttachOption = None,
+    captured: CapturedOption = None,
     by: ByOption = None,
     db: DbOption = None,
     today: TodayOption = None,
 ) -> None:
-    """Add a note or evidence to steps, whatever their status."""
+    """Add a note, evidence or files to steps, whatever their status."""
+    files = uploads(attach, captured, today)
     messages = on_record(
         db,
         today,
-        lambda tracker: tracker.mark.annotate(item_ids, note, evidence),
+        lambda tracker: tracker.mark.annotate(item_ids, note, evidence, files),
         write=True,
         by=by,
     )
@@ -528,9 +546,9 @@ def verify_command(
         typer.Argument(
             help=(
                 "A fingerprint, such as 412-9f86d081884c7d65-2c26b46b68ffc68f, "
-                "from a sign-off sheet."
+                "from a sign-off sheet; or the sheet itself, a signed PDF."
             ),
-            metavar="FINGERPRINT",
+            metavar="FINGERPRINT|SHEET.pdf",
         ),
     ],
     *,
@@ -542,11 +560,34 @@ def verify_command(
             help="The sheet's member: fail if anything of theirs changed since.",
         ),
     ] = None,
+    trust: TrustOption = None,
     db: DbOption = None,
+    as_json: JsonOption = False,
 ) -> None:
     """Say whether the record still contains, unchanged, the record a fingerprint
     pinned (exit 0), or name the first event that differs (exit 1). A sheet's
-    fingerprint, with --member, also fails when its member's record changed."""
+    fingerprint, with --member, also fails when its member's record changed.
+    Given a signed sheet, also check its signature: intact, covering the whole
+    file, and with --trust, by a signer chaining to that root."""
+    from transition.cli.signing import check_sheet, is_sheet, verify_sheet_or_fail
+
+    if is_sheet(fingerprint):
+        if member is not None:
+            raise UsageError("a sheet names its own member; give no --member with SHEET.pdf")
+        found = check_sheet(
+            Path(fingerprint),
+            trust or [],
+            lambda work: on_record(db, None, work, mode="inspect"),
+        )
+        emit(
+            found.payload(),
+            as_json=as_json,
+            human=lambda out: out.print("\n".join(found.lines()), markup=False),
+        )
+        verify_sheet_or_fail(found)
+        return
+    if trust:
+        raise UsageError("--trust checks a signed sheet's signer: give SHEET.pdf")
     from transition.store.trail.chain import Fingerprint
     from transition.store.trail.integrity import verify
 
@@ -557,7 +598,14 @@ def verify_command(
         lambda tracker: verify(tracker, wanted, tracker.find.member(member) if member else None),
         mode="inspect",
     )
-    typer.echo(said)
+    if as_json:
+        emit(
+            {"ok": True, "fingerprint": str(wanted), "record": said},
+            as_json=True,
+            human=lambda out: None,
+        )
+    else:
+        typer.echo(said)
 
 
 @app.command("backup")
@@ -757,6 +805,8 @@ app.add_typer(account_app, name="account")
 app.command("render", cls=RenderCommand)(render_command)
 app.command("remind", cls=RemindCommand)(remind_command)
 app.add_typer(export_app, name="export")
+app.add_typer(evidence_app, name="evidence")
+app.command("attest")(attest_command)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -333,6 +333,7 @@ def show_status(out: Console, heading: str, rows: list[dict[str, Any]]) -> None:
                 row["open"],
                 row["overdue"] or "",
                 upcoming,
+                "\n".join(signoff_brief(signed) for signed in row["signoffs"]),
             )
         )
     columns = (
@@ -345,8 +346,17 @@ def show_status(out: Console, heading: str, rows: list[dict[str, Any]]) -> None:
         "Open",
         "Overdue",
         "Next due",
+        "Signed off",
     )
-    out.print(table(heading, columns, body, optional=("Option", "Running", "Ward", "Done")))
+    optional = ("Signed off", "Option", "Running", "Ward", "Done")
+    out.print(table(heading, columns, body, optional=optional))
+
+
+def signoff_brief(signed: dict[str, Any]) -> str:
+    """A sign-off in a table's cell: "clerk 2030-08-20, 2 changes since"."""
+    changes = signed["changes_since"]
+    since = f", {changes} change{'' if changes == 1 else 's'} since" if changes else ""
+    return f"{signed['signed_as']} {signed['on']}{since}"
 
 
 def change_text(before: dict[str, Any] | None, after: dict[str, Any] | None) -> str:
@@ -465,6 +475,10 @@ def show_member(out: Console, detail: dict[str, Any]) -> None:
         out.print(f"  addresses: {'; '.join(detail['emails'])}", markup=False)
     for notice in detail["notices"]:
         out.print(f"  Note: {notice}", markup=False)
+    from transition.store.attesting import attestation_text
+
+    for signed in detail["signoffs"]:
+        out.print(f"  {attestation_text(signed)} (fingerprint {signed['fingerprint']})")
     if detail["accounts"]:
         show_accounts(out, detail["accounts"])
     show_checklist(out, "Checklist", detail["checklist"])

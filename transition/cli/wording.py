@@ -20,6 +20,7 @@ LISTINGS = {
     "member": "`transition member list` shows them",
     "checklist item": "`transition checklist` lists the ids",
     "account": "`transition account list` lists the ids",
+    "evidence file": "`transition evidence list` shows the files and their SHA-256",
 }
 
 
@@ -38,6 +39,8 @@ REMEDIES = {
     "MEMBER_NAMES": "; `transition member list` shows them",
     "WARD": ": give --ward (or --office mayor)",
     "NO_WARD": ": give either --ward or --office mayor",
+    "EVIDENCE_LIST": " (`transition evidence list` shows each file's SHA-256)",
+    "CLERK_SIGNS": "; the clerk signs off with --as clerk, signed in as the clerk",
 }
 
 
@@ -93,7 +96,7 @@ def wording(error: TransitionError) -> str:
                 "--nomination-day and --voting-day, not for one office"
             )
         case errors.NothingToRecord():
-            return "give --note or --evidence (or both) to record"
+            return "give --note, --evidence or --attach FILE to record"
         case errors.Refused(remedy=remedy):
             return f"{error}{REMEDIES[remedy.name]}"
         case errors.BadRows(remedy=remedy) if remedy and remedy.name in FILE_REMEDIES:

@@ -209,9 +209,7 @@ def content(tracker: Tracker, prefix: str) -> tuple[EvidenceRow, bytes]:
             Remedy.EVIDENCE_LIST,
         )
     file_id = matches[0][0]
-    data = tracker.session.exec(
-        select(STORED_BYTES).where(EvidenceFile.id == file_id)
-    ).one()
+    data = tracker.session.exec(select(STORED_BYTES).where(EvidenceFile.id == file_id)).one()
     return evidence_rows(tracker, file_id=file_id)[0], bytes(data)
 
 
