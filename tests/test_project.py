@@ -12,8 +12,8 @@ import pytest
 from conftest import SCRIPT
 
 ROOT = Path(__file__).resolve().parent.parent
-HEAVY = {"sqlalchemy", "sqlmodel", "weasyprint", "alembic", "jinja2", "icalendar"}
-PRINTING = {"weasyprint", "jinja2", "icalendar", "alembic", "pypdf"}
+HEAVY = {"sqlalchemy", "sqlmodel", "weasyprint", "alembic", "jinja2", "icalendar", "pyhanko"}
+PRINTING = {"weasyprint", "jinja2", "icalendar", "alembic", "pypdf", "pyhanko"}
 
 
 @pytest.mark.parametrize(

@@ -5,6 +5,7 @@ saying so; .ci/run installs them all."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import stat
@@ -18,9 +19,15 @@ from harness import SCRIPT
 from pypdf import PdfReader
 
 T = invoke_transition
+#: A small real picture (1x1, white), as a screenshot would be kept.
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489"
+    "0000000b49444154789c63f80f040009fb03fdfb5e6b2b0000000049454e44ae426082"
+)
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 SOFFICE = shutil.which("soffice")
 PDFINFO = shutil.which("pdfinfo")
+POPPLER = {name: shutil.which(name) for name in ("pdftoppm", "pdfdetach")}
 needs = {
     "chromium": pytest.mark.skipif(
         not CHROMIUM, reason="Chromium is not installed (apt-get install chromium)"
@@ -30,6 +37,10 @@ needs = {
     ),
     "pdfinfo": pytest.mark.skipif(
         not PDFINFO, reason="pdfinfo is not installed (apt-get install poppler-utils)"
+    ),
+    "poppler": pytest.mark.skipif(
+        not (PDFINFO and all(POPPLER.values())),
+        reason="poppler's tools are not installed (apt-get install poppler-utils)",
     ),
 }
 
@@ -225,6 +236,51 @@ def test_an_archival_sign_off_is_pdf_a(council, tmp_path):
         "render", "checklist", "Ward 19 Councillor", "--archival", "-o", "x.pdf", *at(council)
     )
     assert refused.returncode == 2 and "--archival" in refused.stderr
+
+
+@needs["poppler"]
+def test_an_archival_sheet_with_evidence_is_pdf_a_3_and_reads_as_pictures(council, tmp_path):
+    """The files a sheet rests on travel inside it: poppler lists and extracts
+    them byte for byte, draws every page, and finds the file still tagged."""
+    record = tmp_path / "record.db"
+    shutil.copyfile(council, record)
+    screenshot = tmp_path / "profile.png"
+    screenshot.write_bytes(PNG)
+    mail = tmp_path / "filed.eml"
+    mail.write_bytes(
+        b"From: clerk@toronto.ca\r\nSubject: Filed\r\nDate: Mon, 6 May 2030\r\n\r\nok\r\n"
+    )
+    done = as_json(T("checklist", "Ward 19 Councillor", "--json", *at(record)))[0]["id"]
+    ok(T("note", str(done), "--attach", str(screenshot), "--attach", str(mail),
+         "--captured", "2030-05-06", *at(record)))  # fmt: skip
+    pdf = tmp_path / "signoff.pdf"
+    ok(T("render", "signoff", "Ward 19 Councillor", "--archival", "-o", str(pdf), *at(record)))
+    catalog = PdfReader(pdf).trailer["/Root"]
+    xmp = catalog["/Metadata"].get_object().get_data().decode()
+    assert 'pdfaid:part="3"' in xmp or "<pdfaid:part>3</pdfaid:part>" in xmp, xmp[:400]
+    listed = subprocess.run(
+        [POPPLER["pdfdetach"], "-list", str(pdf)], capture_output=True, text=True, check=True
+    ).stdout
+    assert "2 embedded files" in listed and "profile.png" in listed and "filed.eml" in listed
+    out = tmp_path / "out"
+    out.mkdir()
+    subprocess.run([POPPLER["pdfdetach"], "-saveall", "-o", str(out), str(pdf)], check=True)
+    assert (out / "profile.png").read_bytes() == PNG
+    assert (out / "filed.eml").read_bytes() == mail.read_bytes()
+    info = subprocess.run([PDFINFO, str(pdf)], capture_output=True, text=True, check=True).stdout
+    assert "Tagged:          yes" in info
+    pages = int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")))
+    drawn = subprocess.run(
+        [POPPLER["pdftoppm"], "-r", "40", "-png", str(pdf), str(tmp_path / "page")],
+        capture_output=True,
+        text=True,
+    )
+    assert drawn.returncode == 0 and drawn.stderr == "", drawn.stderr
+    pictures = sorted(tmp_path.glob("page-*.png"))
+    assert len(pictures) == pages and all(p.stat().st_size > 2000 for p in pictures)
+    text = " ".join(page.extract_text() for page in PdfReader(pdf).pages)
+    assert "Files kept in the record (2)" in " ".join(text.split())
+    assert hashlib.sha256(PNG).hexdigest()[:32] in text.replace("\n", "").replace(" ", "")
 
 
 def test_a_checklist_for_a_member_with_two_accounts_fits_one_page(council, tmp_path):

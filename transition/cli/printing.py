@@ -20,6 +20,7 @@ from transition.cli.options import (
     TodayOption,
     on_record,
 )
+from transition.cli.signing import SignOption, require_signable, signing_step
 from transition.documents import FORMATS, PER_MEMBER, Format, Kind
 from transition.errors import UsageError
 from transition.files import save
@@ -165,11 +166,13 @@ def render_command(
             help="Sign-off: a PDF/A file, self-contained for archiving (tagged, fonts embedded).",
         ),
     ] = False,
+    sign: SignOption = None,
     db: DbOption = None,
     election: ElectionOption = None,
     today: TodayOption = None,
 ) -> None:
-    """Print a checklist, reminder sheet, council overview or sign-off sheet to HTML or PDF."""
+    """Print a checklist, reminder sheet, council overview or sign-off sheet to
+    HTML or PDF; a sign-off sheet's PDF signed with --sign."""
     from transition.documents.html import documents_for, write_html
 
     job = _print_job(
@@ -182,6 +185,8 @@ def render_command(
         output=output,
         archival=archival,
     )
+    require_signable(sign, kind, job.fmt)
+    finish = signing_step(sign)
 
     def read() -> "list[Document]":
         """The job's documents, read in one transaction."""
@@ -197,7 +202,7 @@ def render_command(
 
         documents = pdf.read_while_loading(read)
         settle()  # WeasyPrint is loaded: collect garbage from here on
-        written = pdf.write_pdfs(documents, progress=sys.stdout.isatty())
+        written = pdf.write_pdfs(documents, progress=sys.stdout.isatty(), finish=finish)
     for path in written:
         typer.echo(str(path))
 
