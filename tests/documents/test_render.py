@@ -321,6 +321,23 @@ def test_signoff_sheet(council, tmp_path):
     assert "https://example.org/ward19/notify-followers" in text.replace(" ", "")
 
 
+def test_an_html_sheet_links_each_file_to_its_copy_beside_it(jane, tmp_path):
+    """The HTML cannot embed a file as the PDF does: each is written into a
+    folder beside it, byte for byte, and linked from the sheet, whatever the
+    sheet's own name holds."""
+    proof = tmp_path / "bio #1.txt"
+    proof.write_text("Bio changed to 'campaign account' on 2030-05-06.\n")
+    ok(T("done", "1", "--attach", str(proof), "--today", "2030-05-06"))
+    out = tmp_path / "sheets" / "jane sign-off.html"
+    ok(T("render", "signoff", "jane", "-o", str(out), "--today", "2030-05-06"))
+    html = out.read_text()
+    (copy,) = (tmp_path / "sheets" / "jane sign-off-files").iterdir()
+    assert copy.read_bytes() == proof.read_bytes()
+    assert copy.name.endswith("-bio-1.txt")
+    assert f'href="jane%20sign-off-files/{copy.name}"' in html
+    assert "Files kept in the record (1)" in " ".join(Structure(html).text)
+
+
 def test_hostile_text_prints_as_text(jane, tmp_path):
     ok(T("member", "add", HOSTILE, "--ward", "3"))
     ok(
