@@ -146,6 +146,16 @@ def test_render_reminders_and_overview_take_all_as_their_default(jane, tmp_path)
     assert "the whole council" in (tmp_path / "r.html").read_text()
 
 
+@pytest.mark.parametrize("group", ["member", "evidence", "access", "import"])
+def test_a_group_given_no_command_shows_its_help_whole(group):
+    """Click shows a group's help when it is given no command; it is read as
+    help, line by line, not folded into one error line."""
+    said = T(group)
+    assert said.returncode == 2
+    assert said.stderr.startswith(f"Usage: transition {group} ")
+    assert "\nCommands:\n" in said.stderr and "error:" not in said.stderr
+
+
 def test_help_shows_choices_and_real_metavars():
     for path, _ in _commands():
         shown = ok(T(*path, "--help"))

@@ -809,6 +809,13 @@ app.add_typer(evidence_app, name="evidence")
 app.command("attest")(attest_command)
 
 
+def _asks_for_help(error: Exception) -> bool:
+    """Whether click refused a group given no command by showing its help
+    (click 8.2 on): many lines, meant to be read whole, not folded into one.
+    Known by name: Typer carries a copy of click whose classes are its own."""
+    return any(kind.__name__ == "NoArgsIsHelpError" for kind in type(error).__mro__)
+
+
 def main(argv: list[str] | None = None) -> None:
     """The console script: run the app and turn every user error into one line.
     Interrupted (Ctrl-C, or SIGTERM) means not done: exit 130 (143), nothing
@@ -822,6 +829,10 @@ def main(argv: list[str] | None = None) -> None:
         warn(*PENDING_WARNINGS)
         sys.stdout.flush()
     except typer.TyperException as error:
+        if _asks_for_help(error):
+            # A command group given no command: its help, as click shows it.
+            sys.stderr.write(error.format_message().rstrip("\n") + "\n")
+            sys.exit(error.exit_code)
         # click's usage errors (exit 2) and other refusals, as one line.
         ctx = getattr(error, "ctx", None)
         hint = f" (see '{ctx.command_path} --help')" if ctx is not None else ""
