@@ -201,7 +201,7 @@ def content(tracker: Tracker, prefix: str) -> tuple[EvidenceRow, bytes]:
     matches = tracker.session.exec(query).all()
     hashes = sorted({sha256 for _, sha256 in matches})
     if not hashes:
-        raise NotFound("evidence file", prefix, Remedy.EVIDENCE_LIST)
+        raise NotFound("evidence file", prefix)
     if len(hashes) > 1:
         raise Refused(
             f"{len(hashes)} files have a SHA-256 starting {wanted} "
