@@ -245,12 +245,17 @@ def test_the_same_file_is_kept_once(council, files):
 
 #: TRANSITION_MAX_EVIDENCE, a file's size, and what the refusal says (None: kept).
 LIMITS = [
-    ("1KB", 1001, "big.txt is 1.0 KB, over the 1.0 KB a file may be (TRANSITION_MAX_EVIDENCE"),
+    (
+        "1KB",
+        1001,
+        "big.txt is 1,001 bytes, over the 1,000 bytes a file may be (TRANSITION_MAX_EVIDENCE",
+    ),
     ("1KB", 1000, None),
-    ("2000", 2001, "big.txt is 2.0 KB, over the 2.0 KB a file may be"),
+    ("2000", 2001, "big.txt is 2,001 bytes, over the 2,000 bytes a file may be"),
     ("2MB", 2_000_000, None),
-    ("1KiB", 1025, "over the 1.0 KB a file may be"),
-    ("", 25_000_001, "big.txt is 25 MB, over the 25 MB a file may be"),
+    ("1KiB", 1025, "is 1,025 bytes, over the 1,024 bytes a file may be"),
+    ("1KB", 3000, "big.txt is 3.0 KB, over the 1.0 KB a file may be"),
+    ("", 25_000_001, "big.txt is 25,000,001 bytes, over the 25,000,000 bytes a file may be"),
 ]
 
 

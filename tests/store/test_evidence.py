@@ -19,7 +19,7 @@ from transition.core.terms import Signer
 from transition.errors import TransitionError
 from transition.store.attachments import SHOWN_DIGITS, content, evidence_rows, files_of
 from transition.store.attesting import attest, attestation_text, attestations
-from transition.store.errors import NotFound
+from transition.store.errors import NotFound, Refused
 from transition.store.evidence import Upload, media_type_of, read_upload
 from transition.store.listings import member_detail, status_rows
 
@@ -138,6 +138,10 @@ def test_a_file_over_the_limit_is_refused(tmp_path, monkeypatch):
     monkeypatch.setenv("TRANSITION_MAX_EVIDENCE", "1KB")
     with pytest.raises(TransitionError, match=r"big.txt is 2.0 KB, over the 1.0 KB a file may be"):
         read_upload(path, TODAY, TODAY)
+    path.write_text("x" * 1001)  # rounded alike, the sizes are told in bytes
+    with pytest.raises(TransitionError, match="is 1,001 bytes, over the 1,000 bytes a file"):
+        read_upload(path, TODAY, TODAY)
+    path.write_text("x" * 2000)
     monkeypatch.setenv("TRANSITION_MAX_EVIDENCE", "2000")
     assert read_upload(path, TODAY, TODAY).size == 2000
     monkeypatch.setenv("TRANSITION_MAX_EVIDENCE", "lots")
@@ -186,6 +190,9 @@ def test_a_file_changed_in_the_database_is_named_by_check(council, direct, store
         "evidence file 1" in problem and "the file was changed in the database" in problem
         for problem in problems
     ), problems
+    # nor is the changed copy handed out as the evidence it replaced
+    with pytest.raises(Refused, match="bytes no longer give its SHA-256"):
+        council.read(lambda t: content(t, hashlib.sha256(PNG).hexdigest()))
 
 
 @pytest.mark.sqlite_only

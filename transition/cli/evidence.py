@@ -182,11 +182,12 @@ def attest_command(
     fingerprint at that moment and who was signed in."""
     from transition.store.attesting import attest
 
-    def work(tracker: Tracker) -> Attestation:
-        return attest(tracker, tracker.find.member(member), signed_as, note)
+    def work(tracker: Tracker) -> tuple[str, Attestation]:
+        found = tracker.find.member(member)
+        return found.name, attest(tracker, found, signed_as, note)
 
-    signed = on_record(db, today, work, write=True, by=by)
+    name, signed = on_record(db, today, work, write=True, by=by)
     typer.echo(
-        f"signed off {member} as the {signed['signed_as']} on {signed['on']}: "
+        f"signed off {name} as the {signed['signed_as']} on {signed['on']}: "
         f"fingerprint {signed['fingerprint']}"
     )

@@ -209,8 +209,16 @@ def content(tracker: Tracker, prefix: str) -> tuple[EvidenceRow, bytes]:
             Remedy.EVIDENCE_LIST,
         )
     file_id = matches[0][0]
-    data = tracker.session.exec(select(STORED_BYTES).where(EvidenceFile.id == file_id)).one()
-    return evidence_rows(tracker, file_id=file_id)[0], bytes(data)
+    data = bytes(tracker.session.exec(select(STORED_BYTES).where(EvidenceFile.id == file_id)).one())
+    if hashlib.sha256(data).hexdigest() != hashes[0]:
+        # Changed bytes handed out under the hash they no longer have would
+        # pass for the evidence they replaced.
+        raise Refused(
+            f"evidence file {file_id}'s bytes no longer give its SHA-256 "
+            f"{hashes[0][:SHOWN_DIGITS]}: it was changed in the database",
+            Remedy.CHECK,
+        )
+    return evidence_rows(tracker, file_id=file_id)[0], data
 
 
 def file_contents(tracker: Tracker, member: Member, hashes: Sequence[str]) -> list[bytes]:

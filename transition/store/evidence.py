@@ -104,8 +104,8 @@ def read_upload(path: Path, captured: date, today: date) -> Upload:
         size = path.stat().st_size
         if size > limit:
             raise TransitionError(
-                f"{path.name} is {shown_size(size)}, over the {shown_size(limit)} a file may be "
-                f"({LIMIT_ENV} raises it)"
+                f"{path.name} is {_apart(size, limit)}, over the {_apart(limit, size)} "
+                f"a file may be ({LIMIT_ENV} raises it)"
             )
         with path.open("rb") as opened:
             content = opened.read(limit + 1)
@@ -171,6 +171,14 @@ def _is_email(content: bytes) -> bool:
         return False
     names = {name.lower() for name in message}
     return "from" in names and any(name in names for name in MAIL_FIELDS)
+
+
+def _apart(size: int, other: int) -> str:
+    """A size shown so that it differs from `other` shown the same way: in
+    bytes where the rounded sizes would read alike."""
+    if shown_size(size) == shown_size(other):
+        return f"{size:,} bytes"
+    return shown_size(size)
 
 
 def shown_size(size: int) -> str:
