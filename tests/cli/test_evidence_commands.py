@@ -13,7 +13,6 @@ import hashlib
 import io
 import json
 import os
-import sqlite3
 import subprocess
 from pathlib import Path
 
@@ -27,7 +26,7 @@ from conftest import (
     ok,
     postgres_database,
 )
-from harness.records import isolated, role_url, shared_council
+from harness.records import copy_of, isolated, role_url, shared_council, two_offices
 
 T = invoke_transition
 TODAY = ("--today", "2030-05-20")
@@ -62,36 +61,13 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def seat_council(*db: str) -> None:
-    """The 2030 election, Jane Doe (ward 7) and John Roe (ward 3), each on a
-    City-connected X account: six steps each, Jane's 1-6 and John's 7-12."""
-    ok(T("election", "add", "--year", "2030", *db))
-    for name, ward, handle in (("Jane Doe", "7", "@CllrDoe"), ("John Roe", "3", "@CllrRoe")):
-        ok(T("member", "add", name, "--ward", ward, *db))
-        email = f"{name.split()[0].lower()}@toronto.ca"
-        ok(T("account", "add", name, "--platform", "X", "--handle", handle,
-             "--role", "single", "--email", email, *db))  # fmt: skip
-        ok(T("member", "set", name, "--running", "yes", "--option", "single", *db))
-
-
 @pytest.fixture(scope="module")
 def seated(tmp_path_factory) -> Path:
     """The council in a SQLite file, seated once a module: each test gets a copy."""
     folder = tmp_path_factory.mktemp("seated")
     with isolated(folder):
-        seat_council("--db", str(folder / "council.db"))
+        two_offices("--db", str(folder / "council.db"))
     return folder / "council.db"
-
-
-def copy_of(db: Path, to: Path) -> Path:
-    """A copy of the record, through SQLite's backup (a file copy could miss
-    what is still in the write-ahead log)."""
-    source, target = sqlite3.connect(db), sqlite3.connect(to)
-    with target:
-        source.backup(target)
-    source.close()
-    target.close()
-    return to
 
 
 @pytest.fixture
@@ -106,7 +82,7 @@ def either(store, seated):
     if store == "sqlite":
         copy_of(seated, Path(os.environ["TRANSITION_DB"]))
     else:
-        seat_council()
+        two_offices()
     return store
 
 

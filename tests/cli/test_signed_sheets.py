@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 from conftest import SCRIPT, invoke_transition, ok
 from harness.certificates import OFFICE, Authority, authority
-from harness.records import isolated
+from harness.records import copy_of, isolated, two_offices
 
 T = invoke_transition
 TODAY = ("--today", "2030-05-20")
@@ -60,13 +60,7 @@ def council(db: Path) -> None:
     """Jane Doe (ward 7) and John Roe (ward 3), each on a City-connected X
     account; Jane's first step done with a screenshot, and her office's sign-off."""
     at = ("--db", str(db), *TODAY)
-    ok(T("election", "add", "--year", "2030", *at))
-    for name, ward, handle in (("Jane Doe", "7", "@CllrDoe"), ("John Roe", "3", "@CllrRoe")):
-        ok(T("member", "add", name, "--ward", ward, *at))
-        email = f"{name.split()[0].lower()}@toronto.ca"
-        ok(T("account", "add", name, "--platform", "X", "--handle", handle,
-             "--role", "single", "--email", email, *at))  # fmt: skip
-        ok(T("member", "set", name, "--running", "yes", "--option", "single", *at))
+    two_offices(*at)
     shot = db.with_name("profile.png")
     shot.write_bytes(PNG)
     ok(T("done", "1", "--attach", str(shot), *at))
@@ -103,17 +97,6 @@ def sheets(tmp_path_factory: pytest.TempPathFactory, ca: Authority) -> Sheets:
             root=root,
             other_root=other_root,
         )
-
-
-def copy_of(db: Path, to: Path) -> Path:
-    """A copy of the record, through SQLite's backup (a file copy could miss
-    what is still in the write-ahead log)."""
-    source, target = sqlite3.connect(db), sqlite3.connect(to)
-    with target:
-        source.backup(target)
-    source.close()
-    target.close()
-    return to
 
 
 def verify(sheet: Path, *args: str):

@@ -495,3 +495,29 @@ def jane_trail(council: Council) -> Council:
     )
     council.write(lambda tracker: tracker.mark.annotate([2], "draft ready", None), actor="Alex")
     return council
+
+
+def two_offices(*db: str) -> None:
+    """Through the command line: the 2030 election, Jane Doe (ward 7) and John
+    Roe (ward 3), each on a City-connected X account: six steps each, Jane's
+    1-6 and John's 7-12."""
+    from conftest import invoke_transition, ok
+
+    ok(invoke_transition("election", "add", "--year", "2030", *db))
+    for name, ward, handle in (("Jane Doe", "7", "@CllrDoe"), ("John Roe", "3", "@CllrRoe")):
+        ok(invoke_transition("member", "add", name, "--ward", ward, *db))
+        email = f"{name.split()[0].lower()}@toronto.ca"
+        ok(invoke_transition("account", "add", name, "--platform", "X", "--handle", handle,
+                             "--role", "single", "--email", email, *db))  # fmt: skip
+        ok(invoke_transition("member", "set", name, "--running", "yes", "--option", "single", *db))
+
+
+def copy_of(db: Path, to: Path) -> Path:
+    """A copy of the record, through SQLite's backup (a file copy could miss
+    what is still in the write-ahead log)."""
+    source, target = sqlite3.connect(db), sqlite3.connect(to)
+    with target:
+        source.backup(target)
+    source.close()
+    target.close()
+    return to
