@@ -87,7 +87,7 @@ def test_every_problem_is_reported_with_step_and_field():
         (lambda d: d["steps"][0].update(anchor="13-01"), "unknown '13-01'"),
         (lambda d: d["profile"].pop("city_email_domains"), "city_email_domains"),
         (lambda d: d.pop("profile"), "[profile]: missing table"),
-        (lambda d: d.update(steps=[]), "at least one [[steps]]"),
+        (lambda d: d.update(steps=[], periods=[]), "at least one [[steps]]"),
         (lambda d: d["steps"][0].update(applies_to="everyone"), "unknown 'everyone'"),
         (lambda d: d["steps"][0].update(option=1), "only a member step takes an option"),
         (lambda d: d["steps"][0].update(id="has space"), "letters, digits"),

@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from transition.core.calendar import Election, days_after
-from transition.core.rules import Profile, Step
+from transition.core.periods import KeyDates, Period, PlannedPeriod, applies_in, planned
+from transition.core.rules import OPTION_OF_TARGET, Profile, Step
 from transition.core.terms import (
     CITY_EMAIL,
     FLAGGED_CONNECTIONS,
@@ -101,6 +102,8 @@ class Plan:
     assessments: tuple[CautionAssessment, ...]
     steps: tuple[PlannedStep, ...]
     notices: tuple[str, ...] = field(default=())
+    #: The election-period restrictions that reach the member, by start.
+    periods: tuple[PlannedPeriod, ...] = ()
 
 
 def assess(account: Account, profile: Profile) -> CautionAssessment:
@@ -137,15 +140,17 @@ def plan(election: Election, member: Member, profile: Profile) -> Plan:
     """
     election = election.for_office(member.office)
     assessments = tuple(assess(account, profile) for account in member.accounts)
+    periods = plan_periods(election, member, profile, assessments)
     if member.running == Running.NO:
-        return Plan(election, member, assessments, (), ("not running: no transition steps",))
+        notice = "not running: no transition steps"
+        return Plan(election, member, assessments, (), (notice,), periods)
     notices = list(_notices(member, assessments))
     if member.filing_date is not None:
         closed = election.check_filing_date(member.filing_date)
         if closed:
             notices.append(f"filing date {closed}")
     if member.option is None:
-        return Plan(election, member, assessments, (), tuple(notices))
+        return Plan(election, member, assessments, (), tuple(notices), periods)
     steps = [
         _planned(step, account, election, member.filing_date)
         for step in profile.steps
@@ -153,18 +158,62 @@ def plan(election: Election, member: Member, profile: Profile) -> Plan:
         for account in _targets(step, assessments)
     ]
     steps.sort(key=lambda s: (s.due or s.latest, s.due is None))
-    return Plan(election, member, assessments, tuple(steps), tuple(notices))
+    return Plan(election, member, assessments, tuple(steps), tuple(notices), periods)
+
+
+def plan_periods(
+    election: Election,
+    member: Member,
+    profile: Profile,
+    assessments: tuple[CautionAssessment, ...] = (),
+) -> tuple[PlannedPeriod, ...]:
+    """The profile's periods that reach the member in `election` (in the
+    member's office's view), with their dates, earliest start first."""
+    dates = KeyDates.of(election.for_office(member.office))
+    found = []
+    for period in profile.periods:
+        if not applies_in(period, dates):
+            continue
+        reached = _reached(period, member, assessments)
+        if reached is None:
+            continue
+        filing = member.filing_date if member.running != Running.NO else None
+        found.append(planned(period, dates, filing, reached))
+    found.sort(key=lambda p: (p.starts or p.latest_start, p.period.id))
+    return tuple(found)
+
+
+def _reached(
+    period: Period, member: Member, assessments: tuple[CautionAssessment, ...]
+) -> tuple[str, ...] | None:
+    """The accounts a period concerns for the member (() for the member as a
+    whole), or None when it does not reach them."""
+    if period.applies_to == "every-member":
+        return ()
+    if member.running == Running.NO:
+        return None
+    wanted = OPTION_OF_TARGET.get(period.applies_to, period.option)
+    if wanted is not None and member.option != wanted:
+        return None
+    if period.applies_to == "member":
+        return ()
+    accounts = _accounts_of_kind(period.applies_to, assessments)
+    return tuple(f"{a.platform} {a.handle}" for a in accounts) or None
+
+
+def _accounts_of_kind(kind: str, assessments: tuple[CautionAssessment, ...]) -> list[Account]:
+    if kind == "option1-campaign-account":
+        return [a.account for a in assessments if a.account.role == Role.CAMPAIGN]
+    return [a.account for a in assessments if a.account.role == Role.SINGLE and a.city_connected]
 
 
 def _targets(step: Step, assessments: tuple[CautionAssessment, ...]) -> list[Account | None]:
     """The accounts a step is done for, or [None] for a member-wide step."""
     if step.applies_to == "member":
         return [None]
-    if step.applies_to == "option1-campaign-account":
-        return [a.account for a in assessments if a.account.role == Role.CAMPAIGN]
     # Option 2 converts the member's single account; the Code reaches it only
     # if it is City-connected (the five connections).
-    return [a.account for a in assessments if a.account.role == Role.SINGLE and a.city_connected]
+    return list(_accounts_of_kind(step.applies_to, assessments))
 
 
 def _planned(

@@ -16,7 +16,10 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
+from transition.core import periods as _periods
+from transition.core.calendar import FIRST_REGULAR_ELECTION, TERM_YEARS, regime_for_year
 from transition.core.closures import LEGISLATION_ACT, ClosureRules, parse_closures
+from transition.core.periods import PERIOD_ANCHORS, PERIOD_AUDIENCES, PERIOD_ELECTIONS, Period
 from transition.core.reminding import Schedule
 from transition.core.terms import Option
 from transition.errors import TransitionError
@@ -26,6 +29,13 @@ from transition.errors import TransitionError
 SCHEMA_VERSION = 2
 SCHEMAS = (1, 2)
 DEFAULT_PROFILE = "toronto-2016.toml"
+
+#: The profiles that ship with the tool, by the name `--profile` takes.
+BUILT_IN_PROFILES = {
+    "toronto": DEFAULT_PROFILE,
+    "ottawa": "ottawa.toml",
+    "markham": "markham.toml",
+}
 
 AppliesTo = Literal["option2-city-account", "option1-campaign-account", "member"]
 
@@ -97,6 +107,10 @@ class Profile:
     closures_given: bool = True
     #: When steps are reminded by e-mail (`[remind]`; the defaults without one).
     remind: Schedule = field(default_factory=Schedule)
+    #: The election-period restrictions (MEA s. 88.18): from a day, until another.
+    periods: tuple[Period, ...] = ()
+    #: What the municipality publishes that the profile does not hold, in its words.
+    leaves_out: str | None = None
 
     def step(self, step_id: str) -> Step:
         for step in self.steps:
@@ -119,10 +133,14 @@ def load_profile(path: Path | str | None = None) -> Profile:
 
 
 def read_profile(path: Path | str | None = None) -> tuple[str, Profile]:
-    """The profile's text as written, and the validated profile it describes."""
-    if path is None:
-        source = resources.files("transition.core") / "profiles" / DEFAULT_PROFILE
-        label = DEFAULT_PROFILE
+    """The profile's text as written, and the validated profile it describes:
+    a built-in one by name ("ottawa", or its file's id), else a file."""
+    built_in = built_in_file(path)
+    if built_in is not None:
+        source = resources.files("transition.core") / "profiles" / built_in
+        label = built_in
+    elif path is None:
+        raise AssertionError("built_in_file names the default")
     else:
         source = Path(path)
         label = str(path)
@@ -138,6 +156,31 @@ def read_profile(path: Path | str | None = None) -> tuple[str, Profile]:
     except tomllib.TOMLDecodeError as error:
         raise ProfileError(f"profile {label} is not valid TOML: {error}") from None
     return text, parse_profile(data, label)
+
+
+def built_in_file(name: Path | str | None) -> str | None:
+    """The file of the built-in profile `name` names (None: the default); None
+    for a path. A name is a word with no folder in it and no `.toml`."""
+    if name is None:
+        return DEFAULT_PROFILE
+    text = str(name)
+    if text in BUILT_IN_PROFILES:
+        return BUILT_IN_PROFILES[text]
+    by_id = {file.removesuffix(".toml"): file for file in BUILT_IN_PROFILES.values()}
+    if text in by_id:
+        return by_id[text]
+    if "/" not in text and "\\" not in text and not text.endswith(".toml") and not Path(text).exists():
+        raise ProfileError(
+            f"no built-in profile {text!r} and no file of that name; give one of "
+            f"{', '.join(sorted(BUILT_IN_PROFILES))} (see `transition rules --list`) "
+            "or the path of a profile TOML file"
+        )
+    return None
+
+
+def built_in_profiles() -> list[tuple[str, Profile]]:
+    """Every profile that ships with the tool, by name."""
+    return [(name, load_profile(name)) for name in sorted(BUILT_IN_PROFILES)]
 
 
 #: Toronto's profile is 9 KB; a profile a hundred times larger is not one.
@@ -182,6 +225,7 @@ def parse_profile(data: dict[str, Any], label: str = "profile") -> Profile:
         name=fields.text("name"),
         municipality=fields.text("municipality"),
         source=fields.text("source"),
+        leaves_out=fields.optional_text("leaves_out"),
     )
     steps = tuple(
         _parse_step(raw, n, problems) for n, raw in enumerate(_entries(data, "steps", problems))
@@ -190,8 +234,13 @@ def parse_profile(data: dict[str, Any], label: str = "profile") -> Profile:
         _parse_reminder(raw, n, problems)
         for n, raw in enumerate(_entries(data, "reminders", problems))
     )
-    if not steps:
-        problems.append("steps: a profile needs at least one [[steps]] entry")
+    periods = tuple(
+        _parse_period(raw, n, problems) for n, raw in enumerate(_entries(data, "periods", problems))
+    )
+    if not steps and not periods:
+        problems.append(
+            "steps: a profile needs at least one [[steps]] entry (or a [[periods]] entry)"
+        )
     closures = None
     if "closures" in data:
         closures = parse_closures(data["closures"], problems)
@@ -201,7 +250,7 @@ def parse_profile(data: dict[str, Any], label: str = "profile") -> Profile:
             "(copy the table from toronto-2016.toml)"
         )
     remind = _parse_remind(data.get("remind", {}), problems)
-    items: tuple[Step | Reminder, ...] = (*steps, *reminders)
+    items: tuple[Step | Reminder | Period, ...] = (*steps, *reminders, *periods)
     ids = [item.id for item in items if item.id]
     for duplicate in sorted({i for i in ids if ids.count(i) > 1}):
         problems.append(f"step {duplicate!r} id: used more than once; ids must be unique")
@@ -215,6 +264,7 @@ def parse_profile(data: dict[str, Any], label: str = "profile") -> Profile:
         closures=closures or LEGISLATION_ACT,
         closures_given=closures is not None,
         remind=remind,
+        periods=periods,
     )
 
 
@@ -294,6 +344,72 @@ def _parse_step(raw: Any, index: int, problems: list[str]) -> Step:
     )
 
 
+def _parse_period(raw: Any, index: int, problems: list[str]) -> Period:
+    """One `[[periods]]` entry, checked against every regular election the
+    engine computes (a by-election's are checked when it is added)."""
+    fields = _Fields(raw, _where("periods", raw, index), problems)
+    before = len(problems)
+    applies_to = fields.choice("applies_to", PERIOD_AUDIENCES)
+    option = fields.raw.get("option")
+    if option is not None and (applies_to != "member" or option not in (1, 2)):
+        problems.append(
+            f"{fields.where} option: only a period for members running takes an option, "
+            "and it must be 1 or 2"
+        )
+        option = None
+    elections = fields.choice("elections", PERIOD_ELECTIONS, default="all")
+    starts = _periods.Anchor(fields.anchor("from", PERIOD_ANCHORS), fields.integer("from_offset_days"))
+    ends = _periods.Anchor(fields.anchor("until", PERIOD_ANCHORS), fields.integer("until_offset_days"))
+    title = fields.text("title")
+    period = Period(
+        id=fields.identifier(),
+        title=title,
+        label=fields.optional_text("label") or title,
+        explanation=fields.text("explanation"),
+        source=fields.text("source"),
+        applies_to=applies_to,
+        starts=starts,
+        ends=ends,
+        option=Option.numbered(option) if option else None,
+        elections=elections,
+        remind_days_before=(
+            _days_before(raw_days, f"{fields.where} remind_days_before", problems)
+            if (raw_days := fields.raw.get("remind_days_before")) is not None
+            else None
+        ),
+    )
+    if len(problems) == before:
+        problems.extend(_computable(period, fields.where))
+    return period
+
+
+def _computable(period: Period, where: str) -> list[str]:
+    """Why a well-formed period's dates cannot be computed, or end before they start."""
+    for end, anchor in (("from", period.starts), ("until", period.ends)):
+        if anchor.fixed_day and period.elections == "all":
+            return [
+                f"{where} {end}: {anchor.on} is a day of the election year, which a "
+                "by-election does not have; add elections = \"regular\" (or hang it on a "
+                "date every election has)"
+            ]
+        if anchor.on == "filing-date" and period.applies_to == "every-member":
+            return [
+                f"{where} {end}: a member who is not running has no filing date; apply it "
+                "to members running (applies_to = \"member\") or hang it on another date"
+            ]
+    for year in range(FIRST_REGULAR_ELECTION, LAST_CHECKED_YEAR + 1, TERM_YEARS):
+        dates = _periods.KeyDates.statutory(regime_for_year(year), year)
+        found = list(_periods.problems_in(period, dates, f"the {year} regular election"))
+        if found:
+            return found
+    return []
+
+
+#: Periods are checked against every regular election up to this year, as the
+#: engine's snapshots and properties are.
+LAST_CHECKED_YEAR = 2100
+
+
 def _parse_reminder(raw: Any, index: int, problems: list[str]) -> Reminder:
     fields = _Fields(raw, _where("reminders", raw, index), problems)
     return Reminder(
@@ -336,8 +452,10 @@ class _Fields:
             self._problem("id", "use letters, digits, '-' and '_' only")
         return value
 
-    def choice(self, name: str, allowed: tuple[_Choice, ...]) -> _Choice:
-        value = self.raw.get(name)
+    def choice(
+        self, name: str, allowed: tuple[_Choice, ...], default: _Choice | None = None
+    ) -> _Choice:
+        value = self.raw.get(name, default)
         for option in allowed:
             if value == option:
                 return option
@@ -345,17 +463,17 @@ class _Fields:
         self._problem(name, f"{found}; expected one of {', '.join(allowed)}")
         return allowed[0]
 
-    def anchor(self) -> str:
-        value = self.raw.get("anchor")
-        if value in ANCHORS or (isinstance(value, str) and _month_day(value)):
+    def anchor(self, name: str = "anchor", known: tuple[str, ...] = ANCHORS) -> str:
+        value = self.raw.get(name)
+        if value in known or (isinstance(value, str) and _month_day(value)):
             return value
         found = "missing" if value is None else f"unknown {value!r}"
         self._problem(
-            "anchor",
-            f"{found}; expected one of {', '.join(ANCHORS)}, or a day of the election "
+            name,
+            f"{found}; expected one of {', '.join(known)}, or a day of the election "
             "year as MM-DD (such as 08-01)",
         )
-        return ANCHORS[0]
+        return known[0]
 
     def integer(self, name: str) -> int:
         value = self.raw.get(name, 0)
@@ -393,7 +511,7 @@ def _entries(data: dict[str, Any], key: str, problems: list[str]) -> list[Any]:
 
 
 def _where(key: str, raw: Any, index: int) -> str:
-    kind = "step" if key == "steps" else "reminder"
+    kind = {"steps": "step", "periods": "period"}.get(key, "reminder")
     if isinstance(raw, dict) and isinstance(raw.get("id"), str) and raw["id"]:
         return f"{kind} {raw['id']!r}"
     return f"{kind} #{index + 1}"
