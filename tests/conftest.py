@@ -140,7 +140,7 @@ def council(postgres):
         postgres.psql(f"ALTER ROLE {role} PASSWORD '{PASSWORD}'")
     postgres.psql("DROP ROLE IF EXISTS stranger; CREATE ROLE stranger LOGIN PASSWORD 'x'")
     items = {
-        row["member"]: row["id"] for row in as_json(_T("checklist", "--json", *db))
+        row["member"]: row["id"] for row in as_json(_T("checklist", "--json", *db))["items"]
     }  # one id of each member's steps (the last listed)
     return {"url": url, "name": name, "items": items, "server": postgres}
 

@@ -21,6 +21,7 @@ CALENDAR_KEYS = {
     "closed_days",
     "overrides",
     "warnings",
+    "periods",
 }
 
 
@@ -79,7 +80,25 @@ def test_calendar_json_has_exactly_the_documented_keys(transition):
         ],
         "overrides": [],
         "warnings": [],
+        "periods": [
+            {
+                "id": "election-period-services",
+                "title": "No newsletters, City-paid events or advertising for the member",
+                "label": "No newsletters or City-paid events",
+                "explanation": payload["periods"][0]["explanation"],
+                "source": payload["periods"][0]["source"],
+                "applies_to": "every-member",
+                "option": None,
+                "rule": "from August 1 of the election year until voting day, inclusive",
+                "starts": "2030-08-01",
+                "ends": "2030-10-28",
+                "latest_start": "2030-08-01",
+                "latest_end": "2030-10-28",
+                "accounts": [],
+            }
+        ],
     }
+    assert "2018.EX30.16" in payload["periods"][0]["source"]
 
 
 def test_a_held_election_is_not_projected(transition):

@@ -120,9 +120,11 @@ def test_completion_knows_the_council(jane):
 
 
 def test_completion_of_files_and_profiles(tmp_path):
-    (tmp_path / "ottawa.toml").write_text("")
+    (tmp_path / "ottawa-mine.toml").write_text("")
     (tmp_path / "notes.txt").write_text("")
-    assert complete("rules", "--profile", "ot", shell="bash") == ["ottawa.toml"]
+    # the built-in profile by name first, then the files
+    assert complete("rules", "--profile", "ot", shell="bash") == ["ottawa", "ottawa-mine.toml"]
+    assert complete("rules", "--profile", "m", shell="bash") == ["markham"]
     assert complete("render", "overview", "-o", "") == ["_files"]
     # what to render and the formats, as Click checks them
     assert complete("render", "", shell="bash") == ["checklist", "reminders", "overview", "signoff"]

@@ -50,6 +50,7 @@ def test_the_commands_whose_options_depend_on_each_other_declare_it():
         "transition member set",
         "transition remind",
         "transition render",
+        "transition rules",
     }
 
 

@@ -65,7 +65,7 @@ def test_steps_are_assigned_and_given_back(jane):
     )
     listed = ok(T("checklist", "jane", *TODAY))
     assert "open / for Sam Staff" in listed
-    rows = as_json(T("checklist", "jane", "--json", *TODAY))
+    rows = as_json(T("checklist", "jane", "--json", *TODAY))["items"]
     assert [(r["owner"], r["owner_email"]) for r in rows[:3]] == [
         ("Sam Staff", "sam@example.org"),
         ("Sam Staff", "sam@example.org"),

@@ -250,5 +250,6 @@ def test_stored_text_never_reaches_the_terminal_raw(jane):
 
 def test_a_stated_day_far_from_the_recorded_one_is_shown_beside_it(jane):
     ok(T("done", "1", "--today", "2030-04-20"))
-    recorded = next(r for r in as_json(T("checklist", "--json")) if r["id"] == 1)["recorded_on"]
+    items = as_json(T("checklist", "--json"))["items"]
+    recorded = next(r for r in items if r["id"] == 1)["recorded_on"]
     assert recorded and f"(recorded {recorded})" in ok(T("checklist"))

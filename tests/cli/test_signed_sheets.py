@@ -307,7 +307,7 @@ def test_a_change_to_the_sheets_member_fails_and_one_to_another_member_does_not(
     moving on is the council's business, not a change to her sheet."""
     db = copy_of(sheets.db, tmp_path / "later.db")
     john = next(row["id"] for row in json.loads(ok(T("checklist", "john", "--json", "--db", str(db),
-                                                     *TODAY))))  # fmt: skip
+                                                     *TODAY)))["items"])  # fmt: skip
     ok(T("done", str(john), "--db", str(db), *TODAY))
     lines = ok(verify(sheets.signed, "--db", str(db))).splitlines()
     record = next(line for line in lines if line.startswith("record: "))

@@ -29,7 +29,7 @@ def council(jane):
 
 
 def checklist(*args: str, today: str = "2030-04-01", run=invoke_transition) -> list[dict]:
-    return as_json(run("checklist", *args, "--json", "--today", today))
+    return as_json(run("checklist", *args, "--json", "--today", today))["items"]
 
 
 @pytest.mark.sqlite_only

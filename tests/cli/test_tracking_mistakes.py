@@ -127,7 +127,8 @@ def test_no_election_yet_says_how_to_add_one(db_path):
 def test_a_failing_bulk_done_marks_nothing(council):
     result = T("done", "1", "2", "999")
     assert result.returncode == 1
-    statuses = {i["status"] for i in __import__("json").loads(ok(T("checklist", "--json")))}
+    items = __import__("json").loads(ok(T("checklist", "--json")))["items"]
+    statuses = {i["status"] for i in items}
     assert statuses == {"open"}
 
 

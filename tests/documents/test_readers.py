@@ -250,7 +250,7 @@ def test_an_archival_sheet_with_evidence_is_pdf_a_3_and_reads_as_pictures(counci
     mail.write_bytes(
         b"From: clerk@toronto.ca\r\nSubject: Filed\r\nDate: Mon, 6 May 2030\r\n\r\nok\r\n"
     )
-    done = as_json(T("checklist", "Ward 19 Councillor", "--json", *at(record)))[0]["id"]
+    done = as_json(T("checklist", "Ward 19 Councillor", "--json", *at(record)))["items"][0]["id"]
     ok(T("note", str(done), "--attach", str(screenshot), "--attach", str(mail),
          "--captured", "2030-05-06", *at(record)))  # fmt: skip
     pdf = tmp_path / "signoff.pdf"
@@ -403,7 +403,7 @@ def test_a_narrow_terminal_breaks_no_date_and_no_word(council):
     from transition.cli.views import show_checklist, show_status
 
     rows = as_json(T("status", "--json", *at(council)))
-    checklist = as_json(T("checklist", "Ward 1 Councillor", "--json", *at(council)))
+    checklist = as_json(T("checklist", "Ward 1 Councillor", "--json", *at(council)))["items"]
     for draw, data in ((show_status, rows), (show_checklist, checklist)):
         out = RichConsole()
         out.rich = Console(file=StringIO(), width=80, highlight=False)

@@ -83,7 +83,7 @@ def test_member_checklist_pdf(council, tmp_path):
         "Promote no candidate or party",
     ):
         assert expected in text, expected
-    items = as_json(T("checklist", "ward 13 councillor", "--json", *at(council)))
+    items = as_json(T("checklist", "ward 13 councillor", "--json", *at(council)))["items"]
     for item in items:
         assert str(item["id"]) in text
 
@@ -92,7 +92,7 @@ def test_checklist_html_structure(council, tmp_path):
     out = tmp_path / "ward13.html"
     ok(T("render", "checklist", "ward 13 councillor", "-o", str(out), *at(council)))
     page = Structure(out.read_text())
-    items = as_json(T("checklist", "ward 13 councillor", "--json", *at(council)))
+    items = as_json(T("checklist", "ward 13 councillor", "--json", *at(council)))["items"]
     assert page.classes["item"] == len(items)
     assert page.classes["step"] == len({(i["due"] or i["latest"], i["step"]) for i in items})
     assert page.tags["svg"] == 1 and page.classes["timeline"] == 1
@@ -355,7 +355,7 @@ def test_hostile_text_prints_as_text(jane, tmp_path):
         )
     )
     ok(T("member", "set", HOSTILE, "--running", "yes", "--option", "single"))
-    item = as_json(T("checklist", HOSTILE, "--json"))[0]["id"]
+    item = as_json(T("checklist", HOSTILE, "--json"))["items"][0]["id"]
     ok(
         T(
             "done",
@@ -607,7 +607,7 @@ def test_calendar_feed(jane, tmp_path):
     feed = tmp_path / "jane.ics"
     ok(T("export", "ics", "jane", "-o", str(feed), "--today", "2030-04-01"))
     events = _events(feed)
-    items = as_json(T("checklist", "jane", "--json"))
+    items = as_json(T("checklist", "jane", "--json"))["items"]
     steps = {uid: event for uid, event in events.items() if uid.startswith("item-")}
     keys = {uid: event for uid, event in events.items() if "-key-" in uid}
     assert len(steps) == len(items) == 6 and len(keys) == 5

@@ -194,7 +194,7 @@ def council_with_items(folder: Path, members: int) -> Path:
 
 
 def item_ids(database: Path) -> list[int]:
-    rows = as_rows(invoke_transition("checklist", "--json", "--db", str(database)))
+    rows = as_rows(invoke_transition("checklist", "--json", "--db", str(database)))["items"]
     return [row["id"] for row in rows]
 
 

@@ -96,7 +96,7 @@ def concurrent_staff(
 
     items = {
         row["id"]: row
-        for row in as_rows(invoke_transition("checklist", "--json", "--db", str(database)))
+        for row in as_rows(invoke_transition("checklist", "--json", "--db", str(database)))["items"]
     }
     log = as_rows(invoke_transition("log", "--json", "--db", str(database)))
     actions: dict[int, list[str]] = {}
@@ -483,7 +483,7 @@ def role_attempts(folder: Path, server: Any, rounds: int = 1) -> Figures:
         if role == roles["stranger"]:
             server.psql(f"CREATE ROLE {role} LOGIN")
         server.psql(f"ALTER ROLE {role} PASSWORD 'pw-{role}'")
-    rows = as_rows(invoke_transition("checklist", "--json", "--db", url))
+    rows = as_rows(invoke_transition("checklist", "--json", "--db", url))["items"]
     accounts = as_rows(invoke_transition("account", "list", "--json", "--db", url))
     values = {
         "mine": next(r["id"] for r in rows if r["member"] == "Member 0001"),

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from transition.cli.constraints import checked, needs, one_of, only_with
+from transition.cli.constraints import at_most_one, checked, needs, one_of, only_with
 from transition.cli.evidence import (
     AttachOption,
     CapturedOption,
@@ -194,12 +194,16 @@ def calendar_command(
     from transition.core.rules import load_profile
     from transition.store.holiday_cache import cached_holidays
 
-    closures = ClosureCalendar(load_profile(profile).closures, cached_holidays)
+    rules = load_profile(profile)
+    closures = ClosureCalendar(rules.closures, cached_holidays)
     if by_election:  # Click checked that the clerk's three dates came with it
         assert opens and nomination_day and voting_day
         election = calendar.by_election(
             opens, nomination_day, voting_day, name, closures=closures, bylaw_date=bylaw_date
         )
+        from transition.core.periods import check
+
+        check(rules.periods, election)
         warn(*election.pattern_warnings())
     elif next_:
         election = calendar.next_regular_election(today_or_now(today), closures)
@@ -209,20 +213,47 @@ def calendar_command(
 
     from transition.cli.views import calendar_payload, show_calendar
 
+    payload = calendar_payload(election, rules)
     emit(
-        calendar_payload(election), as_json=as_json, human=lambda out: show_calendar(out, election)
+        payload,
+        as_json=as_json,
+        human=lambda out: show_calendar(out, election, payload["periods"]),
     )
 
 
-@app.command("rules")
-def rules_command(*, profile: ProfileOption = None, as_json: JsonOption = False) -> None:
-    """List the profile's dated steps and standing reminders, with their sources."""
-    from transition.cli.views import profile_payload, show_profile
+@app.command("rules", cls=checked(at_most_one("list_", "profile")))
+def rules_command(
+    *,
+    list_: Annotated[
+        bool,
+        typer.Option("--list", help="Name the profiles that ship with transition, and stop."),
+    ] = False,
+    profile: ProfileOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """List the profile's dated steps, periods and standing reminders, with their sources."""
+    from transition.cli.views import profile_payload, show_profile, show_profiles
     from transition.core.calendar import next_regular_election, toronto_today
     from transition.core.closures import ClosureCalendar
-    from transition.core.rules import load_profile
+    from transition.core.rules import built_in_profiles, load_profile
     from transition.store.holiday_cache import cached_holidays
 
+    if list_:
+        rows = [
+            {
+                "name": name,
+                "id": found.id,
+                "municipality": found.municipality,
+                "title": found.name,
+                "source": found.source,
+                "steps": len(found.steps),
+                "periods": len(found.periods),
+                "leaves_out": found.leaves_out,
+            }
+            for name, found in built_in_profiles()
+        ]
+        emit(rows, as_json=as_json, human=lambda out: show_profiles(out, rows))
+        return
     loaded = load_profile(profile)
     year = next_regular_election(toronto_today()).year
     ClosureCalendar(loaded.closures, cached_holidays).check_known(year, str(profile or loaded.id))
@@ -288,18 +319,28 @@ def checklist_command(
     today: TodayOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """List each member's steps with their ids, due dates and status."""
-    from transition.cli.views import show_checklist
+    """List each member's steps with their ids, due dates and status, and the
+    periods that reach them (upcoming, in force, ended)."""
+    from transition.cli.views import show_checklist, show_periods
     from transition.store.listings import checklist_rows
+    from transition.store.periods import period_rows
 
-    def work(tracker: "Tracker") -> "tuple[list[dict[str, Any]], str]":
+    def work(tracker: "Tracker") -> "tuple[dict[str, Any], str]":
         chosen = tracker.find.election(election)
         who = tracker.find.member(member) if member else None
-        rows = checklist_rows(tracker, chosen, who, include_superseded=show_all)
-        return rows, f"Checklist, {chosen.name} election, as of {tracker.today.isoformat()}"
+        found = {
+            "items": checklist_rows(tracker, chosen, who, include_superseded=show_all),
+            "periods": period_rows(tracker, chosen, who),
+        }
+        return found, f"Checklist, {chosen.name} election, as of {tracker.today.isoformat()}"
 
-    rows, heading = on_record(db, today, work)
-    emit(rows, as_json=as_json, human=lambda out: show_checklist(out, heading, rows))
+    found, heading = on_record(db, today, work)
+
+    def human(out: Any) -> None:
+        show_checklist(out, heading, found["items"])
+        show_periods(out, "Periods (both days included)", found["periods"])
+
+    emit(found, as_json=as_json, human=human)
 
 
 NoteOption = Annotated[

@@ -67,7 +67,14 @@ def accounts(ctx: Any, incomplete: str) -> list[tuple[str, str]]:
 
 
 def profiles(incomplete: str) -> list[str]:
-    """Profile files: the TOML files by what was typed."""
+    """The built-in profiles' names, then profile files: the TOML files by what was typed."""
+    from transition.core.rules import BUILT_IN_PROFILES
+
+    names = [name for name in sorted(BUILT_IN_PROFILES) if name.startswith(incomplete)]
+    return names + _profile_files(incomplete)
+
+
+def _profile_files(incomplete: str) -> list[str]:
     folder, _, start = incomplete.rpartition("/")
     where = Path(folder or ".")
     try:

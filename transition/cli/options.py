@@ -93,10 +93,11 @@ ProfileOption = Annotated[
     Path | None,
     typer.Option(
         "--profile",
-        help="A profile TOML file of your own (default: the City of Toronto 2016 bulletin).",
+        help="A built-in profile by name (toronto, ottawa, markham: see `transition rules "
+        "--list`) or a profile TOML file of your own (default: toronto).",
         dir_okay=False,
         show_default=False,
-        metavar="FILE.toml",
+        metavar="NAME|FILE.toml",
         autocompletion=_completion("profiles"),
     ),
 ]

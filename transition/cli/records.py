@@ -132,18 +132,21 @@ def election_show(
     as_json: JsonOption = False,
 ) -> None:
     """Show an election's key dates, law and profile."""
-    from transition.cli.views import show_calendar
+    from transition.cli.views import election_periods, show_calendar
     from transition.store.listings import election_row
 
     def work(tracker: "Tracker") -> "tuple[dict[str, Any], calendar.Election]":
         chosen = tracker.find.election(name or election)
-        return election_row(tracker, chosen), tracker.find.calendar(chosen)
+        dates = tracker.find.calendar(chosen)
+        row = {**election_row(tracker, chosen)}
+        row["periods"] = election_periods(dates, tracker.find.profile(chosen))
+        return row, dates
 
     row, dates = on_record(db, today, work)
     warn(*row["warnings"])
 
     def human(out: "Console") -> None:
-        show_calendar(out, dates)
+        show_calendar(out, dates, row["periods"])
         if row["clerk_email"]:
             out.print(f"The clerk's address: {row['clerk_email']}", markup=False)
 

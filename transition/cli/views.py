@@ -11,14 +11,25 @@ from typing import Any
 
 from transition.cli.output import Console, table
 from transition.core.calendar import Election
+from transition.core.periods import Period
 from transition.core.rules import Profile
 from transition.core.terms import due_text, who_did
 
 PROJECTED = "projected under current law"
 
 
-def calendar_payload(election: Election) -> dict[str, Any]:
-    return election.payload()
+def calendar_payload(election: Election, profile: Profile | None = None) -> dict[str, Any]:
+    """The election's key dates, with its profile's periods dated for it."""
+    payload = election.payload()
+    if profile is not None:
+        payload["periods"] = election_periods(election, profile)
+    return payload
+
+
+def election_periods(election: Election, profile: Profile) -> list[dict[str, Any]]:
+    from transition.core import periods
+
+    return [periods.payload(p) for p in periods.for_election(profile.periods, election)]
 
 
 def calendar_rows(election: Election) -> list[tuple[str, Any, str]]:
@@ -79,11 +90,26 @@ def election_heading(election: Election) -> str:
     return f"{election.name}: {law}" + (f" ({PROJECTED})" if election.projected else "")
 
 
-def show_calendar(out: Console, election: Election) -> None:
+def show_calendar(
+    out: Console, election: Election, periods: list[dict[str, Any]] | None = None
+) -> None:
     rows = [
         (what, day.isoformat(), f"{day:%A}", rule) for what, day, rule in calendar_rows(election)
     ]
     out.print(table(election_heading(election), ("", "Date", "Weekday", "Rule"), rows))
+    if periods:
+        body = [
+            (
+                row["title"],
+                period_audience_label(row["applies_to"], row["option"]),
+                period_start(row),
+                period_end(row),
+            )
+            for row in periods
+        ]
+        title = "Periods (both days included)"
+        out.print(table(title, ("Period", "Applies to", "From", "Until"), body))
+        _print_sources(out, periods)
     closed = [(day.isoformat(), f"{day:%A}", name) for day, name in election.closed_days()]
     title = "The clerk's office is also closed on these weekdays while nominations are open"
     if closed:
@@ -125,6 +151,8 @@ def profile_payload(profile: Profile) -> dict[str, Any]:
             }
             for reminder in profile.reminders
         ],
+        "periods": [period_rule_payload(period) for period in profile.periods],
+        "leaves_out": profile.leaves_out,
         "closures": closures_payload(profile),
         "remind": {
             "days_before": list(profile.remind.days_before),
@@ -132,6 +160,26 @@ def profile_payload(profile: Profile) -> dict[str, Any]:
             "while_overdue": profile.remind.while_overdue,
             "copy_clerk_after": profile.remind.copy_clerk_after,
         },
+    }
+
+
+def period_rule_payload(period: Period) -> dict[str, Any]:
+    """A profile's period as its rule (no dates: they depend on the election)."""
+    return {
+        "id": period.id,
+        "title": period.title,
+        "label": period.label,
+        "explanation": period.explanation,
+        "source": period.source,
+        "applies_to": period.applies_to,
+        "option": period.option.number if period.option else None,
+        "from": {"anchor": period.starts.on, "offset_days": period.starts.offset_days},
+        "until": {"anchor": period.ends.on, "offset_days": period.ends.offset_days},
+        "elections": period.elections,
+        "rule": period.describe(),
+        "remind_days_before": (
+            list(period.remind_days_before) if period.remind_days_before else None
+        ),
     }
 
 
@@ -172,6 +220,12 @@ APPLIES_TO_LABELS = {
     "option1-campaign-account": "each campaign account (option 1)",
     "member": "the member",
 }
+PERIOD_AUDIENCE_LABELS = {
+    "every-member": "every member",
+    "member": "members running",
+    "option2-city-account": "members with a City-connected account (option 2)",
+    "option1-campaign-account": "members with a campaign account (option 1)",
+}
 
 
 def when_due(anchor: str, offset_days: int) -> str:
@@ -190,6 +244,64 @@ def when_due(anchor: str, offset_days: int) -> str:
 def applies_to_label(applies_to: str, option: int | None) -> str:
     label = APPLIES_TO_LABELS[applies_to]
     return f"{label} (option {option})" if option else label
+
+
+def period_audience_label(applies_to: str, option: int | None) -> str:
+    label = PERIOD_AUDIENCE_LABELS[applies_to]
+    return f"{label} (option {option})" if option else label
+
+
+def show_profiles(out: Console, rows: list[dict[str, Any]]) -> None:
+    """`rules --list`: the built-in profiles, by the name --profile takes."""
+    body = [
+        (row["name"], row["municipality"], row["title"], row["steps"], row["periods"])
+        for row in rows
+    ]
+    columns = ("Name", "Municipality", "Profile", "Steps", "Periods")
+    out.print(table("Built-in profiles (--profile NAME)", columns, body))
+
+
+def period_state(row: dict[str, Any]) -> str:
+    """ "in force, 12 days left", "upcoming", "ended"."""
+    if row["state"] != "in force":
+        return row["state"]
+    left = row["days_left"]
+    return "in force, last day" if left == 1 else f"in force, {left} days left"
+
+
+def period_start(row: dict[str, Any]) -> str:
+    """A period's first day, or "on filing (by D)" while the filing date is unknown."""
+    return row["starts"] or f"on filing (by {row['latest_start']})"
+
+
+def period_end(row: dict[str, Any]) -> str:
+    return row["ends"] or f"on filing (by {row['latest_end']})"
+
+
+def show_periods(out: Console, heading: str, rows: list[dict[str, Any]]) -> None:
+    """The election-period restrictions that reach each member, dated."""
+    if not rows:
+        return
+    several = len({row["member"] for row in rows}) > 1
+    columns = (*(("Member",) if several else ()), "Period", "From", "Until", "State")
+    body = [
+        (
+            *((row["member"],) if several else ()),
+            row["title"],
+            period_start(row),
+            period_end(row),
+            period_state(row),
+        )
+        for row in rows
+    ]
+    out.print(table(heading, columns, body))
+    _print_sources(out, rows)
+
+
+def _print_sources(out: Console, rows: list[dict[str, Any]]) -> None:
+    """Each period's source once, under its table, as the steps cite paragraphs."""
+    for title, source in dict.fromkeys((row["title"], row["source"]) for row in rows):
+        out.print(f"Source of {title!r}: {source}", markup=False)
 
 
 def show_profile(out: Console, profile: Profile) -> None:
@@ -211,6 +323,22 @@ def show_profile(out: Console, profile: Profile) -> None:
     reminders = [(f"{r.id}\n{r.title}", r.paragraph) for r in profile.reminders]
     out.print(table("Standing reminders (undated, always)", ("Reminder", "Para"), reminders))
     out.print()
+    if profile.periods:
+        periods = [
+            (
+                f"{p.id}\n{p.title}",
+                period_audience_label(p.applies_to, p.option.number if p.option else None),
+                p.describe() + ("" if p.elections == "all" else "; regular elections only"),
+                p.source,
+            )
+            for p in profile.periods
+        ]
+        title = "Periods (restricted from a day until another)"
+        out.print(table(title, ("Period", "Applies to", "When", "Source"), periods))
+        out.print()
+    if profile.leaves_out:
+        out.print(f"Not in this profile: {profile.leaves_out}", markup=False)
+        out.print()
     out.print(f"Reminded by e-mail (transition remind): {remind_sentence(profile)}", markup=False)
     out.print()
     show_closures(out, profile)
@@ -333,6 +461,7 @@ def show_status(out: Console, heading: str, rows: list[dict[str, Any]]) -> None:
                 row["open"],
                 row["overdue"] or "",
                 upcoming,
+                row["periods_in_force"] or "",
                 "\n".join(signoff_brief(signed) for signed in row["signoffs"]),
             )
         )
@@ -346,9 +475,10 @@ def show_status(out: Console, heading: str, rows: list[dict[str, Any]]) -> None:
         "Open",
         "Overdue",
         "Next due",
+        "In force",
         "Signed off",
     )
-    optional = ("Signed off", "Option", "Running", "Ward", "Done")
+    optional = ("Signed off", "In force", "Option", "Running", "Ward", "Done")
     out.print(table(heading, columns, body, optional=optional))
 
 
@@ -482,3 +612,4 @@ def show_member(out: Console, detail: dict[str, Any]) -> None:
     if detail["accounts"]:
         show_accounts(out, detail["accounts"])
     show_checklist(out, "Checklist", detail["checklist"])
+    show_periods(out, "Periods", detail["periods"])

@@ -28,6 +28,7 @@ from transition.core.calendar import (
     regime_for_year,
 )
 from transition.core.terms import Option
+from transition.errors import TransitionError
 
 #: The dates a period's start or end can hang on. A fixed day of the
 #: election year ("08-01") is the other kind of anchor.
@@ -223,7 +224,7 @@ def _iso(day: date | None) -> str | None:
     return day.isoformat() if day else None
 
 
-class PeriodProblem(ValueError):
+class PeriodProblem(TransitionError):
     """A period whose dates cannot be what the profile says (`message` names it)."""
 
 
@@ -296,11 +297,14 @@ def _term_ends(election: Election) -> date:
         return _day_before(election.term_begins)
     year = max(election.voting_day.year, FIRST_REGULAR_ELECTION)
     year += -(year - FIRST_REGULAR_ELECTION) % TERM_YEARS
-    begins = regime_for_year(year).term_begins.in_year(year)
-    if begins <= election.voting_day:
-        year += TERM_YEARS
+    for _ in range(2):
+        if year > date.max.year:
+            return date.max  # the calendar ends before the term does
         begins = regime_for_year(year).term_begins.in_year(year)
-    return _day_before(begins)
+        if begins > election.voting_day:
+            return _day_before(begins)
+        year += TERM_YEARS
+    raise AssertionError("a term begins within four years of any voting day")
 
 
 def _day_before(day: date) -> date:

@@ -169,7 +169,12 @@ def built_in_file(name: Path | str | None) -> str | None:
     by_id = {file.removesuffix(".toml"): file for file in BUILT_IN_PROFILES.values()}
     if text in by_id:
         return by_id[text]
-    if "/" not in text and "\\" not in text and not text.endswith(".toml") and not Path(text).exists():
+    if (
+        "/" not in text
+        and "\\" not in text
+        and not text.endswith(".toml")
+        and not Path(text).exists()
+    ):
         raise ProfileError(
             f"no built-in profile {text!r} and no file of that name; give one of "
             f"{', '.join(sorted(BUILT_IN_PROFILES))} (see `transition rules --list`) "
@@ -225,8 +230,8 @@ def parse_profile(data: dict[str, Any], label: str = "profile") -> Profile:
         name=fields.text("name"),
         municipality=fields.text("municipality"),
         source=fields.text("source"),
-        leaves_out=fields.optional_text("leaves_out"),
     )
+    leaves_out = fields.optional_text("leaves_out")
     steps = tuple(
         _parse_step(raw, n, problems) for n, raw in enumerate(_entries(data, "steps", problems))
     )
@@ -265,6 +270,7 @@ def parse_profile(data: dict[str, Any], label: str = "profile") -> Profile:
         closures_given=closures is not None,
         remind=remind,
         periods=periods,
+        leaves_out=leaves_out,
     )
 
 
@@ -358,8 +364,12 @@ def _parse_period(raw: Any, index: int, problems: list[str]) -> Period:
         )
         option = None
     elections = fields.choice("elections", PERIOD_ELECTIONS, default="all")
-    starts = _periods.Anchor(fields.anchor("from", PERIOD_ANCHORS), fields.integer("from_offset_days"))
-    ends = _periods.Anchor(fields.anchor("until", PERIOD_ANCHORS), fields.integer("until_offset_days"))
+    starts = _periods.Anchor(
+        fields.anchor("from", PERIOD_ANCHORS), fields.integer("from_offset_days")
+    )
+    ends = _periods.Anchor(
+        fields.anchor("until", PERIOD_ANCHORS), fields.integer("until_offset_days")
+    )
     title = fields.text("title")
     period = Period(
         id=fields.identifier(),
@@ -389,13 +399,13 @@ def _computable(period: Period, where: str) -> list[str]:
         if anchor.fixed_day and period.elections == "all":
             return [
                 f"{where} {end}: {anchor.on} is a day of the election year, which a "
-                "by-election does not have; add elections = \"regular\" (or hang it on a "
+                'by-election does not have; add elections = "regular" (or hang it on a '
                 "date every election has)"
             ]
         if anchor.on == "filing-date" and period.applies_to == "every-member":
             return [
                 f"{where} {end}: a member who is not running has no filing date; apply it "
-                "to members running (applies_to = \"member\") or hang it on another date"
+                'to members running (applies_to = "member") or hang it on another date'
             ]
     for year in range(FIRST_REGULAR_ELECTION, LAST_CHECKED_YEAR + 1, TERM_YEARS):
         dates = _periods.KeyDates.statutory(regime_for_year(year), year)

@@ -33,6 +33,7 @@ from transition.store.models import (
     Member,
     key,
 )
+from transition.store.periods import in_force, period_rows, planned_periods
 from transition.store.shapes import (
     AccountRow,
     Attestation,
@@ -142,6 +143,7 @@ def member_detail(tracker: Tracker, member: Member, election: Election) -> Membe
         "checklist": checklist_rows(tracker, election, member),
         "notices": list(tracker.find.plan(candidacy).notices),
         "signoffs": attestations(tracker, [key(member)]).get(key(member), []),
+        "periods": period_rows(tracker, election, member),
     }
 
 
@@ -277,6 +279,9 @@ def status_rows(
     assert election.id is not None  # a stored election
     result = counted(tracker.session.connection(), election.id, tracker.today)
     signed = _signoffs_by_name(tracker)
+    planned = planned_periods(tracker, election)
+    names = {key(m): m.name for m, _ in candidacies(tracker, election)} if planned else {}
+    in_force_by_name = {names[k]: in_force(p, tracker.today) for k, p in planned.items()}
     horizon = days_after(tracker.today, due_within or 0).isoformat()
     rows: list[StatusRow] = []
     for (
@@ -304,6 +309,7 @@ def status_rows(
                 "next_on_filing": next_due is not None and due is None,
                 "next_step": step_id,
                 "signoffs": signed.get(name, []),
+                "periods_in_force": in_force_by_name.get(name, 0),
             }
         )
     return rows

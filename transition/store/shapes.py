@@ -223,6 +223,40 @@ class MemberDetail(TypedDict):
     notices: list[str]
     #: Each signer's latest sign-off of the member's record, oldest first.
     signoffs: list[Attestation]
+    #: The election-period restrictions that reach the member, by start.
+    periods: list[PeriodRow]
+
+
+class PeriodRow(TypedDict):
+    """A period that reaches a member (`checklist`, `member show`), dated."""
+
+    #: The member's name; None in an election's calendar, before any member.
+    member: str | None
+    #: The period's id in the profile.
+    id: str
+    title: str
+    label: str
+    explanation: str
+    #: The policy it comes from.
+    source: str
+    #: every-member, member (running), option2-city-account or option1-campaign-account.
+    applies_to: str
+    #: For a running member's period, the option (1 or 2) it belongs to.
+    option: int | None
+    #: Its rule in words: "from August 1 of the election year until voting day, inclusive".
+    rule: str
+    #: Its first and last days, both inclusive; None while one hangs on a
+    #: filing date not yet known (`latest_start`, `latest_end` say how late).
+    starts: str | None
+    ends: str | None
+    latest_start: str
+    latest_end: str
+    #: The accounts it concerns, for a period about a kind of account.
+    accounts: list[str]
+    #: "upcoming", "in force" or "ended", as of the listing's day.
+    state: str
+    #: While in force, the days it still holds, today included.
+    days_left: int | None
 
 
 class StatusRow(TypedDict):
@@ -250,6 +284,8 @@ class StatusRow(TypedDict):
     #: Each signer's latest sign-off of the member's record, where the one
     #: asking may read the member's trail.
     signoffs: list[Attestation]
+    #: How many of the member's election-period restrictions are in force today.
+    periods_in_force: int
 
 
 # -- evidence and sign-offs --------------------------------------------------

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from sqlmodel import select
 
-from transition.core import calendar
+from transition.core import calendar, periods
 from transition.core.rules import Profile, read_profile
 from transition.errors import TransitionError
 from transition.store.changes.base import ChangesBase
@@ -77,6 +77,7 @@ class ElectionChanges(ChangesBase):
     ) -> Election:
         if self.find.named(Election, name):
             raise TransitionError(f"there is already an election named {name!r}")
+        periods.check(profile.periods, dates)
         election = Election(
             name=name,
             kind=kind,
@@ -120,9 +121,9 @@ class ElectionChanges(ChangesBase):
         if before == after:
             return
         self.find.forget_dates(election)
-        self.tracker.warnings.extend(
-            self.find.calendar(election).pattern_warnings()
-        )  # validates them too
+        dates = self.find.calendar(election)  # validates them too
+        periods.check(self.find.profile(election).periods, dates)
+        self.tracker.warnings.extend(dates.pattern_warnings())
         self.journal.record(
             Action.ELECTION_DATES,
             Subject("election", election.id),
@@ -205,6 +206,7 @@ class ElectionChanges(ChangesBase):
             )
         self.session.flush()
         self.find.forget_dates(election)
+        periods.check(self.find.profile(election).periods, self.find.calendar(election))
         self.journal.record(
             Action.ELECTION_OVERRIDE,
             Subject("election", election.id),
