@@ -136,7 +136,9 @@ def test_the_installed_wheel_carries_and_uses_its_migrations(tmp_path):
     assert "was created" in done.stdout
 
 
-@pytest.mark.parametrize("name", ["regular-elections.json", "toronto-closures.json"])
+@pytest.mark.parametrize(
+    "name", ["regular-elections.json", "toronto-closures.json", "periods.json"]
+)
 def test_the_snapshots_to_2100_are_current(name):
     """Elections and the City's closure days, as the engine and the installed
     `holidays` compute them today: a change of either shows up here."""
