@@ -318,7 +318,10 @@ def show_profile(out: Console, profile: Profile) -> None:
         )
         for step in profile.steps
     ]
-    out.print(table("Dated steps", ("Step", "Applies to", "Due", "Para"), steps))
+    if steps:
+        out.print(table("Dated steps", ("Step", "Applies to", "Due", "Para"), steps))
+    else:
+        out.print("No dated steps: this profile's rules are periods.")
     out.print()
     reminders = [(f"{r.id}\n{r.title}", r.paragraph) for r in profile.reminders]
     out.print(table("Standing reminders (undated, always)", ("Reminder", "Para"), reminders))
