@@ -1,5 +1,6 @@
 """`transition remind`: each office's digest of the steps coming due or
-overdue, shown (the default), saved as .eml files, or sent, once each."""
+overdue and the periods about to start, shown (the default), saved as .eml
+files, or sent, once each."""
 
 from __future__ import annotations
 
@@ -62,9 +63,10 @@ def remind_command(
     today: TodayOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Each office's digest of its steps coming due or overdue, and the clerk's
-    of the council's overdue ones: shown (nothing is sent), saved with
-    --outbox, or sent with --send; each reminder goes once."""
+    """Each office's digest of its steps coming due or overdue and its periods
+    about to start, and the clerk's of the council's overdue steps: shown
+    (nothing is sent), saved with --outbox, or sent with --send; each
+    reminder goes once."""
     if history:
         _history(member, db, today, as_json)
         return
@@ -89,7 +91,12 @@ def remind_command(
         return
     rows = [_digest_row(digest, day) for digest in plan.digests]
     emit(
-        {"today": day.isoformat(), "digests": rows, "unaddressed": plan.unaddressed},
+        {
+            "today": day.isoformat(),
+            "digests": rows,
+            "unaddressed": plan.unaddressed,
+            "unaddressed_periods": plan.unaddressed_periods,
+        },
         as_json=as_json,
         human=lambda out: _show_plan(out, rows, day),
     )
@@ -121,13 +128,23 @@ def _plan(
 
 
 def _warn_unaddressed(plan: Plan) -> None:
+    names = sorted({*plan.unaddressed, *plan.unaddressed_periods})
     warn(
         *(
-            f"{name} has {count} step{'s' if count != 1 else ''} to remind and no address: "
+            f"{name} has {_what(plan, name)} to remind and no address: "
             f"`transition member set {name!r} --email ADDRESS`"
-            for name, count in sorted(plan.unaddressed.items())
+            for name in names
         )
     )
+
+
+def _what(plan: Plan, name: str) -> str:
+    """ "2 steps", "1 period", "1 step and 1 period"."""
+    counts = [
+        (plan.unaddressed.get(name, 0), "step"),
+        (plan.unaddressed_periods.get(name, 0), "period"),
+    ]
+    return " and ".join(f"{n} {word}{'s' if n != 1 else ''}" for n, word in counts if n)
 
 
 def _digest_row(digest: Digest, today: date) -> dict[str, Any]:
@@ -141,6 +158,7 @@ def _digest_row(digest: Digest, today: date) -> dict[str, Any]:
         "subject": subject(digest, today),
         "steps": [
             {
+                "kind": "step",
                 "item": notice.item_id,
                 "member": notice.member,
                 "title": notice.entry["title"],
@@ -151,6 +169,19 @@ def _digest_row(digest: Digest, today: date) -> dict[str, Any]:
                 "overdue": notice.stage.overdue,
             }
             for notice in digest.notices
+        ],
+        "periods": [
+            {
+                "kind": "period",
+                "period": starting.entry["period"],
+                "member": starting.member,
+                "title": starting.entry["title"],
+                "starts": starting.entry["starts"],
+                "ends": starting.entry["ends"],
+                "latest_end": starting.entry["latest_end"],
+                "stage": starting.stage.name,
+            }
+            for starting in digest.periods
         ],
     }
 
@@ -180,7 +211,22 @@ def _show_plan(out: Console, rows: list[dict[str, Any]], today: date) -> None:
             )
             for step in row["steps"]
         ]
-        out.print(table(None, ("ID", "Member", "Step", "Due", "Reminder"), body))
+        if body:
+            out.print(table(None, ("ID", "Member", "Step", "Due", "Reminder"), body))
+        starting = [
+            (
+                period["period"],
+                period["member"],
+                period["title"],
+                period["starts"],
+                period["ends"] or f"on filing, by {period['latest_end']}",
+                period["stage"],
+            )
+            for period in row["periods"]
+        ]
+        if starting:
+            columns = ("Period", "Member", "Title", "From", "Until", "Reminder")
+            out.print(table("Starting soon", columns, starting))
 
 
 def _save(plan: Plan, head: Letterhead, folder: Path, today: date) -> list[Path]:
@@ -274,7 +320,7 @@ def _send(
 
 
 def _report(sent: list[dict[str, Any]], failed: list[str], left: int, as_json: bool) -> None:
-    steps = sum(len(row["steps"]) for row in sent)
+    steps = sum(len(row["steps"]) + len(row["periods"]) for row in sent)
     said = (
         f"sent {len(sent)} message{'s' if len(sent) != 1 else ''} "
         f"({steps} reminder{'s' if steps != 1 else ''})"
@@ -305,7 +351,14 @@ def _history(member: str | None, db: str | None, today: date | None, as_json: bo
             out.print("No reminders sent yet.", markup=False)
             return
         body = [
-            (row["claimed_at"], row["item"], row["member"], row["stage"], row["to"], row["status"])
+            (
+                row["claimed_at"],
+                row["item"] if row["kind"] == "step" else f"period {row['period']}",
+                row["member"],
+                row["stage"],
+                row["to"],
+                row["status"],
+            )
             for row in rows
         ]
         columns = ("When (Toronto)", "Item", "Member", "Reminder", "To", "Status")

@@ -9,6 +9,10 @@ moves (its filing date set, a by-election's dates changed) is reminded on
 the new anchor's schedule, and a run that was missed (the machine was off)
 sends the latest stage that fell since, not every one it missed.
 
+A period's start (`transition.core.periods`) is reminded the same way, before
+it and on the day, but never after: a period cannot be late, so it has no
+overdue stages and copies no clerk.
+
 Working days are the clerk's: the days the profile's closures leave open.
 """
 
@@ -103,7 +107,28 @@ class Reminding:
                 )
         if today >= anchor and schedule.on_the_day:
             return Stage("on the day", anchor, anchor)
-        wanted = schedule.days_before if days_before is None else days_before
+        return self._before(anchor, today, days_before)
+
+    def start_stage_on(
+        self, starts: date, today: date, days_before: tuple[int, ...] | None = None
+    ) -> Stage | None:
+        """The latest stage of a period's start on or before `today`, or None
+        before its first and once the period has begun. `days_before` is the
+        period's own, where the profile gives it one.
+
+        On its first day only "on the day" reminds it: a missed "1 day
+        before" would arrive once the period is already in force."""
+        if today > starts:
+            return None
+        if today == starts:
+            return Stage("on the day", starts, starts) if self.schedule.on_the_day else None
+        return self._before(starts, today, days_before)
+
+    def _before(
+        self, anchor: date, today: date, days_before: tuple[int, ...] | None
+    ) -> Stage | None:
+        """The stage before the anchor nearest it that has fallen by `today`."""
+        wanted = self.schedule.days_before if days_before is None else days_before
         for days in sorted(set(wanted)):  # nearest the anchor first
             on = anchor - timedelta(days=days)
             if days > 0 and on <= today:

@@ -80,7 +80,8 @@ def new_message_id(sender: str) -> str:
 
 
 def subject(digest: Digest, today: Any) -> str:
-    """What is most urgent first: "2 steps overdue, 3 due this week: Jane Doe"."""
+    """What is most urgent first: "2 steps overdue, 3 due this week: Jane Doe",
+    then the periods about to start ("1 period starting 2030-08-01")."""
     overdue = sum(1 for n in digest.notices if n.stage.overdue)
     soon = sum(
         1 for n in digest.notices if not n.stage.overdue and (n.stage.anchor - today).days <= 7
@@ -93,6 +94,12 @@ def subject(digest: Digest, today: Any) -> str:
         parts.append(f"{_steps(soon) if not parts else soon} due this week")
     if later:
         parts.append(f"{_steps(later) if not parts else later} coming up")
+    if digest.periods:
+        starts = sorted({n.stage.anchor for n in digest.periods})
+        when = "today" if starts[0] == today else starts[0].isoformat()
+        count = len(digest.periods)
+        several = "from " if len(starts) > 1 else ""
+        parts.append(f"{count} period{'s' if count != 1 else ''} starting {several}{when}")
     return f"{', '.join(parts)}: {digest.about}"
 
 
@@ -103,6 +110,7 @@ def _steps(count: int) -> str:
 def compose(digest: Digest, head: Letterhead, message_id: str, today: Any) -> EmailMessage:
     """The digest as one message, both parts, ready to send or save."""
     steps = [_step(notice, head) for notice in digest.notices]
+    periods = [_period(notice) for notice in digest.periods]
     said = subject(digest, today)
     if digest.heard_as == "clerk":
         greeting = "To the clerk,"
@@ -113,14 +121,24 @@ def compose(digest: Digest, head: Letterhead, message_id: str, today: Any) -> Em
     else:
         greeting = f"To the office of {digest.about},"
         lead = f"These steps of the {head.election} election are coming due or overdue."
+    if not steps:
+        lead = f"These restrictions of the {head.election} election start soon."
+    once = "Each step is reminded once a stage."
+    if periods:
+        once = "Each step, and each period's start, is reminded once a stage."
     context = {
         "subject": said,
         "greeting": greeting,
         "lead": lead,
         "steps": steps,
+        "periods": periods,
+        "periods_lead": (
+            "Each is in force from its first day to its last, both included; "
+            "there is nothing to mark done."
+        ),
         "footer": (
             "Sent by transition, which keeps the election-period social media "
-            "rules; this message was sent automatically. Each step is reminded once a stage."
+            f"rules; this message was sent automatically. {once}"
         ),
     }
     message = EmailMessage(policy=SMTP)
@@ -151,6 +169,20 @@ def _step(notice: Any, head: Letterhead) -> dict[str, Any]:
         "overdue": bool(notice.stage.overdue),
         "why": head.explanations.get(entry["step"], ""),
         "owner": entry["owner"],
+    }
+
+
+def _period(notice: Any) -> dict[str, Any]:
+    entry = notice.entry
+    ends = entry["ends"] or f"the filing date (by {entry['latest_end']})"
+    return {
+        "member": entry["member"],
+        "title": entry["title"],
+        "starts": entry["starts"],
+        "ends": ends,
+        "stage": notice.stage.name,
+        "why": entry["explanation"],
+        "source": entry["source"],
     }
 
 

@@ -14,6 +14,14 @@ goes twice, and the history shows it unconfirmed.
 
 Steps overdue long enough copy the clerk; the clerk also hears of every
 overdue step of the council in one digest, when the one sending sees them all.
+
+A period's start (`transition.store.periods`) is a notice too, for each of the
+office's addresses (a period has no owner), claimed, sent and confirmed the
+same way. It has no checklist item: its events are about the member (subject
+"member N") and name the period in their JSON (`"period": ID`), so a period
+notice is once-only by member, period, stage and address. It is reminded
+until its first day, never after (a period cannot be overdue), and not while
+its start hangs on a filing date not yet known.
 """
 
 from __future__ import annotations
@@ -26,11 +34,12 @@ from typing import TYPE_CHECKING, Any, TypedDict
 
 from sqlmodel import col, select
 
+from transition.core.periods import PlannedPeriod
 from transition.core.reminding import Reminding, Stage
 from transition.core.terms import ItemStatus
 from transition.store.listings import seat_order, toronto_time
 from transition.store.models import Election, Event, Member
-from transition.store.trail.events import Action
+from transition.store.trail.events import Action, Subject
 from transition.store.values import addresses
 
 if TYPE_CHECKING:
@@ -39,6 +48,12 @@ if TYPE_CHECKING:
 #: The events of a reminder's life.
 REMINDER_ACTIONS = (Action.REMINDER_CLAIMED, Action.REMINDER_SENT, Action.REMINDER_FAILED)
 CLERK = "clerk"
+OFFICE = "office"
+
+#: What a claim is of: a step's checklist item id, or (member id, period id).
+Topic = int | tuple[int, str]
+#: (what, stage, address): one notice claimed in the record.
+Claim = tuple[Topic, str, str]
 
 
 class Reminded(TypedDict):
@@ -59,6 +74,22 @@ class Reminded(TypedDict):
     owner: str | None
 
 
+class RemindedPeriod(TypedDict):
+    """A period as a reminder names it."""
+
+    member: str
+    #: The period's id in the profile.
+    period: str
+    title: str
+    explanation: str
+    source: str
+    #: Its first day (a period is reminded only once this is known).
+    starts: str
+    #: Its last day; None while it hangs on a filing date not yet known.
+    ends: str | None
+    latest_end: str
+
+
 @dataclass(frozen=True)
 class Notice:
     """One step to remind one address of, at one stage."""
@@ -77,6 +108,24 @@ class Notice:
         return (self.item_id, self.stage.key)
 
 
+@dataclass(frozen=True)
+class PeriodNotice:
+    """One period's start to remind one of the office's addresses of, at one stage."""
+
+    member: str
+    member_id: int
+    stage: Stage
+    entry: RemindedPeriod
+
+    @property
+    def topic(self) -> tuple[int, str]:
+        return (self.member_id, self.entry["period"])
+
+    @property
+    def key(self) -> tuple[tuple[int, str], str]:
+        return (self.topic, self.stage.key)
+
+
 @dataclass
 class Digest:
     """Everything one address is to hear of today, in one message."""
@@ -88,15 +137,19 @@ class Digest:
     notices: list[Notice] = field(default_factory=list)
     #: Addresses copied (the clerk, where a step is overdue long enough).
     cc: list[str] = field(default_factory=list)
+    #: The periods about to start (never in the clerk's digest).
+    periods: list[PeriodNotice] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
 class Plan:
-    """Today's digests, and the offices with steps to hear of and no address."""
+    """Today's digests, and the offices with steps (or periods) to hear of
+    and no address."""
 
     digests: list[Digest]
     unaddressed: dict[str, int]
     clerk_email: str | None
+    unaddressed_periods: dict[str, int] = field(default_factory=dict)
 
 
 def plan(tracker: Tracker, election: Election, member: Member | None = None) -> Plan:
@@ -159,13 +212,66 @@ def plan(tracker: Tracker, election: Election, member: Member | None = None) -> 
             notice = Notice(*step, CLERK)
             if (entry["id"], stage.key, clerk_email) not in sent:
                 overdue_for_clerk.append(notice)
+    unaddressed_periods: dict[str, int] = {}
+    for starting in _period_notices(tracker, election, member, reminding):
+        # A period has no owner: each of the office's addresses hears of it.
+        offices = emails.get(starting.member_id, [])
+        if not offices:
+            who = starting.member
+            unaddressed_periods[who] = unaddressed_periods.get(who, 0) + 1
+        for office in offices:
+            if (*starting.key, office) in sent:
+                continue
+            about = starting.member
+            into = digests.setdefault((office, about), Digest(office, OFFICE, about))
+            into.periods.append(starting)
     order = dict(_seats(tracker))  # digests in council order, then by address
     found = sorted(digests.values(), key=lambda d: (order.get(d.about, (9, 0, d.about)), d.to))
     for digest in found:
         digest.notices.sort(key=lambda n: (n.stage.anchor, n.item_id))
+        digest.periods.sort(key=lambda n: (n.stage.anchor, n.entry["period"]))
     if overdue_for_clerk and clerk_email and member is None:
         found.append(Digest(clerk_email, CLERK, "the council", overdue_for_clerk))
-    return Plan(found, unaddressed, clerk_email)
+    return Plan(found, unaddressed, clerk_email, unaddressed_periods)
+
+
+def _period_notices(
+    tracker: Tracker, election: Election, member: Member | None, reminding: Reminding
+) -> list[PeriodNotice]:
+    """The periods whose start has a stage today, member by member. A start
+    not yet known (a filing date to come) is not reminded, nor one past."""
+    from transition.store.periods import planned_periods
+
+    planned = planned_periods(tracker, election, member)
+    if not planned:
+        return []
+    names = dict(tracker.session.exec(select(Member.id, Member.name)).all())
+    found = []
+    for member_id, periods in planned.items():
+        for one in periods:
+            if one.starts is None:
+                continue
+            own = one.period.remind_days_before
+            stage = reminding.start_stage_on(one.starts, tracker.today, own)
+            if stage is not None:
+                name = names[member_id]
+                found.append(PeriodNotice(name, member_id, stage, _period_entry(one, name)))
+    return found
+
+
+def _period_entry(planned: PlannedPeriod, member: str) -> RemindedPeriod:
+    period = planned.period
+    assert planned.starts is not None  # only a known start is reminded
+    return {
+        "member": member,
+        "period": period.id,
+        "title": period.title,
+        "explanation": period.explanation,
+        "source": period.source,
+        "starts": planned.starts.isoformat(),
+        "ends": planned.ends.isoformat() if planned.ends else None,
+        "latest_end": planned.latest_end.isoformat(),
+    }
 
 
 def _open_steps(
@@ -215,19 +321,23 @@ def _seats(tracker: Tracker) -> list[tuple[str, tuple[int, int, str]]]:
     return [(name, seat_order(office, ward, name)) for name, office, ward in rows]
 
 
-def claimed(tracker: Tracker) -> set[tuple[int, str, str]]:
-    """(item, stage, address) of every reminder claimed and not since freed."""
+def claimed(tracker: Tracker) -> set[Claim]:
+    """(item, stage, address) of every reminder claimed and not since freed;
+    for a period's start, ((member, period), stage, address)."""
     events = tracker.session.exec(
-        select(Event.item_id, Event.action, Event.after)
+        select(Event.item_id, Event.member_id, Event.action, Event.after)
         .where(col(Event.action).in_([a.value for a in REMINDER_ACTIONS]))
         .order_by(col(Event.id))
     ).all()
-    held: set[tuple[int, str, str]] = set()
-    for item_id, action, after in events:
+    held: set[Claim] = set()
+    for item_id, member_id, action, after in events:
         what = json.loads(after or "{}")
-        if item_id is None or not what.get("to"):
+        topic: Topic | None = item_id
+        if item_id is None and member_id is not None and what.get("period"):
+            topic = (member_id, str(what["period"]))
+        if topic is None or not what.get("to"):
             continue
-        key = (item_id, what.get("stage", ""), what["to"])
+        key: Claim = (topic, what.get("stage", ""), what["to"])
         if action == Action.REMINDER_FAILED:
             held.discard(key)
         elif action == Action.REMINDER_CLAIMED:
@@ -241,9 +351,10 @@ def claim(tracker: Tracker, digest: Digest, message_id: str) -> list[Digest]:
     anything, is the digest to send."""
     sent = claimed(tracker)
     fresh = [n for n in digest.notices if (n.item_id, n.stage.key, digest.to) not in sent]
-    if not fresh:
+    starting = [n for n in digest.periods if (*n.key, digest.to) not in sent]
+    if not fresh and not starting:
         return []
-    digest = Digest(digest.to, digest.heard_as, digest.about, fresh, digest.cc)
+    digest = Digest(digest.to, digest.heard_as, digest.about, fresh, digest.cc, starting)
     _record(tracker, digest, Action.REMINDER_CLAIMED, message_id, "claimed a reminder")
     return [digest]
 
@@ -264,28 +375,47 @@ def _record(
     verb: str,
     error: str | None = None,
 ) -> None:
-    for notice in digest.notices:
-        item = tracker.find.item(notice.item_id)
-        member = tracker.find.member_of(item)
-        tracker.access.check_member(member.id or 0, member.name, "reminders")
-        after: dict[str, Any] = {
-            "stage": notice.stage.key,
+    def after(stage: Stage, **what: str) -> dict[str, Any]:
+        found: dict[str, Any] = {
+            **what,
+            "stage": stage.key,
             "to": digest.to,
             "cc": [] if action == Action.REMINDER_FAILED else list(digest.cc),
             "heard_as": digest.heard_as,
             "message_id": message_id,
         }
         if error:
-            after["error"] = error
+            found["error"] = error
+        return found
+
+    for notice in digest.notices:
+        item = tracker.find.item(notice.item_id)
+        member = tracker.find.member_of(item)
+        tracker.access.check_member(member.id or 0, member.name, "reminders")
         summary = (
             f"{verb} of {item.step_id}{tracker.find.on_account(item)} for {member.name} "
             f"({notice.stage.name}) to {digest.to}"
         )
-        tracker.journal.item(action, item, member, summary, after=after)
+        tracker.journal.item(action, item, member, summary, after=after(notice.stage))
+    for starting in digest.periods:
+        # A period has no item: the event is the member's, naming the period.
+        who: Member = tracker.find.get(Member, starting.member_id)
+        tracker.access.check_member(starting.member_id, who.name, "reminders")
+        period = starting.entry["period"]
+        summary = f"{verb} of period {period} for {who.name} ({starting.stage.name}) to {digest.to}"
+        tracker.journal.record(
+            action,
+            Subject("member", starting.member_id),
+            summary,
+            who,
+            after=after(starting.stage, period=period),
+        )
 
 
 def history(tracker: Tracker, member: Member | None = None) -> list[dict[str, Any]]:
-    """Every reminder claimed, newest first, with what became of it."""
+    """Every reminder claimed, newest first, with what became of it: a
+    step's (`kind` "step", its `item`) or a period's start ("period", its
+    `period` id)."""
     query = (
         select(Event)
         .where(col(Event.action).in_([a.value for a in REMINDER_ACTIONS]))
@@ -293,14 +423,17 @@ def history(tracker: Tracker, member: Member | None = None) -> list[dict[str, An
     )
     if member is not None:
         query = query.where(Event.member_id == member.id)
-    outcome: dict[tuple[str, int | None], dict[str, Any]] = {}
+    outcome: dict[tuple[str, int | None, str | None], dict[str, Any]] = {}
     for event in tracker.session.exec(query).all():
         what = json.loads(event.after or "{}")
-        key = (what.get("message_id", ""), event.item_id)
+        period = what.get("period") if event.item_id is None else None
+        key = (what.get("message_id", ""), event.item_id, period)
         if event.action == Action.REMINDER_CLAIMED:
             outcome[key] = {
                 "claimed_at": toronto_time(_aware(event.at)),
+                "kind": "period" if period else "step",
                 "item": event.item_id,
+                "period": period,
                 "member": _member_name(tracker, event.member_id),
                 "stage": what.get("stage"),
                 "to": what.get("to"),
@@ -335,4 +468,4 @@ def _addresses_of_members(tracker: Tracker) -> dict[int, list[str]]:
 
 
 def addressed(digests: Iterable[Digest]) -> int:
-    return sum(len(d.notices) for d in digests)
+    return sum(len(d.notices) + len(d.periods) for d in digests)
