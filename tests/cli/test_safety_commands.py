@@ -48,7 +48,7 @@ def test_profile_text_cannot_break_the_calendar_file(db_path, tmp_path):
     from icalendar import Calendar
 
     events = Calendar.from_ical(feed.read_bytes()).walk("VEVENT")
-    assert len(events) == 5 + 6
+    assert len(events) == 5 + 6 + 1  # the key dates, the steps, the period
     assert not any(str(e["summary"]) == "forged, ok" for e in events)
     assert any("END:VEVENT" in str(e["description"]) for e in events)
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from transition.core import calendar
 from transition.core.calendar import TORONTO, days_after
+from transition.core.periods import KeyDates, PlannedPeriod, applies_in
 from transition.core.terms import ItemStatus, Option, Running, filing_kind, seat_label, who_did
 from transition.store.attachments import file_contents, files_of
 from transition.store.attesting import attestation_text, attestations
@@ -26,6 +27,7 @@ from transition.store.listings import (
     status_rows,
 )
 from transition.store.models import Election, Member, key
+from transition.store.periods import current_and_next, planned_periods
 from transition.store.tracker import Tracker
 from transition.store.trail.integrity import fingerprint, vouched_for
 
@@ -141,7 +143,86 @@ def checklist_section(tracker: Tracker, election: Election, member: Member) -> d
             for (on_filing, day), steps in sorted(days.items())
         ],
         "reminders": profile.reminders,
+        "periods": member_periods(tracker, election, member),
     }
+
+
+def period_entry(planned: PlannedPeriod, today: date) -> dict[str, Any]:
+    """One period as a sheet prints it: its days (a start or end still hanging
+    on the filing date prints as "on filing", by the latest day it can be),
+    what it restricts and the policy it comes from."""
+    period = planned.period
+    return {
+        "id": period.id,
+        "title": period.title,
+        "label": period.label,
+        "explanation": period.explanation,
+        "source": period.source,
+        "starts": planned.starts,
+        "ends": planned.ends,
+        "latest_start": planned.latest_start,
+        "latest_end": planned.latest_end,
+        "state": planned.state(today),
+        "days_left": planned.days_left(today),
+        # While the end still hangs on the filing date: the most it can be.
+        "days_left_at_most": (planned.latest_end - today).days + 1,
+        "days_to_start": ((planned.starts or planned.latest_start) - today).days,
+        "accounts": list(planned.accounts),
+        # Who it reaches, where a council's sheet prints it once for several.
+        "members": [],
+        "everyone": False,
+    }
+
+
+def member_periods(tracker: Tracker, election: Election, member: Member) -> dict[str, Any]:
+    """The member's periods in force today, and the next to start."""
+    planned = planned_periods(tracker, election, member).get(key(member), ())
+    return periods_now(planned, tracker.today)
+
+
+def periods_now(planned: tuple[PlannedPeriod, ...], today: date) -> dict[str, Any]:
+    """A member's periods in force today, and the next to start."""
+    current, upcoming = current_and_next(planned, today)
+    return {
+        "in_force": [period_entry(one, today) for one in current],
+        "next": period_entry(upcoming, today) if upcoming else None,
+    }
+
+
+def council_periods(tracker: Tracker, election: Election, member: Member | None) -> dict[str, Any]:
+    """The periods in force today, and each member's next to start, for the
+    council (or one member): a period on the same days for several members is
+    printed once, naming them, or saying it reaches every member."""
+    planned = planned_periods(tracker, election, member)
+    names = {key(m): m.name for m, _ in candidacies(tracker, election) if key(m) in planned}
+    groups: dict[str, dict[tuple[Any, ...], dict[str, Any]]] = {"in_force": {}, "next": {}}
+    for member_id, name in names.items():
+        now = periods_now(planned[member_id], tracker.today)
+        for kind, entries in (("in_force", now["in_force"]), ("next", [now["next"]])):
+            for entry in filter(None, entries):
+                same = (
+                    entry["id"],
+                    entry["starts"],
+                    entry["ends"],
+                    entry["latest_start"],
+                    entry["latest_end"],
+                    tuple(entry["accounts"]),
+                )
+                groups[kind].setdefault(same, {**entry, "members": []})["members"].append(name)
+    found: dict[str, Any] = {}
+    for kind, grouped in groups.items():
+        entries = sorted(
+            grouped.values(),
+            key=lambda e: (
+                (e["ends"] or e["latest_end"])
+                if kind == "in_force"
+                else (e["starts"] or e["latest_start"])
+            ),
+        )
+        for entry in entries:
+            entry["everyone"] = member is None and len(entry["members"]) == len(names) > 1
+        found[kind] = entries
+    return found
 
 
 def timeline(
@@ -200,6 +281,8 @@ def reminders_document(
         "overdue": [r for r in rows if r["overdue"]],
         "upcoming": [r for r in rows if not r["overdue"]],
         "scope": member.name if member else "the whole council",
+        "whole_council": member is None,
+        "periods": council_periods(tracker, election, member),
     }
 
 
@@ -219,8 +302,12 @@ def overview_document(tracker: Tracker, election: Election) -> dict[str, Any]:
     for extra, item in checklist_entries(tracker, election, None, include_superseded=False):
         state = "overdue" if item["overdue"] else item["status"]
         states[extra["member_id"]][item["step"]].append(state)
+    dates = KeyDates.of(tracker.find.calendar(election))
+    periods = [p for p in profile.periods if applies_in(p, dates)]
+    planned = planned_periods(tracker, election) if periods else {}
     rows = []
     for member, candidacy in candidacies(tracker, election):
+        reached = {one.period.id: one for one in planned.get(key(member), ())}
         cells = []
         for step in steps:
             found = states[member.id].get(step.id, [])
@@ -235,12 +322,17 @@ def overview_document(tracker: Tracker, election: Election) -> dict[str, Any]:
                 "running": candidacy.running,
                 "option": candidacy.option,
                 "cells": cells,
+                "period_starts": [
+                    period_entry(reached[p.id], tracker.today) if p.id in reached else None
+                    for p in periods
+                ],
                 **{key: status[key] for key in ("done", "open", "overdue", "waived")},
             }
         )
     return {
         "header": header(tracker, election),
         "steps": steps,
+        "periods": periods,
         "rows": rows,
         "totals": [dict(column_totals[step.id]) for step in steps],
         "sums": {key: sum(r[key] for r in rows) for key in ("done", "open", "overdue", "waived")},

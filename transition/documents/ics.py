@@ -9,39 +9,62 @@ asked for:
   the feed is made, marked OVERDUE;
 - a step done, waived or no longer applying stays in the feed, cancelled
   (STATUS:CANCELLED), so that importing the newer file removes it from a
-  calendar that already holds it.
+  calendar that already holds it;
+- an election-period restriction that reaches a member is one event over
+  all its days (DTEND the day after the last, RFC 5545's exclusive end), its
+  alarm at 9:00 the working morning before it starts (the last day before
+  it that the profile's closures leave open); one with a start or an end
+  still hanging on a filing date not yet known falls on the latest days it
+  can be, marked so, and moves when the filing date is known, as a step due
+  on filing does.
 
 UIDs never change for the same thing and are unique to this record, not only
 to this database (two offices' feeds can share one calendar): they carry a
 hash of the election's name, municipality and moment of creation, which an
 export and restore keep. SEQUENCE rises whenever an event's date or text
-changes, so calendars take the newest. Alarms ring at 9:00 (Toronto) 14 days
-and 1 day ahead. The icalendar package writes the file, so text from the
+changes, so calendars take the newest. A step's alarms ring at 9:00 (Toronto)
+14 days and 1 day ahead. The icalendar package writes the file, so text from the
 record cannot break its structure.
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlmodel import col, func, select
 
+from transition.core.periods import PlannedPeriod
 from transition.core.terms import ItemStatus
 from transition.documents.content import header
 from transition.documents.html import slug
 from transition.store.listings import checklist_entries
-from transition.store.models import Election, Event, Member
+from transition.store.models import Election, Event, Member, key
+from transition.store.periods import planned_periods
 from transition.store.tracker import Tracker
 from transition.store.trail.events import Action, Subject
+
+#: An alarm rings at 9:00: this long after the midnight a day begins.
+MORNING = timedelta(hours=9)
+
+
+def mornings_before(days: int) -> timedelta:
+    """How long before an all-day event's start (its midnight) 9:00 falls,
+    `days` days ahead."""
+    return timedelta(days=days) - MORNING
+
 
 #: Relative to the start of an all-day event (midnight), the morning before:
 #: 9:00 fourteen days and one day ahead.
 ALARMS = (
-    ("14 days ahead", timedelta(days=14) - timedelta(hours=9)),
-    ("1 day ahead", timedelta(days=1) - timedelta(hours=9)),
+    ("14 days ahead", mornings_before(14)),
+    ("1 day ahead", mornings_before(1)),
 )
+#: A period's alarm looks back this many days at most for a working day (a
+#: run of closures longer than any holiday season rings the day before).
+LONGEST_CLOSURE = 31
 #: What changes an item's event: its date, its status, its text.
 ITEM_CHANGES = (
     Action.ITEM_MOVED,
@@ -52,6 +75,14 @@ ITEM_CHANGES = (
     Action.ITEM_RESTORED,
 )
 ELECTION_CHANGES = (Action.ELECTION_DATES, Action.ELECTION_OVERRIDE)
+#: What can move or reword a member's period, besides the election's dates:
+#: whether they run and on which option, their filing date, their accounts.
+PERIOD_CHANGES = (
+    Action.CANDIDACY_SET,
+    Action.CANDIDACY_FILING,
+    Action.ACCOUNT_ADDED,
+    Action.ACCOUNT_CHANGED,
+)
 #: Days an overdue event can move to today before the count wraps; a change
 #: recorded in the trail is worth more than all of them.
 OVERDUE_SPAN = 10_000
@@ -71,6 +102,7 @@ def calendar_feed(tracker: Tracker, election: Election, members: list[Member]) -
     stamp = datetime.now(UTC)
     note = " Projected under current law." if head["projected"] else ""
     election_changes = _changes(tracker, ELECTION_CHANGES, Event.subject)
+    election_sequence = election_changes.get(str(Subject("election", election.id)), 0)
     for n, (label, day) in enumerate(head["key_dates"]):
         feed.add_component(
             _event(
@@ -79,7 +111,7 @@ def calendar_feed(tracker: Tracker, election: Election, members: list[Member]) -
                 day=day,
                 description=f"{head['law']}.{note}",
                 stamp=stamp,
-                sequence=election_changes.get(str(Subject("election", election.id)), 0),
+                sequence=election_sequence,
             )
         )
     profile = tracker.find.profile(election)
@@ -119,7 +151,82 @@ def calendar_feed(tracker: Tracker, election: Election, members: list[Member]) -
                 cancelled=cancelled,
             )
         )
+    # One member's feed asks for that member's periods alone.
+    only = members[0] if len(members) == 1 else None
+    planned = planned_periods(tracker, election, only) if profile.periods else {}
+    if planned:
+        is_open = tracker.find.closures(profile).is_open
+        member_changes = _changes(tracker, PERIOD_CHANGES, Event.member_id)
+        for member in members:
+            for one in planned.get(key(member), ()):
+                feed.add_component(
+                    _period_event(
+                        one,
+                        uid=f"period-{member.id}-{one.period.id}-{record}@{domain}",
+                        member=member.name,
+                        stamp=stamp,
+                        # Anything that moves a period is counted once, so it only rises.
+                        sequence=election_sequence + member_changes.get(member.id, 0),
+                        is_open=is_open,
+                    )
+                )
     return feed.to_ical()
+
+
+def _period_event(
+    planned: PlannedPeriod,
+    *,
+    uid: str,
+    member: str,
+    stamp: datetime,
+    sequence: int,
+    is_open: Callable[[date], bool],
+) -> Any:
+    """One period as one event over its days, for one member."""
+    period = planned.period
+    first = planned.starts or planned.latest_start
+    last = planned.ends or planned.latest_end
+    on = f" ({', '.join(planned.accounts)})" if planned.accounts else ""
+    summary = f"{member}: {period.title}{on}"
+    waiting = [
+        f"{end} on filing, by {day.isoformat()} at the latest"
+        for end, day, known in (
+            ("starts", planned.latest_start, planned.starts),
+            ("ends", planned.latest_end, planned.ends),
+        )
+        if known is None
+    ]
+    if waiting:
+        summary += f" ({'; '.join(waiting)})"
+    days = f"{first.isoformat()} to {last.isoformat()}"
+    if waiting:
+        days += ", the latest it can be until the filing date is known"
+    description = (
+        f"{period.explanation} In force {period.describe()}: {days}. Source: {period.source}."
+    )
+    ahead = _working_days_back(first, is_open)
+    alarms = [(f"starts {first:%A} {first.isoformat()}", mornings_before(ahead))] if ahead else []
+    return _event(
+        uid=uid,
+        summary=summary,
+        day=first,
+        last_day=last,
+        description=description,
+        stamp=stamp,
+        sequence=sequence,
+        alarms=alarms,
+    )
+
+
+def _working_days_back(day: date, is_open: Callable[[date], bool]) -> int:
+    """How many days before `day` the last working day before it falls (1 for
+    the day before, more over a weekend or a closure); 0 where none can be."""
+    for back in range(1, LONGEST_CLOSURE + 1):
+        if day.toordinal() - back < 1:
+            return back - 1
+        if is_open(day - timedelta(days=back)):
+            return back
+    return 1
 
 
 def _record_key(election: Election) -> str:
@@ -138,24 +245,33 @@ def _event(
     stamp: datetime,
     sequence: int = 0,
     cancelled: bool = False,
+    last_day: date | None = None,
+    alarms: Sequence[tuple[str, timedelta]] = ALARMS,
 ) -> Any:
+    """An all-day event from `day` through `last_day` (the one day by default)."""
     from icalendar import Alarm
     from icalendar import Event as CalendarEvent
 
+    last = last_day or day
     event = CalendarEvent()
     event.add("uid", uid)
     event.add("dtstamp", stamp)
     event.add("summary", summary)
     event.add("dtstart", day)
-    if day < date.max:  # an all-day event ends the next day; the calendar's last has none
-        event.add("dtend", day + timedelta(days=1))
+    # An all-day event ends, exclusive, the day after its last (RFC 5545
+    # 3.6.1). The calendar's last day has no day after: one day long, an event
+    # ending there goes without an end; a longer one says how many days it is.
+    if last < date.max:
+        event.add("dtend", last + timedelta(days=1))
+    elif last > day:
+        event.add("duration", timedelta(days=(last - day).days + 1))
     event.add("description", description)
     event.add("sequence", sequence)
     event.add("transp", "TRANSPARENT")
     if cancelled:
         event.add("status", "CANCELLED")
         return event
-    for ahead, before in ALARMS:
+    for ahead, before in alarms:
         alarm = Alarm()
         alarm.add("action", "DISPLAY")
         alarm.add("description", f"{summary} ({ahead})")
