@@ -272,6 +272,13 @@ def read_revision(path: Path) -> str | None:
             connection.close()
     except sqlite3.DatabaseError as error:
         raise database_error(error, path) from None
+    except UnicodeDecodeError:
+        # Bytes written over the schema's own page read back as names that
+        # are not text: the file is damaged, whatever SQLite has yet noticed.
+        raise TransitionError(
+            f"{path} is damaged or not a database (its schema is not readable text); "
+            "restore it from a backup (nothing was changed)"
+        ) from None
 
 
 def _driver_sql(connection: sqlite3.Connection | Connection) -> Callable[[str], Any]:
@@ -401,6 +408,8 @@ def backup_to(source: Path, target: Path) -> int:
 
 def _integrity(path: Path) -> list[str]:
     with contextlib.closing(sqlite3.connect(path)) as connection:
+        # A damaged page's names come back in the report as bytes that are not text.
+        connection.text_factory = lambda raw: raw.decode("utf-8", "replace")
         return [row[0] for row in connection.execute("PRAGMA integrity_check(5)")]
 
 
