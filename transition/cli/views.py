@@ -166,17 +166,10 @@ def profile_payload(profile: Profile) -> dict[str, Any]:
 def period_rule_payload(period: Period) -> dict[str, Any]:
     """A profile's period as its rule (no dates: they depend on the election)."""
     return {
-        "id": period.id,
-        "title": period.title,
-        "label": period.label,
-        "explanation": period.explanation,
-        "source": period.source,
-        "applies_to": period.applies_to,
-        "option": period.option.number if period.option else None,
+        **period.fields(),
         "from": {"anchor": period.starts.on, "offset_days": period.starts.offset_days},
         "until": {"anchor": period.ends.on, "offset_days": period.ends.offset_days},
         "elections": period.elections,
-        "rule": period.describe(),
         "remind_days_before": (
             list(period.remind_days_before) if period.remind_days_before else None
         ),

@@ -122,6 +122,19 @@ class Period:
         """ "from August 1 of the election year until voting day, inclusive"."""
         return f"from {self.starts.describe()} until {self.ends.describe()}, inclusive"
 
+    def fields(self) -> dict[str, object]:
+        """What the period is, JSON-ready: what a profile's and a member's listings share."""
+        return {
+            "id": self.id,
+            "title": self.title,
+            "label": self.label,
+            "explanation": self.explanation,
+            "source": self.source,
+            "applies_to": self.applies_to,
+            "option": self.option.number if self.option else None,
+            "rule": self.describe(),
+        }
+
 
 @dataclass(frozen=True)
 class KeyDates:
@@ -189,16 +202,8 @@ class PlannedPeriod:
 def payload(planned: PlannedPeriod, today: date | None = None) -> dict[str, object]:
     """A planned period as JSON-ready data: what every `--json` prints of one.
     Without `today` (an election's calendar), there is no state."""
-    period = planned.period
     found: dict[str, object] = {
-        "id": period.id,
-        "title": period.title,
-        "label": period.label,
-        "explanation": period.explanation,
-        "source": period.source,
-        "applies_to": period.applies_to,
-        "option": period.option.number if period.option else None,
-        "rule": period.describe(),
+        **planned.period.fields(),
         "starts": _iso(planned.starts),
         "ends": _iso(planned.ends),
         "latest_start": planned.latest_start.isoformat(),
