@@ -95,12 +95,12 @@ def export_ics_command(
     today: TodayOption = None,
 ) -> None:
     """Due dates and the election's key dates as an iCalendar file, with alarms."""
-    from transition.documents.content import members_with_steps
+    from transition.documents.content import members_on_paper
     from transition.documents.ics import calendar_feed
 
     def work(tracker: "Tracker") -> bytes:
         chosen = tracker.find.election(election)
-        members = [tracker.find.member(member)] if member else members_with_steps(tracker, chosen)
+        members = [tracker.find.member(member)] if member else members_on_paper(tracker, chosen)
         return calendar_feed(tracker, chosen, members)
 
     feed = on_record(db, today, work)

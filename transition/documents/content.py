@@ -424,9 +424,14 @@ def _marked(row: dict[str, Any], recorded: dict[str, Any]) -> dict[str, Any]:
     return {**row, "who": who, "recorded_on": late, "evidence_number": None}
 
 
-def members_with_steps(tracker: Tracker, election: Election) -> list[Member]:
-    """The members who have a checklist in this election (running or undecided)."""
+def members_on_paper(tracker: Tracker, election: Election) -> list[Member]:
+    """The members with something to print in this election: a step (running
+    or undecided) or a period that reaches them. A member not running under
+    Toronto's profile still keeps its election-period services restrictions,
+    and a profile of periods alone (Ottawa's, Markham's) has no steps at all."""
     with_items = {
         extra["member_id"] for extra, _ in checklist_entries(tracker, election, None, False)
     }
-    return [m for m, _ in candidacies(tracker, election) if m.id in with_items]
+    with_periods = {mid for mid, found in planned_periods(tracker, election).items() if found}
+    wanted = with_items | with_periods
+    return [m for m, _ in candidacies(tracker, election) if m.id in wanted]

@@ -144,9 +144,9 @@ def _documents(tracker: Any, election: Any, job: PrintJob, documents: Any) -> li
     if job.member:
         one = section(tracker, election, tracker.find.member(job.member))
         return [_document(kind, output, [one], job)]
-    members = documents.members_with_steps(tracker, election)
+    members = documents.members_on_paper(tracker, election)
     if not members:
-        raise TransitionError(f"no member has steps in the {election.name} election yet")
+        raise TransitionError(f"no member has steps or periods in the {election.name} election yet")
     sections = [section(tracker, election, member) for member in members]
     if not job.combined:
         stems = file_stems(members)
