@@ -15,7 +15,10 @@ __all__ = ["SCRIPT", "Result", "as_json", "invoke_transition", "ok", "run_transi
 
 @pytest.fixture
 def transition():
-    return run_transition
+    """The command line, run in this process: the tests of the console script
+    as a process (start-up, signals, exit codes, the installed wheel) call
+    `run_transition` themselves."""
+    return invoke_transition
 
 
 @pytest.fixture(autouse=True)
@@ -137,8 +140,8 @@ def council(postgres):
     ok(_T("access", "grant", "theclerk", "--clerk", "--db", url))
     ok(_T("access", "grant", "theauditor", "--auditor", "--db", url))
     for role in ("ward7staff", "theclerk", "theauditor"):
-        postgres.psql(f"ALTER ROLE {role} PASSWORD '{PASSWORD}'")
-    postgres.psql("DROP ROLE IF EXISTS stranger; CREATE ROLE stranger LOGIN PASSWORD 'x'")
+        postgres.execute(f"ALTER ROLE {role} PASSWORD '{PASSWORD}'")
+    postgres.execute("DROP ROLE IF EXISTS stranger; CREATE ROLE stranger LOGIN PASSWORD 'x'")
     items = {
         row["member"]: row["id"] for row in as_json(_T("checklist", "--json", *db))["items"]
     }  # one id of each member's steps (the last listed)

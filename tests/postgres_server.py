@@ -24,6 +24,7 @@ import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 SUPERUSER = "transition_owner"
@@ -55,6 +56,7 @@ class PostgresServer:
     port: int
     password: str
     _databases: int = field(default=0, repr=False)
+    _open: Any = field(default=None, repr=False)
 
     def url(
         self, database: str = "postgres", user: str = SUPERUSER, password: str | None = None
@@ -94,16 +96,37 @@ class PostgresServer:
             raise PostgresError(done.stderr.strip())
         return done.stdout
 
+    def execute(self, sql: str) -> None:
+        """Run statements that return nothing as the superuser, over the
+        connection kept open: what psql would do, without a process a call."""
+        self._connection().execute(sql)
+
     def new_database(self, template: str | None = None) -> str:
         """A fresh database owned by the superuser, empty or a copy of
-        `template`; its name."""
+        `template`; its name. Over a connection kept open, not a psql process
+        a database, and copied file by file (PostgreSQL 15's default writes
+        every page of the copy to the WAL, three times the work for a
+        template this small)."""
         self._databases += 1
         name = f"test_{os.getpid()}_{self._databases}"
         copy = f' TEMPLATE "{template}"' if template else ""
-        self.psql(f'CREATE DATABASE "{name}"{copy}')
+        connection = self._connection()
+        if connection.info.server_version >= 150000:
+            copy += " STRATEGY FILE_COPY"
+        connection.execute(f'CREATE DATABASE "{name}"{copy}')
         return name
 
+    def _connection(self) -> Any:
+        """The superuser's own connection to the server, opened once."""
+        if self._open is None or self._open.closed:
+            import psycopg
+
+            self._open = psycopg.connect(self.url(), autocommit=True)
+        return self._open
+
     def stop(self) -> None:
+        if self._open is not None:
+            self._open.close()
         _run_as_server_user(
             [
                 str(self.binaries / "pg_ctl"),

@@ -386,8 +386,8 @@ def shared_council(server: Any, url: str) -> dict[str, Any]:
     owner.write(seats)
     owner.write(grants)
     for role in ("ward7staff", "theclerk", "theauditor"):
-        server.psql(f"ALTER ROLE {role} PASSWORD '{PASSWORD}'")
-    server.psql("DROP ROLE IF EXISTS stranger; CREATE ROLE stranger LOGIN PASSWORD 'x'")
+        server.execute(f"ALTER ROLE {role} PASSWORD '{PASSWORD}'")
+    server.execute("DROP ROLE IF EXISTS stranger; CREATE ROLE stranger LOGIN PASSWORD 'x'")
     items = {row["member"]: row["id"] for row in checklist(url)}  # each member's last listed
     return {"url": url, "name": url.rsplit("/", 1)[1], "items": items, "server": server}
 
@@ -436,8 +436,8 @@ def database_at(server: Any, revision: str) -> str:
 
 def login_role(server: Any, name: str, password: str) -> None:
     """A login role with no rights on transition's tables."""
-    server.psql(f"DROP ROLE IF EXISTS {name}")
-    server.psql(f"CREATE ROLE {name} LOGIN PASSWORD '{password}'")
+    server.execute(f"DROP ROLE IF EXISTS {name}")
+    server.execute(f"CREATE ROLE {name} LOGIN PASSWORD '{password}'")
 
 
 # -- files in a database's place that are not transition's ----------------------
