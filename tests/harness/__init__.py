@@ -11,6 +11,7 @@ import io
 import os
 import subprocess
 import sys
+import traceback
 from contextlib import redirect_stderr, redirect_stdout
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -87,6 +88,9 @@ def invoke_transition(*args: str, env: dict[str, str] | None = None) -> Result:
                 code = 0
             except SystemExit as stop:
                 code = stop.code if isinstance(stop.code, int) else int(stop.code is not None)
+            except Exception:  # what the console script would print, and its exit code
+                traceback.print_exc()
+                code = 1
     finally:
         for name, value in saved.items():
             if value is None:

@@ -186,9 +186,9 @@ def test_names_match_in_any_case(postgres):
 
 
 def test_staff_at_once_lose_nothing(postgres, tmp_path):
-    """Four at once here; make soak runs eight, with five times the items."""
+    """Three at once here; make soak runs eight, with five times the items."""
     figures = harness.store.concurrent_staff(
-        tmp_path, processes=4, items_each=30, batch=15, postgres_url=fresh(postgres)
+        tmp_path, processes=3, items_each=30, batch=15, postgres_url=fresh(postgres)
     )
     assert figures.ok, figures.line()
 

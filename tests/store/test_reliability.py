@@ -11,15 +11,17 @@ from harness import store as trials
 
 
 def test_concurrent_staff_lose_nothing(tmp_path):
-    figures = trials.concurrent_staff(tmp_path, processes=4, items_each=100, batch=25)
-    assert figures.tried == 400
+    # Three at once on two cores keeps a writer waiting at every turn; make
+    # soak runs eight, with more than twice the items each.
+    figures = trials.concurrent_staff(tmp_path, processes=3, items_each=60, batch=30)
+    assert figures.tried == 180
     assert figures.ok, figures.line()
 
 
 @pytest.mark.parametrize("operation", trials.CRASH_OPERATIONS)
 def test_a_killed_process_leaves_all_or_nothing(tmp_path, operation):
-    figures = trials.crashes(tmp_path, operation, kills=6)
-    assert figures.tried == 6
+    figures = trials.crashes(tmp_path, operation, kills=4)
+    assert figures.tried == 4
     assert figures.ok, figures.line()
 
 
@@ -30,8 +32,8 @@ def test_damaged_and_foreign_files_are_refused_untouched(tmp_path):
 
 
 def test_backups_taken_while_staff_write_are_whole(tmp_path):
-    figures = trials.backups_under_load(tmp_path, backups=4)
-    assert figures.tried == 4
+    figures = trials.backups_under_load(tmp_path, backups=3)
+    assert figures.tried == 3
     assert figures.ok, figures.line()
 
 
@@ -48,8 +50,9 @@ def test_a_damaged_page_is_never_written_nor_copied(tmp_path):
 
 
 def test_staff_wait_their_turn_while_an_import_runs(tmp_path):
-    figures = trials.imports_under_contention(tmp_path, rounds=2, staff=4)
-    assert figures.tried == 2 * 5
+    # Both rounds: an import that lands, then one refused at its last row.
+    figures = trials.imports_under_contention(tmp_path, rounds=2, staff=3)
+    assert figures.tried == 2 * 4
     assert figures.ok, figures.line()
 
 
