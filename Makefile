@@ -40,7 +40,7 @@ demo: $(INSTALLED)
 # otherwise compile the package anew where PYTHONDONTWRITEBYTECODE is set.
 test: lint
 	$(BIN)/python -m compileall -q transition
-	$(BIN)/pytest -q -n 2
+	$(BIN)/pytest -q -n 2 --durations=10
 
 lint: $(INSTALLED)
 	$(BIN)/ruff check .

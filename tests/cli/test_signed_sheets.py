@@ -161,7 +161,7 @@ def test_poppler_finds_the_rendered_signature_valid(sheets):
     know the test root, so it is asked only about the signature."""
     pdfsig = shutil.which("pdfsig")
     if pdfsig is None:
-        pytest.skip("poppler's pdfsig is not installed")
+        pytest.skip("poppler's pdfsig is not installed (apt-get install poppler-utils)")
     done = subprocess.run([pdfsig, str(sheets.signed)], capture_output=True, text=True, timeout=60)
     assert "Signature is Valid." in done.stdout, done.stdout + done.stderr
     assert "Total document signed" in done.stdout

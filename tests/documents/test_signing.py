@@ -85,7 +85,10 @@ def test_without_roots_integrity_is_checked_and_trust_is_not(signed: bytes) -> N
     assert report.holds
 
 
-@pytest.mark.skipif(not Path(PDFSIG).exists(), reason="poppler's pdfsig is not installed")
+@pytest.mark.skipif(
+    not Path(PDFSIG).exists(),
+    reason="poppler's pdfsig is not installed (apt-get install poppler-utils)",
+)
 def test_poppler_finds_the_signature_valid(signed: bytes, tmp_path: Path) -> None:
     """A second, independent reader; it may not trust the test root, which
     is not what this asks."""
