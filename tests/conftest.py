@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -64,11 +65,17 @@ def postgres_database(server: PostgresServer) -> str:
 
 
 @pytest.fixture(params=STORES)
-def store(request, monkeypatch) -> str:
-    """Which store the test runs on; TRANSITION_DB points at a fresh one."""
-    if request.param == "postgresql":
-        monkeypatch.setenv("TRANSITION_DB", postgres_database(request.getfixturevalue("postgres")))
-    return request.param
+def store(request, monkeypatch) -> Iterator[str]:
+    """Which store the test runs on; TRANSITION_DB points at a fresh one,
+    dropped after the test so the server's folder stays small."""
+    if request.param != "postgresql":
+        yield request.param
+        return
+    server = request.getfixturevalue("postgres")
+    url = postgres_database(server)
+    monkeypatch.setenv("TRANSITION_DB", url)
+    yield request.param
+    server.drop_database(url.rsplit("/", 1)[1])
 
 
 def pytest_collection_modifyitems(config, items):

@@ -116,6 +116,10 @@ class PostgresServer:
         connection.execute(f'CREATE DATABASE "{name}"{copy}')
         return name
 
+    def drop_database(self, name: str) -> None:
+        """Drop a test's database, whoever is still connected to it."""
+        self._connection().execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
     def _connection(self) -> Any:
         """The superuser's own connection to the server, opened once."""
         if self._open is None or self._open.closed:
