@@ -23,14 +23,15 @@ to this database (two offices' feeds can share one calendar): they carry a
 hash of the election's name, municipality and moment of creation, which an
 export and restore keep. SEQUENCE rises whenever an event's date or text
 changes, so calendars take the newest. A step's alarms ring at 9:00 (Toronto)
-14 days and 1 day ahead. The icalendar package writes the file, so text from the
-record cannot break its structure.
+14 days and 1 day ahead. The lines are written as the icalendar package writes
+them (`transition.documents.ical_lines`, which says why not by the package
+itself), so text from the record cannot break the file's structure.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -38,6 +39,7 @@ from sqlmodel import col, func, select
 
 from transition.core.periods import PlannedPeriod
 from transition.core.terms import ItemStatus
+from transition.documents import ical_lines
 from transition.documents.content import header
 from transition.documents.html import slug
 from transition.store.listings import checklist_entries
@@ -89,37 +91,43 @@ OVERDUE_SPAN = 10_000
 
 
 def calendar_feed(tracker: Tracker, election: Election, members: list[Member]) -> bytes:
-    from icalendar import Calendar
-
     head = header(tracker, election)
+    properties = [
+        "VERSION:2.0\r\n",
+        ical_lines.prop("PRODID", "-//transition//election-period social media transitions//EN"),
+        ical_lines.prop("X-WR-CALNAME", f"{head['election_title']}: social media transition"),
+        ical_lines.prop("X-WR-TIMEZONE", "America/Toronto"),
+    ]
+    return ical_lines.calendar(properties, _events(tracker, election, members, head))
+
+
+def _events(
+    tracker: Tracker, election: Election, members: list[Member], head: dict[str, Any]
+) -> Iterator[str]:
+    """The feed's events, in order: the key dates, the steps, the periods."""
     domain = f"{slug(election.municipality)}.transition"
     record = _record_key(election)
-    feed = Calendar()
-    feed.add("prodid", "-//transition//election-period social media transitions//EN")
-    feed.add("version", "2.0")
-    feed.add("x-wr-calname", f"{head['election_title']}: social media transition")
-    feed.add("x-wr-timezone", "America/Toronto")
-    stamp = datetime.now(UTC)
+    stamp = f"DTSTAMP:{ical_lines.utc_moment(datetime.now(UTC))}\r\n"
     note = " Projected under current law." if head["projected"] else ""
     election_changes = _changes(tracker, ELECTION_CHANGES, Event.subject)
     election_sequence = election_changes.get(str(Subject("election", election.id)), 0)
     for n, (label, day) in enumerate(head["key_dates"]):
-        feed.add_component(
-            _event(
-                uid=f"election-{record}-key-{n}@{domain}",
-                summary=f"{head['election_title']}: {label}",
-                day=day,
-                description=f"{head['law']}.{note}",
-                stamp=stamp,
-                sequence=election_sequence,
-            )
+        yield _event(
+            uid=f"election-{record}-key-{n}@{domain}",
+            summary=f"{head['election_title']}: {label}",
+            day=day,
+            description=f"{head['law']}.{note}",
+            stamp=stamp,
+            sequence=election_sequence,
         )
     profile = tracker.find.profile(election)
     explanations = {step.id: step.explanation for step in profile.steps}
     wanted = {member.id for member in members}
     changes = _changes(tracker, ITEM_CHANGES, Event.item_id)
     today = tracker.today
-    for extra, row in checklist_entries(tracker, election, None, include_superseded=True):
+    # One member's feed asks for that member's steps and periods alone.
+    only = members[0] if len(members) == 1 else None
+    for extra, row in checklist_entries(tracker, election, only, include_superseded=True):
         if extra["member_id"] not in wanted:
             continue
         on = f" ({row['account']})" if row["account"] else ""
@@ -137,40 +145,33 @@ def calendar_feed(tracker: Tracker, election: Election, members: list[Member]) -
             day = today
         elif not row["due"]:
             summary += " (on filing; nomination day is the latest)"
-        feed.add_component(
-            _event(
-                uid=f"item-{row['id']}-{record}@{domain}",
-                summary=summary,
-                day=day,
-                description=(
-                    f"{explanations.get(row['step'], '')} (bulletin para {row['paragraph']}; "
-                    f"step {row['step']}). Mark it done with: transition done {row['id']}"
-                ),
-                stamp=stamp,
-                sequence=sequence,
-                cancelled=cancelled,
-            )
+        yield _event(
+            uid=f"item-{row['id']}-{record}@{domain}",
+            summary=summary,
+            day=day,
+            description=(
+                f"{explanations.get(row['step'], '')} (bulletin para {row['paragraph']}; "
+                f"step {row['step']}). Mark it done with: transition done {row['id']}"
+            ),
+            stamp=stamp,
+            sequence=sequence,
+            cancelled=cancelled,
         )
-    # One member's feed asks for that member's periods alone.
-    only = members[0] if len(members) == 1 else None
     planned = planned_periods(tracker, election, only) if profile.periods else {}
     if planned:
         is_open = tracker.find.closures(profile).is_open
         member_changes = _changes(tracker, PERIOD_CHANGES, Event.member_id)
         for member in members:
             for one in planned.get(key(member), ()):
-                feed.add_component(
-                    _period_event(
-                        one,
-                        uid=f"period-{member.id}-{one.period.id}-{record}@{domain}",
-                        member=member.name,
-                        stamp=stamp,
-                        # Anything that moves a period is counted once, so it only rises.
-                        sequence=election_sequence + member_changes.get(member.id, 0),
-                        is_open=is_open,
-                    )
+                yield _period_event(
+                    one,
+                    uid=f"period-{member.id}-{one.period.id}-{record}@{domain}",
+                    member=member.name,
+                    stamp=stamp,
+                    # Anything that moves a period is counted once, so it only rises.
+                    sequence=election_sequence + member_changes.get(member.id, 0),
+                    is_open=is_open,
                 )
-    return feed.to_ical()
 
 
 def _period_event(
@@ -178,10 +179,10 @@ def _period_event(
     *,
     uid: str,
     member: str,
-    stamp: datetime,
+    stamp: str,
     sequence: int,
     is_open: Callable[[date], bool],
-) -> Any:
+) -> str:
     """One period as one event over its days, for one member."""
     period = planned.period
     first = planned.starts or planned.latest_start
@@ -242,42 +243,32 @@ def _event(
     summary: str,
     day: date,
     description: str,
-    stamp: datetime,
+    stamp: str,
     sequence: int = 0,
     cancelled: bool = False,
     last_day: date | None = None,
     alarms: Sequence[tuple[str, timedelta]] = ALARMS,
-) -> Any:
-    """An all-day event from `day` through `last_day` (the one day by default)."""
-    from icalendar import Alarm
-    from icalendar import Event as CalendarEvent
-
+) -> str:
+    """An all-day event from `day` through `last_day` (the one day by default);
+    `stamp` is its DTSTAMP line. A cancelled one rings no alarm."""
     last = last_day or day
-    event = CalendarEvent()
-    event.add("uid", uid)
-    event.add("dtstamp", stamp)
-    event.add("summary", summary)
-    event.add("dtstart", day)
     # An all-day event ends, exclusive, the day after its last (RFC 5545
     # 3.6.1). The calendar's last day has no day after: one day long, an event
     # ending there goes without an end; a longer one says how many days it is.
-    if last < date.max:
-        event.add("dtend", last + timedelta(days=1))
-    elif last > day:
-        event.add("duration", timedelta(days=(last - day).days + 1))
-    event.add("description", description)
-    event.add("sequence", sequence)
-    event.add("transp", "TRANSPARENT")
-    if cancelled:
-        event.add("status", "CANCELLED")
-        return event
-    for ahead, before in alarms:
-        alarm = Alarm()
-        alarm.add("action", "DISPLAY")
-        alarm.add("description", f"{summary} ({ahead})")
-        alarm.add("trigger", -before)
-        event.add_component(alarm)
-    return event
+    end = last + timedelta(days=1) if last < date.max else None
+    length = timedelta(days=(last - day).days + 1) if end is None and last > day else None
+    return ical_lines.event(
+        summary=summary,
+        start=day,
+        end=end,
+        length=length,
+        stamp=stamp,
+        uid=uid,
+        sequence=sequence,
+        description=description,
+        cancelled=cancelled,
+        alarms=() if cancelled else [(f"{summary} ({ahead})", before) for ahead, before in alarms],
+    )
 
 
 def _changes(tracker: Tracker, actions: tuple[str, ...], key: Any) -> dict[Any, int]:
