@@ -13,7 +13,7 @@ from conftest import SCRIPT
 
 ROOT = Path(__file__).resolve().parent.parent
 HEAVY = {"sqlalchemy", "sqlmodel", "weasyprint", "alembic", "jinja2", "icalendar", "pyhanko"}
-PRINTING = {"weasyprint", "jinja2", "icalendar", "alembic", "pypdf", "pyhanko"}
+PRINTING = {"weasyprint", "jinja2", "icalendar", "alembic", "pypdf", "pikepdf", "pyhanko"}
 
 
 @pytest.mark.parametrize(

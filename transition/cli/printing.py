@@ -1,6 +1,6 @@
 """The commands that write files: printed documents, calendar feeds, exports.
 
-Jinja2, WeasyPrint, pypdf and icalendar are imported inside these commands only.
+Jinja2, WeasyPrint, pikepdf and pypdf are imported inside these commands only.
 """
 
 import io

@@ -6,7 +6,7 @@ the command reads the database in a forked child while it loads WeasyPrint
 itself, the two imports overlapping on two cores; then it forks one worker a
 core, each inheriting WeasyPrint with its fonts found, to lay out and write
 the pages. A combined PDF is laid out in parts, one a core (or one for
-about 25 members), and the parts are joined with pypdf.
+about 25 members), and the parts are joined in qpdf (see `joining`).
 
 Each member's document is laid out on its own and numbers its own pages, so
 a combined file reads page for page like the separate ones, however it was
@@ -28,11 +28,11 @@ import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import lru_cache
-from io import BytesIO
 from pathlib import Path
 from typing import Any, NamedTuple, TypeVar
 
 from transition.documents.html import Document, Embedded
+from transition.documents.joining import joined
 from transition.errors import TransitionError
 from transition.files import resource_dir, save
 
@@ -254,14 +254,14 @@ def write_pdfs(
     # Workers fork before the progress bar starts its thread.
     with _printing(parts, workers) as printed, _progress(members, visible) as advance:
         if len(parts) > len(documents) and workers > 1:
-            # Parts will be joined: load pypdf (about 80 ms) while the workers
+            # Parts will be joined: load pikepdf (about 20 ms) while the workers
             # print, rather than after them.
-            import pypdf  # noqa: F401
+            import pikepdf  # noqa: F401
         for part, pdf in printed:
             done[part.number][part.part] = pdf
             if len(done[part.number]) == len(splits[part.number]):
                 pieces = done[part.number]
-                whole = _join([pieces[n] for n in sorted(pieces)])
+                whole = joined([pieces[n] for n in sorted(pieces)])
                 path = documents[part.number].path
                 save(path, finish(whole, path) if finish else whole)
                 done[part.number] = {}
@@ -365,72 +365,6 @@ def _split(htmls: tuple[str, ...], workers: int) -> list[tuple[str, ...]]:
             start = end
     parts.append(htmls[start:])
     return parts
-
-
-def _join(pieces: list[bytes]) -> bytes:
-    """One PDF of parts printed apart, keeping the first part's title and
-    metadata, every part's bookmarks and every part's tags (see _graft)."""
-    if len(pieces) == 1:
-        return pieces[0]
-    from pypdf import PdfReader, PdfWriter
-
-    writer = PdfWriter(clone_from=BytesIO(pieces[0]))
-    for piece in pieces[1:]:
-        reader = PdfReader(BytesIO(piece))
-        first = len(writer.pages)
-        writer.append(reader)
-        _graft(writer, reader, writer.pages[first:])
-    joined = BytesIO()
-    writer.write(joined)
-    return joined.getvalue()
-
-
-def _graft(writer: Any, reader: Any, pages: Sequence[Any]) -> None:
-    """Join a part's structure tree (what makes the PDF tagged) to the
-    whole's, which pypdf's append leaves behind: the part's elements go under
-    the whole's Document element, its parent-tree keys (one a page, one a
-    link) move past the whole's, and its pages and links are renumbered to
-    match. Without this, a screen reader would find only the first part."""
-    from pypdf.generic import ArrayObject, NameObject, NumberObject
-
-    ours = _structure(writer.root_object)
-    theirs = _structure(reader.trailer["/Root"])
-    if ours is None or theirs is None:
-        return
-    (tree, document, numbers), (_, their_document, their_numbers) = ours, theirs
-    offset = 1 + max((int(k) for k in numbers[::2]), default=-1)
-    # The part's Document element is the whole's: its children's /P follow.
-    # pypdf keeps, per source file, which of its objects it has cloned as
-    # which (the map its append just filled); the test of a combined PDF's
-    # structure tree fails if a pypdf release changes it.
-    translated = writer._id_translated.setdefault(id(reader), {"PreventGC": reader})
-    translated[their_document.indirect_reference.idnum] = document.indirect_reference.idnum
-    for child in their_document["/K"]:
-        document["/K"].append(child.clone(writer))
-    for key, elements in zip(their_numbers[::2], their_numbers[1::2], strict=True):
-        numbers.extend([NumberObject(int(key) + offset), elements.clone(writer)])
-    for page, original in zip(pages, reader.pages, strict=True):
-        if "/StructParents" in original:  # which pypdf's append leaves out
-            page[NameObject("/StructParents")] = NumberObject(original["/StructParents"] + offset)
-        for annotation in page.get("/Annots", ArrayObject()):
-            annotation = annotation.get_object()
-            if "/StructParent" in annotation:
-                moved = NumberObject(annotation["/StructParent"] + offset)
-                annotation[NameObject("/StructParent")] = moved
-    tree[NameObject("/ParentTreeNextKey")] = NumberObject(
-        offset + 1 + max((int(k) for k in their_numbers[::2]), default=-1)
-    )
-
-
-def _structure(catalog: Any) -> tuple[Any, Any, Any] | None:
-    """A tagged PDF's structure tree root, its one Document element and its
-    parent tree's flat list of numbers (key, elements, key, elements ...)."""
-    if "/StructTreeRoot" not in catalog:
-        return None
-    tree = catalog["/StructTreeRoot"].get_object()
-    kids = tree["/K"]
-    document = (kids[0] if isinstance(kids, list) else kids).get_object()
-    return tree, document, tree["/ParentTree"].get_object()["/Nums"]
 
 
 def _cores() -> int:
