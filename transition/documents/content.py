@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -28,6 +29,7 @@ from transition.store.listings import (
 )
 from transition.store.models import Election, Member, key
 from transition.store.periods import current_and_next, planned_periods
+from transition.store.shapes import ChecklistRow
 from transition.store.tracker import Tracker
 from transition.store.trail.integrity import fingerprint, vouched_for
 
@@ -104,20 +106,51 @@ def member_summary(tracker: Tracker, election: Election, member: Member) -> dict
     }
 
 
-def checklist_section(tracker: Tracker, election: Election, member: Member) -> dict[str, Any]:
+@dataclass(frozen=True)
+class Everyone:
+    """Every member's checklist rows and periods in the election, read at once
+    for a print job of everyone's sheets. Read a member at a time, the rows
+    are a query a member, and the periods a read of every candidacy a member:
+    on a province's 3,000 members that was most of a bulk render's time."""
+
+    #: Each member's rows, by name (names are unique), in checklist order.
+    rows: dict[str, list[ChecklistRow]]
+    #: Each member's periods, by member id.
+    planned: dict[int, tuple[PlannedPeriod, ...]]
+
+    @classmethod
+    def read(cls, tracker: Tracker, election: Election) -> Everyone:
+        rows: dict[str, list[ChecklistRow]] = defaultdict(list)
+        for row in checklist_rows(tracker, election):
+            rows[row["member"]].append(row)
+        return cls(dict(rows), planned_periods(tracker, election))
+
+    @classmethod
+    def of_one(cls, tracker: Tracker, election: Election, member: Member) -> Everyone:
+        """One member's rows and periods alone, as one member's sheet reads them."""
+        rows = checklist_rows(tracker, election, member)
+        return cls({member.name: rows}, planned_periods(tracker, election, member))
+
+
+def checklist_section(
+    tracker: Tracker, election: Election, member: Member, everyone: Everyone | None = None
+) -> dict[str, Any]:
     """One member's checklist: the days steps fall due, each step explained once
-    with a line to tick for every account it applies to."""
+    with a line to tick for every account it applies to. `everyone`, where
+    given, holds the member's rows and periods, read with everyone else's."""
     profile = tracker.find.profile(election)
     explanations = {step.id: step.explanation for step in profile.steps}
     days: dict[tuple[int, date], dict[str, list[dict[str, Any]]]] = defaultdict(dict)
-    for row in checklist_rows(tracker, election, member):
+    if everyone is None:
+        everyone = Everyone.of_one(tracker, election, member)
+    for row in everyone.rows.get(member.name, []):
         # Dated steps first, in date order; then those waiting on the filing date.
-        key = (
+        when = (
             (0, date.fromisoformat(row["due"]))
             if row["due"]
             else (1, date.fromisoformat(row["latest"]))
         )
-        days[key].setdefault(row["step"], []).append(row)
+        days[when].setdefault(row["step"], []).append(row)
     summary = member_summary(tracker, election, member)
     return {
         "header": header(tracker, election, member),
@@ -143,7 +176,7 @@ def checklist_section(tracker: Tracker, election: Election, member: Member) -> d
             for (on_filing, day), steps in sorted(days.items())
         ],
         "reminders": profile.reminders,
-        "periods": member_periods(tracker, election, member),
+        "periods": periods_now(everyone.planned.get(key(member), ()), tracker.today),
     }
 
 
@@ -172,12 +205,6 @@ def period_entry(planned: PlannedPeriod, today: date) -> dict[str, Any]:
         "members": [],
         "everyone": False,
     }
-
-
-def member_periods(tracker: Tracker, election: Election, member: Member) -> dict[str, Any]:
-    """The member's periods in force today, and the next to start."""
-    planned = planned_periods(tracker, election, member).get(key(member), ())
-    return periods_now(planned, tracker.today)
 
 
 def periods_now(planned: tuple[PlannedPeriod, ...], today: date) -> dict[str, Any]:
@@ -339,12 +366,19 @@ def overview_document(tracker: Tracker, election: Election) -> dict[str, Any]:
     }
 
 
-def signoff_section(tracker: Tracker, election: Election, member: Member) -> dict[str, Any]:
+def signoff_section(
+    tracker: Tracker, election: Election, member: Member, everyone: Everyone | None = None
+) -> dict[str, Any]:
     """What the office would file if asked: every step done, waived or still
     open, who marked each and who was signed in, the evidence in full, and the
-    record's fingerprint, which pins the record as it was when printed."""
+    record's fingerprint, which pins the record as it was when printed.
+    `everyone`, where given, holds the member's rows, read with everyone else's."""
     vouched_for(tracker, member)
-    rows = checklist_rows(tracker, election, member)
+    rows = (
+        everyone.rows.get(member.name, [])
+        if everyone is not None
+        else checklist_rows(tracker, election, member)
+    )
     recorded = marks(tracker, [r["id"] for r in rows if r["status"] != ItemStatus.OPEN])
     done = [_marked(r, recorded.get(r["id"], {})) for r in rows if r["status"] == ItemStatus.DONE]
     files = kept_files(tracker, member, [r["id"] for r in rows])
@@ -424,11 +458,20 @@ def _marked(row: dict[str, Any], recorded: dict[str, Any]) -> dict[str, Any]:
     return {**row, "who": who, "recorded_on": late, "evidence_number": None}
 
 
-def members_on_paper(tracker: Tracker, election: Election) -> list[Member]:
+def members_on_paper(
+    tracker: Tracker, election: Election, everyone: Everyone | None = None
+) -> list[Member]:
     """The members with something to print in this election: a step (running
     or undecided) or a period that reaches them. A member not running under
     Toronto's profile still keeps its election-period services restrictions,
-    and a profile of periods alone (Ottawa's, Markham's) has no steps at all."""
+    and a profile of periods alone (Ottawa's, Markham's) has no steps at all.
+    `everyone`, where read already, says so without asking the record again."""
+    if everyone is not None:
+        return [
+            m
+            for m, _ in candidacies(tracker, election)
+            if m.name in everyone.rows or everyone.planned.get(key(m))
+        ]
     with_items = {
         extra["member_id"] for extra, _ in checklist_entries(tracker, election, None, False)
     }

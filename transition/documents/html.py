@@ -3,8 +3,9 @@
 There is one template per document, extending one base. A PDF is this HTML
 printed by WeasyPrint (see `transition.documents.pdf`), never a second template, so
 screen and paper say the same thing. Autoescaping is on for every template: a
-name or note such as `<script>` prints as text. Jinja2 is imported here only,
-and this module only by the commands that print.
+name or note such as `<script>` prints as text. Jinja2 is imported here (and
+by `template_cache`, from here) only, and this module only by the commands
+that print.
 """
 
 from __future__ import annotations
@@ -99,8 +100,11 @@ def iso(value: date | str | None) -> str:
 @lru_cache(maxsize=1)
 def environment() -> Any:
     """One Jinja2 environment per process, so that each template is compiled
-    once however many documents are rendered."""
+    once however many documents are rendered (and read compiled from the
+    cache where an earlier run compiled it: `template_cache`)."""
     from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+    from transition.documents.template_cache import compiled_templates
 
     env = Environment(
         loader=FileSystemLoader(resource_dir("templates")),
@@ -108,6 +112,7 @@ def environment() -> Any:
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        bytecode_cache=compiled_templates(),
     )
     env.filters.update(long_date=long_date, short_date=short_date, iso=iso)
     return env
@@ -144,10 +149,12 @@ def _documents(tracker: Any, election: Any, job: PrintJob, documents: Any) -> li
     if job.member:
         one = section(tracker, election, tracker.find.member(job.member))
         return [_document(kind, output, [one], job)]
-    members = documents.members_on_paper(tracker, election)
+    # Everyone's rows and periods in two reads, rather than two a member.
+    everyone = documents.Everyone.read(tracker, election)
+    members = documents.members_on_paper(tracker, election, everyone)
     if not members:
         raise TransitionError(f"no member has steps or periods in the {election.name} election yet")
-    sections = [section(tracker, election, member) for member in members]
+    sections = [section(tracker, election, member, everyone) for member in members]
     if not job.combined:
         stems = file_stems(members)
         return [
