@@ -32,6 +32,7 @@ REVISIONS: tuple[str, ...] = (
     "0008_council_items",
     "0009_contacts",
     "0010_evidence",
+    "0011_council_status",
 )
 HEAD = REVISIONS[-1]
 
