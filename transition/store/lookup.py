@@ -10,7 +10,7 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from sqlmodel import col, select
 
@@ -35,6 +35,8 @@ from transition.store.values import match_name
 
 if TYPE_CHECKING:
     from transition.store.tracker import Tracker
+
+R = TypeVar("R")
 
 
 @dataclass
@@ -73,6 +75,11 @@ class Finder:
         self._profiles: dict[int, Profile] = {}
         self._calendars: dict[int, calendar.Election] = {}
         self._loaded: Loaded | None = None
+        #: The rows found by id, kept for the transaction: the session's
+        #: identity map holds rows only while someone does, and a row let go
+        #: would be read again at its next `get` (a `done` read its
+        #: candidacy three times).
+        self._kept: dict[tuple[type, int], Any] = {}
 
     def load_everything(self) -> None:
         """Read every member, candidacy, account and item now, for work that
@@ -101,7 +108,12 @@ class Finder:
         session's (from its identity map where it holds the row)."""
         if self._loaded is not None and (model, row_id) in self._loaded.pending:
             return self._loaded.pending[model, row_id]
-        return self.session.get(model, row_id)
+        return self._keep(row_id, self.session.get(model, row_id))
+
+    def _keep(self, row_id: int, row: R) -> R:
+        if row is not None:
+            self._kept[type(row), row_id] = row
+        return row
 
     def election(self, name: str | None = None) -> Election:
         """`name`, else the only election, else the next one on or after today."""
@@ -153,7 +165,7 @@ class Finder:
         return next((row for row in rows if row.name.casefold() == wanted), None)
 
     def item(self, item_id: int) -> ChecklistItem:
-        item = self.session.get(ChecklistItem, item_id)
+        item = self._keep(item_id, self.session.get(ChecklistItem, item_id))
         if item is None:
             self._refuse_unseen_item(item_id)
             raise NotFound("checklist item", item_id)
@@ -175,7 +187,7 @@ class Finder:
         return member
 
     def account(self, account_id: int) -> Account:
-        account = self.session.get(Account, account_id)
+        account = self._keep(account_id, self.session.get(Account, account_id))
         if account is None:
             raise NotFound("account", account_id)
         return account

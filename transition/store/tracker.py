@@ -17,7 +17,7 @@ from sqlalchemy import event
 from sqlmodel import Session
 
 from transition.core.closures import HolidaySource, package_holidays
-from transition.store.backends.access import access_of, authenticated_actor
+from transition.store.backends.access import access_of
 from transition.store.changes import Changes
 from transition.store.checklists import Checklists
 from transition.store.errors import ReadOnly
@@ -48,9 +48,9 @@ class Tracker:
     where: str = ""
 
     def __post_init__(self) -> None:
-        self.recorder = self.recorder or authenticated_actor(self.session)
         #: What the signed-in user may see and change (all of it on SQLite).
-        self.access = access_of(self.session, self.recorder)
+        self.access = access_of(self.session)
+        self.recorder = self.recorder or self.access.user
         self.ids = Ids(self.session)
         self.find = Finder(self)
         self.journal = Journal(self)

@@ -21,12 +21,6 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
 
-def authenticated_actor(session: Session) -> str:
-    """The signed-in user, whatever `--by` or TRANSITION_USER say."""
-    connection = session.connection()
-    return backend_of(connection).signed_in(connection)
-
-
 def system_login() -> str:
     """The operating system's account of this process (not $USER, which anyone
     can set)."""
@@ -88,8 +82,9 @@ class Access:
 EVERYTHING = Access(user="", everything=True)
 
 
-def access_of(session: Session, user: str) -> Access:
-    """The signed-in user's access: all of it on SQLite; on PostgreSQL, the
-    owner's, or what the grants give (refused if they give nothing)."""
+def access_of(session: Session) -> Access:
+    """Who is signed in (whatever `--by` or TRANSITION_USER say), and their
+    access: all of it on SQLite; on PostgreSQL, the owner's, or what the
+    grants give (refused if they give nothing)."""
     connection = session.connection()
-    return backend_of(connection).access(connection, user)
+    return backend_of(connection).access(connection)

@@ -9,7 +9,7 @@ be a new module, not a branch in every other one.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
@@ -115,12 +115,9 @@ class Backend(Protocol):
 
     # -- who and what ------------------------------------------------------
 
-    def signed_in(self, connection: Connection) -> str:
-        """Who is really signed in, whatever `--by` says."""
-        ...
-
-    def access(self, connection: Connection, user: str) -> Access:
-        """What the signed-in user may see and change."""
+    def access(self, connection: Connection) -> Access:
+        """Who is really signed in, whatever `--by` says, and what they may
+        see and change (in one round trip where the database is a server)."""
         ...
 
     def item_owner(self, connection: Connection, item_id: int) -> str | None:
@@ -143,13 +140,10 @@ class Backend(Protocol):
         """The database's own clock, as an event's time."""
         ...
 
-    def chain_head(self, connection: Connection) -> tuple[Any, ...] | None:
+    def chain_head(self, connection: Connection, at: Sequence[int] = ()) -> tuple[Any, ...] | None:
         """(events, last id, last chain) of the whole trail, whatever rows
-        the user may see."""
-        ...
-
-    def chain_at(self, connection: Connection, event_id: int) -> str | None:
-        """One event's hash, whatever rows the user may see."""
+        the user may see, then the hash of each event `at` (None for one
+        there is not): what a command checks its anchors against, asked at once."""
         ...
 
     def restoring(self, connection: Connection, on: bool) -> None:
@@ -171,9 +165,9 @@ class Backend(Protocol):
         for none), whose rows may not be written yet."""
         ...
 
-    def status_source(self) -> str:
-        """The rows the council's status counts, as a FROM clause taking
-        :election (`transition.store.status`)."""
+    def status_query(self) -> str:
+        """The query that counts the council's status, taking :election and
+        :today, a row per candidacy (`transition.store.status`)."""
         ...
 
     # -- restoring ---------------------------------------------------------

@@ -23,7 +23,7 @@ migrations make the same tables; what differs is kept here.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from transition.errors import TransitionError
@@ -43,9 +43,13 @@ SCHEMES = ("postgresql://", "postgres://", "postgresql+psycopg://")
 #: a stranger holding it delays an upgrade, never a writer).
 UPGRADE_LOCK = 0x75706772  # "upgr"
 CONNECT_TIMEOUT_S = 10
+#: How long a command keeps using the connection it signed in with before
+#: it signs in afresh (`remind --send` works for minutes between transactions).
+REUSE_S = 30
 #: How long any statement waits for a lock, unless TRANSITION_LOCK_TIMEOUT says.
 LOCK_TIMEOUT_S = 120
 LOCK_NOT_AVAILABLE = "55P03"
+UNDEFINED_TABLE = "42P01"
 #: SQLSTATEs that mean "run the whole transaction again".
 RETRYABLE = {"40001", "40P01"}
 
@@ -90,13 +94,24 @@ def describe(url: URL) -> str:
 
 
 def engine(url: URL) -> Engine:
+    """An engine that signs in once for the command: the connection that
+    checks the schema at open runs the command's transactions too, since
+    signing in (a new server process, a SCRAM exchange) costs more than all
+    of an everyday command's statements on a nearby server."""
     from sqlalchemy import create_engine, event
-    from sqlalchemy.pool import NullPool
+    from sqlalchemy.pool import QueuePool
+
+    from transition.store.backends.psycopg_dialect import DRIVER
 
     made = create_engine(
-        url,
-        poolclass=NullPool,  # one command, one connection
+        url.set(drivername=f"postgresql+{DRIVER}"),  # psycopg's, asking less at sign-in
+        poolclass=QueuePool,
+        pool_size=1,
+        max_overflow=-1,  # a second connection at once, were one wanted, is closed after
+        pool_recycle=REUSE_S,
         isolation_level="REPEATABLE READ",
+        # No column is an hstore: spare the type's look-up when signing in.
+        use_native_hstore=False,
         connect_args={
             "connect_timeout": CONNECT_TIMEOUT_S,
             "application_name": "transition",
@@ -107,10 +122,7 @@ def engine(url: URL) -> Engine:
     @event.listens_for(made, "begin")
     def _begin(connection: Connection) -> None:
         # A writer queues for the record before it reads anything (see above).
-        options = connection.get_execution_options()
-        if options.get("read_only", False):
-            connection.exec_driver_sql("SET TRANSACTION READ ONLY")
-        if options.get("immediate", False):
+        if connection.get_execution_options().get("immediate", False):
             connection.exec_driver_sql("SELECT transition_write_lock()")
 
     return made
@@ -182,6 +194,25 @@ def revision(connection: Connection, where: str) -> str | None:
                 "choose another database"
             )
         return None
+    return _version(connection, where)
+
+
+def current_revision(connection: Connection, where: str) -> str | None:
+    """`revision`, read outside any transaction in one statement where the
+    database holds a record (as it does but once in its life); only a
+    database without one is looked through for whose tables it holds."""
+    from sqlalchemy.exc import ProgrammingError
+
+    connection.execution_options(isolation_level="AUTOCOMMIT")
+    try:
+        return _version(connection, where)
+    except ProgrammingError as error:
+        if getattr(error.orig, "sqlstate", None) != UNDEFINED_TABLE:
+            raise
+    return revision(connection, where)
+
+
+def _version(connection: Connection, where: str) -> str:
     row = connection.exec_driver_sql("SELECT version_num FROM alembic_version").fetchone()
     if row is None:
         raise TransitionError(f"{where} has an empty schema record, so it is not transition's")
@@ -269,11 +300,21 @@ def driver_errors() -> tuple[type[BaseException], ...]:
     return (psycopg.Error,)
 
 
-#: Every current step of the election's candidacies, as the status counts
-#: them (`transition.store.status`): through a function that sees every
-#: member's (migration 0008), since office staff may see how the council
-#: stands though not other members' steps.
-STATUS_SOURCE = "SELECT * FROM council_items(:election)"
+#: The council's status (`transition.store.status`), counted by a function
+#: that sees every member's steps (migration 0011), since office staff may
+#: see how the council stands though not other members' steps.
+STATUS_QUERY = "SELECT * FROM council_status(:election, :today)"
+
+#: Who is signed in, whether they are (or act as) the record's owner, who may
+#: do everything, and what their grants give them: one round trip.
+ACCESS = (
+    "SELECT current_user, pg_has_role(current_user, "
+    "(SELECT relowner FROM pg_class WHERE oid = 'event'::regclass), 'MEMBER'), "
+    "g.kinds, g.members, g.names FROM (SELECT array_agg(g.kind) AS kinds, "
+    "array_agg(g.member_id) AS members, array_agg(m.name) AS names "
+    "FROM access_grant g LEFT JOIN member m ON m.id = g.member_id "
+    "WHERE g.role_name = current_user) AS g"
+)
 
 
 class PostgreSQL:
@@ -289,7 +330,7 @@ class PostgreSQL:
         where = describe(location.url)
         try:
             with made.connect() as connection:
-                found = revision(connection, where)
+                found = current_revision(connection, where)
             check_known(found, where)
             if found != HEAD:
                 self._prepare(made, where, found, mode)
@@ -319,7 +360,7 @@ class PostgreSQL:
         made = engine(location.url)
         try:
             with made.connect() as connection:
-                return revision(connection, str(location))
+                return current_revision(connection, str(location))
         except TransitionError:
             raise
         except Exception as error:
@@ -331,7 +372,8 @@ class PostgreSQL:
         return writer(engine)
 
     def reader(self, engine: Engine) -> Engine:
-        return engine.execution_options(read_only=True)
+        # Said in the transaction's BEGIN, not a statement of its own.
+        return engine.execution_options(postgresql_readonly=True)
 
     def is_retryable(self, error: BaseException) -> bool:
         return is_retryable(error)
@@ -343,29 +385,22 @@ class PostgreSQL:
     def errors(self) -> tuple[type[BaseException], ...]:
         return driver_errors()
 
-    def signed_in(self, connection: Connection) -> str:
-        user: str = connection.exec_driver_sql("SELECT current_user").scalar_one()
-        return user
-
-    def access(self, connection: Connection, user: str) -> Access:
+    def access(self, connection: Connection) -> Access:
         from transition.store.backends.access import Access
 
-        owner = connection.exec_driver_sql(
-            "SELECT pg_has_role(current_user, "
-            "(SELECT relowner FROM pg_class WHERE oid = 'event'::regclass), 'MEMBER')"
-        ).scalar_one()
+        user, owner, kinds, members, names = connection.exec_driver_sql(ACCESS).one()
         if owner:
             return Access(user=user, everything=True)
-        rows = connection.exec_driver_sql(
-            "SELECT g.kind, g.member_id, m.name FROM access_grant g "
-            "LEFT JOIN member m ON m.id = g.member_id WHERE g.role_name = current_user"
-        ).all()
-        if not rows:
+        if not kinds:
             raise NoAccess(user)
         return Access(
             user=user,
-            kinds=frozenset(kind for kind, _, _ in rows),
-            members={member_id: name for kind, member_id, name in rows if kind == "office"},
+            kinds=frozenset(kinds),
+            members={
+                member_id: name
+                for kind, member_id, name in zip(kinds, members, names, strict=True)
+                if kind == "office"
+            },
         )
 
     def item_owner(self, connection: Connection, item_id: int) -> str | None:
@@ -390,17 +425,15 @@ class PostgreSQL:
 
         return func.clock_timestamp()
 
-    def chain_head(self, connection: Connection) -> tuple[Any, ...] | None:
-        # Through a function that sees the whole trail: office staff see only
+    def chain_head(self, connection: Connection, at: Sequence[int] = ()) -> tuple[Any, ...] | None:
+        # Through functions that see the whole trail: office staff see only
         # their members' events.
-        row = connection.exec_driver_sql("SELECT * FROM transition_chain_head()").first()
+        hashes = "".join(f", transition_chain_at(%(at{n})s)" for n in range(len(at)))
+        row = connection.exec_driver_sql(
+            f"SELECT h.events, h.last_id, h.chain{hashes} FROM transition_chain_head() AS h",
+            {f"at{n}": event_id for n, event_id in enumerate(at)},
+        ).first()
         return None if row is None else tuple(row)
-
-    def chain_at(self, connection: Connection, event_id: int) -> str | None:
-        found: str | None = connection.exec_driver_sql(
-            "SELECT transition_chain_at(%(id)s)", {"id": event_id}
-        ).scalar()
-        return found
 
     def restoring(self, connection: Connection, on: bool) -> None:
         connection.exec_driver_sql(
@@ -419,8 +452,8 @@ class PostgreSQL:
         ).scalars()
         return sorted(taken)
 
-    def status_source(self) -> str:
-        return STATUS_SOURCE
+    def status_query(self) -> str:
+        return STATUS_QUERY
 
     def create_for_restore(self, location: Location, build: Callable[[Connection], object]) -> bool:
         return False  # a database is made by its administrator; a restore fills it

@@ -17,7 +17,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -439,19 +439,6 @@ def backup(source: Path, target: Path) -> Path:
 #: SQLite's clock, written as SQLAlchemy writes a datetime there (microseconds).
 SQLITE_NOW = "strftime('%Y-%m-%d %H:%M:%f', 'now') || '000'"
 
-#: Every current step of the election's candidacies, as the status counts
-#: them (`transition.store.status`): the record's own tables, since whoever
-#: opens the file may read all of it.
-STATUS_SOURCE = """
-    SELECT c.id AS candidacy_id, m.name, m.ward, m.office, c.running, c.option,
-           c.filing_date, c.filing_actual, i.id AS item_id, i.status, i.due, i.latest,
-           i.step_id
-    FROM candidacy AS c
-    JOIN member AS m ON m.id = c.member_id
-    LEFT JOIN checklist_item AS i ON i.candidacy_id = c.id AND i.superseded_at IS NULL
-    WHERE c.election_id = :election
-"""
-
 
 class SQLite:
     """A record in one file: whoever can open the file may do everything,
@@ -496,15 +483,11 @@ class SQLite:
     def errors(self) -> tuple[type[BaseException], ...]:
         return (sqlite3.Error,)
 
-    def signed_in(self, connection: Connection) -> str:
-        from transition.store.backends.access import system_login
+    def access(self, connection: Connection) -> Access:
+        # Whoever can open the file may do everything; they are the system's login.
+        from transition.store.backends.access import Access, system_login
 
-        return system_login()
-
-    def access(self, connection: Connection, user: str) -> Access:
-        from transition.store.backends.access import Access
-
-        return Access(user=user, everything=True)
+        return Access(user=system_login(), everything=True)
 
     def item_owner(self, connection: Connection, item_id: int) -> str | None:
         return None  # whoever opens the file sees every item
@@ -528,20 +511,20 @@ class SQLite:
 
         return literal_column(SQLITE_NOW)
 
-    def chain_head(self, connection: Connection) -> tuple[Any, ...] | None:
+    def chain_head(self, connection: Connection, at: Sequence[int] = ()) -> tuple[Any, ...] | None:
         # Row events a writer around transition left are chained at its next
         # change; until then the head is the last chained event.
         row = connection.exec_driver_sql(
             "SELECT (SELECT count(*) FROM event AS o WHERE o.id <= e.id), e.id, e.chain "
             "FROM event AS e WHERE e.chain IS NOT NULL ORDER BY e.id DESC LIMIT 1"
         ).first()
-        return None if row is None else tuple(row)
-
-    def chain_at(self, connection: Connection, event_id: int) -> str | None:
-        found: str | None = connection.exec_driver_sql(
-            "SELECT chain FROM event WHERE id = ?", (event_id,)
-        ).scalar()
-        return found
+        if row is None:
+            return None
+        hashes = [
+            connection.exec_driver_sql("SELECT chain FROM event WHERE id = ?", (i,)).scalar()
+            for i in at
+        ]
+        return (*row, *hashes)
 
     def restoring(self, connection: Connection, on: bool) -> None:
         if on:
@@ -574,8 +557,10 @@ class SQLite:
             given = connection.execute(select(func.max(table.c.id))).scalar() or 0
         return list(range(given + 1, given + 1 + count))
 
-    def status_source(self) -> str:
-        return STATUS_SOURCE
+    def status_query(self) -> str:
+        from transition.store.status import QUERY
+
+        return QUERY
 
     def create_for_restore(self, location: Location, build: Callable[[Connection], object]) -> bool:
         assert location.path is not None

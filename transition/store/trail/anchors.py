@@ -56,39 +56,49 @@ def state_path() -> Path:
 def look(session: Session, where: str, trust: bool = False) -> tuple[Seen | None, str | None]:
     """The head now of the record at `where`, and a warning if the trail no
     longer extends the head this machine saw of it last (unless `trust`).
-    Reads only."""
-    from transition.store.trail.journal import chain_at, chain_head
+    Reads only, in one question to the database: the head, the first event's
+    hash (which says which record this is) and the hash of each event this
+    machine saw last of a record at `where`."""
+    from transition.store.trail.journal import chain_points
 
-    count, _, head = chain_head(session)
-    if count == 0:
-        return None, None
-    first = chain_at(session, 1)
-    if first is None:
+    anchors = _read(state_path())
+    seen_here = {
+        record: anchor
+        for record, entry in anchors.items()
+        if record.partition(" ")[2] == where and (anchor := _anchor(entry)) is not None
+    }
+    wanted = sorted({events for events, _ in seen_here.values()})
+    (count, _, head), (first, *hashes) = chain_points(session, [1, *wanted])
+    if count == 0 or first is None:
         return None, None
     record = f"{first} {where}"
     now = Seen(record, count, head)
-    before = _read(state_path()).get(record)
-    if before is None or trust:
-        return now, None
-    try:
-        events, seen = int(before["events"]), str(before["head"])
-    except (KeyError, TypeError, ValueError):
-        return now, None  # a damaged file anchors nothing; this head replaces it
-    if not 1 <= events < 2**31:
-        return now, None
+    before = anchors.get(record)
+    if before is None or trust or record not in seen_here:
+        return now, None  # a damaged entry anchors nothing; this head replaces it
+    events, seen = seen_here[record]
     if count < events:
         return None, (
             f"the record's trail holds {count} events, and this machine saw {events} on "
             f"{before.get('seen', 'an earlier day')}: it was cut off since; "
             "`transition fingerprint --anchor` trusts it as it is, once you know why"
         )
-    if chain_at(session, events) != seen:
+    if dict(zip(wanted, hashes, strict=True))[events] != seen:
         return None, (
             f"event {events} of the record is not the one this machine saw on "
             f"{before.get('seen', 'an earlier day')}: the trail was rewritten since; "
             "`transition fingerprint --anchor` trusts it as it is, once you know why"
         )
     return now, None
+
+
+def _anchor(entry: dict[str, Any]) -> tuple[int, str] | None:
+    """(events, head) of an entry of the file, or None for a damaged one."""
+    try:
+        events, head = int(entry["events"]), str(entry["head"])
+    except (KeyError, TypeError, ValueError):
+        return None
+    return (events, head) if 1 <= events < 2**31 else None
 
 
 def keep(seen: Seen, today: str) -> None:

@@ -13,6 +13,7 @@ trail only grows.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -155,18 +156,20 @@ def chained_at_restore(connection: Connection, schema: str, events: int) -> None
 def chain_head(session: Session) -> tuple[int, int, str]:
     """How many events there are, the last one's id and its chain, whatever
     rows the user may see (office staff see only their members' events)."""
+    head, _ = chain_points(session, ())
+    return head
+
+
+def chain_points(
+    session: Session, at: Sequence[int]
+) -> tuple[tuple[int, int, str], list[str | None]]:
+    """The head (as `chain_head`) and the hash of each event `at` (None for
+    one there is not), whatever rows one may see: asked of the database at once."""
     connection = session.connection()
-    row = backend_of(connection).chain_head(connection)
+    row = backend_of(connection).chain_head(connection, at)
     if row is None or row[1] is None:
-        return 0, 0, GENESIS
-    return int(row[0]), int(row[1]), row[2] or GENESIS
-
-
-def chain_at(session: Session, event_id: int) -> str | None:
-    """The hash of one event, whatever rows one may see; None if there is no
-    such event."""
-    connection = session.connection()
-    return backend_of(connection).chain_at(connection, event_id)
+        return (0, 0, GENESIS), [None] * len(at)
+    return (int(row[0]), int(row[1]), row[2] or GENESIS), list(row[3:])
 
 
 def fields(row: object, *names: str) -> dict[str, Any]:
