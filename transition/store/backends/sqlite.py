@@ -410,7 +410,12 @@ def _integrity(path: Path) -> list[str]:
     with contextlib.closing(sqlite3.connect(path)) as connection:
         # A damaged page's names come back in the report as bytes that are not text.
         connection.text_factory = lambda raw: raw.decode("utf-8", "replace")
-        return [row[0] for row in connection.execute("PRAGMA integrity_check(5)")]
+        try:
+            return [row[0] for row in connection.execute("PRAGMA integrity_check(5)")]
+        except UnicodeDecodeError:
+            # SQLite's own error names what it read off the damaged schema
+            # page, bytes that Python cannot make text of for the message.
+            return ["the schema page is damaged (names that are not text)"]
 
 
 def _remove_with_journals(path: Path) -> None:
