@@ -104,17 +104,22 @@ class PostgresServer:
     def new_database(self, template: str | None = None) -> str:
         """A fresh database owned by the superuser, empty or a copy of
         `template`; its name. Over a connection kept open, not a psql process
-        a database, and copied file by file (PostgreSQL 15's default writes
-        every page of the copy to the WAL, three times the work for a
-        template this small)."""
+        a database."""
         self._databases += 1
         name = f"test_{os.getpid()}_{self._databases}"
-        copy = f' TEMPLATE "{template}"' if template else ""
-        connection = self._connection()
-        if connection.info.server_version >= 150000:
-            copy += " STRATEGY FILE_COPY"
-        connection.execute(f'CREATE DATABASE "{name}"{copy}')
+        if template is None:
+            self._connection().execute(f'CREATE DATABASE "{name}"')
+        else:
+            self.copy_database(template, name)
         return name
+
+    def copy_database(self, source: str, name: str) -> None:
+        """Database `name`, a copy of `source` (which no one may be connected
+        to), copied file by file: PostgreSQL 15's default writes every page
+        of the copy to the WAL, three times the work for databases this small."""
+        connection = self._connection()
+        strategy = " STRATEGY FILE_COPY" if connection.info.server_version >= 150000 else ""
+        connection.execute(f'CREATE DATABASE "{name}" TEMPLATE "{source}"{strategy}')
 
     def drop_database(self, name: str) -> None:
         """Drop a test's database, whoever is still connected to it."""

@@ -12,6 +12,7 @@ import pytest
 from conftest import as_json, invoke_transition, ok
 from harness.council import Council
 from harness.records import jane_trail
+from pdf_reading import page_texts
 from pypdf import PdfReader
 
 T = invoke_transition
@@ -61,7 +62,7 @@ def test_the_sign_off_sheet_carries_the_fingerprint_and_both_names(trail, tmp_pa
     fingerprint = ok(T("fingerprint")).strip()
     ok(T("render", "signoff", "jane", "-o", str(tmp_path / "s.pdf")))
     reader = PdfReader(tmp_path / "s.pdf")
-    text = " ".join(page.extract_text() for page in reader.pages)
+    text = " ".join(page_texts(tmp_path / "s.pdf"))
     assert fingerprint in text and "Sam, recorded by" in text
     assert "https://example.org/post/1" in text  # whole, on one line
     links = [

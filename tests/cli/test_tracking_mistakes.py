@@ -12,9 +12,12 @@ T = invoke_transition
 
 
 @pytest.fixture
-def council(jane):
-    for ward in (1, 10, 11):
-        ok(T("member", "add", f"Ward {ward} Councillor", "--ward", str(ward)))
+def council(jane, copies):
+    def build() -> None:
+        for ward in (1, 10, 11):
+            ok(T("member", "add", f"Ward {ward} Councillor", "--ward", str(ward)))
+
+    copies.once("mistakes' council", build)
     return jane
 
 

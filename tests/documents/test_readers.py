@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from conftest import as_json, invoke_transition, ok
 from harness import SCRIPT
+from pdf_reading import page_texts
 from pypdf import PdfReader
 
 T = invoke_transition
@@ -159,7 +160,7 @@ def _chromium_pdf(html: Path, pdf: Path) -> list[str]:
         capture_output=True,
         timeout=120,
     )
-    return [page.extract_text() for page in PdfReader(pdf).pages]
+    return page_texts(pdf)
 
 
 @needs["chromium"]
@@ -278,19 +279,23 @@ def test_an_archival_sheet_with_evidence_is_pdf_a_3_and_reads_as_pictures(counci
     assert drawn.returncode == 0 and drawn.stderr == "", drawn.stderr
     pictures = sorted(tmp_path.glob("page-*.png"))
     assert len(pictures) == pages and all(p.stat().st_size > 2000 for p in pictures)
-    text = " ".join(page.extract_text() for page in PdfReader(pdf).pages)
+    text = " ".join(page_texts(pdf))
     assert "Files kept in the record (2)" in " ".join(text.split())
     assert hashlib.sha256(PNG).hexdigest()[:32] in text.replace("\n", "").replace(" ", "")
 
 
 def test_a_checklist_for_a_member_with_two_accounts_fits_one_page(council, tmp_path):
+    """Read in the combined file, which is each member's checklist in turn
+    (test_render proves it page for page): one print for every member."""
     statuses = as_json(T("account", "list", "--json", *at(council)))
     two = {a["member"] for a in statuses if sum(b["member"] == a["member"] for b in statuses) == 2}
     assert two
+    pdf = tmp_path / "all.pdf"
+    ok(T("render", "checklist", "--all", "--combined", "-o", str(pdf), *at(council)))
+    pages = {text.split("\n", 1)[0]: text for text in page_texts(pdf)}
     for member in sorted(two):
-        pdf = tmp_path / "one.pdf"
-        ok(T("render", "checklist", member, "-o", str(pdf), *at(council)))
-        assert len(PdfReader(pdf).pages) == 1, member
+        page = pages[f"Social media transition checklist: {member}"]
+        assert "page 1 of 1" in " ".join(page.split()), member
 
 
 # -- calendars ----------------------------------------------------------------------

@@ -13,10 +13,12 @@ from datetime import timedelta
 from html.parser import HTMLParser
 from pathlib import Path
 
+import pdf_reading
 import pytest
 from conftest import SCRIPT, as_json, invoke_transition, ok, run_transition
 from hypothesis import given
 from hypothesis import strategies as st
+from pdf_reading import whole_text
 from pypdf import PdfReader
 from pypdf.generic import DictionaryObject, IndirectObject
 
@@ -47,9 +49,8 @@ def on_paper(council: Path) -> set[str]:
 
 
 def pdf_text(path: Path) -> tuple[PdfReader, str]:
-    reader = PdfReader(path)
-    text = " ".join(page.extract_text() for page in reader.pages)
-    return reader, " ".join(text.split())
+    """The file's objects (pypdf) and its text in one line (PDFium)."""
+    return PdfReader(path), whole_text(path)
 
 
 class Structure(HTMLParser):
@@ -145,8 +146,8 @@ def test_one_html_file_per_member_or_one_for_everyone(council, tmp_path):
 def page_texts(path: Path) -> list[str]:
     """Each page's text, without the minute it was generated."""
     return [
-        re.sub(r"generated \d{4}-\d\d-\d\d \d\d:\d\d \w+", "generated", page.extract_text())
-        for page in PdfReader(path).pages
+        re.sub(r"generated \d{4}-\d\d-\d\d \d\d:\d\d \w+", "generated", text)
+        for text in pdf_reading.page_texts(path)
     ]
 
 
