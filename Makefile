@@ -39,7 +39,7 @@ demo: $(INSTALLED)
 # Bytecode first, as for bench: every console script the tests start would
 # otherwise compile the package anew where PYTHONDONTWRITEBYTECODE is set.
 test: lint
-	$(BIN)/python -m compileall -q transition
+	$(BIN)/python -m compileall -q transition migrations
 	$(BIN)/pytest -q -n 2 --durations=10
 
 lint: $(INSTALLED)
@@ -57,7 +57,7 @@ format: $(INSTALLED)
 # Bytecode first, as an installed wheel has it (pip compiles on install), even
 # where PYTHONDONTWRITEBYTECODE keeps Python from writing it for a checkout.
 bench: $(INSTALLED)
-	$(BIN)/python -m compileall -q transition
+	$(BIN)/python -m compileall -q transition migrations
 	$(BIN)/python scripts/bench.py
 
 # The reliability trials, run long: one line of figures per promise.

@@ -122,6 +122,25 @@ def db_path(tmp_path) -> Path:
 
 
 @pytest.fixture(scope="session")
+def _sample(tmp_path_factory) -> Path:
+    from transition.cli.sample import build
+
+    return build(tmp_path_factory.mktemp("sample"))
+
+
+@pytest.fixture(scope="module")
+def sample_council(_sample, tmp_path_factory) -> Path:
+    """The 26-member sample council (`transition.cli.sample`), built once a
+    test process: each module that asks gets a copy of its own."""
+    copy = tmp_path_factory.mktemp("sample") / "transition.db"
+    with sqlite3.connect(_sample) as source, sqlite3.connect(copy) as target:
+        source.backup(target)
+    source.close()
+    target.close()
+    return copy
+
+
+@pytest.fixture(scope="session")
 def _built(request, tmp_path_factory) -> Copies:
     return Copies(tmp_path_factory.mktemp("copies"), lambda: request.getfixturevalue("postgres"))
 

@@ -26,16 +26,19 @@ pytestmark = pytest.mark.usefixtures("store")
 
 
 @pytest.fixture
-def council():
+def council(copies):
     council = Council(os.environ["TRANSITION_DB"], today=date(2030, 4, 1))
-    council.add(JANE)
+    copies.once("Jane's council", lambda: council.add(JANE))
     return council
 
 
 @pytest.fixture
-def addressed(council):
-    council.write(lambda t: t.change.set_emails(t.find.member("jane"), list(OFFICE)))
-    council.write(lambda t: t.change.set_clerk_email(t.find.election(), CLERK))
+def addressed(council, copies):
+    def build() -> None:
+        council.write(lambda t: t.change.set_emails(t.find.member("jane"), list(OFFICE)))
+        council.write(lambda t: t.change.set_clerk_email(t.find.election(), CLERK))
+
+    copies.once("Jane's council, addressed", build)
     return council
 
 

@@ -27,7 +27,7 @@ from conftest import invoke_transition, ok, run_transition
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from transition.cli.sample import SAMPLE_TODAY, build
+from transition.cli.sample import SAMPLE_TODAY
 
 T = invoke_transition
 SNAPSHOTS = Path(__file__).parent.parent / "snapshots"
@@ -40,10 +40,10 @@ RECORD = re.compile(rb"UID:election-([0-9a-f]{12})-key-0@")
 
 
 @pytest.fixture(scope="module")
-def council(tmp_path_factory) -> Path:
+def council(sample_council) -> Path:
     """The sample council at its date, with an awkward member on one
     awkward handle, and a member whose change of option supersedes steps."""
-    database = build(tmp_path_factory.mktemp("sample"))
+    database = sample_council
     at = ("--db", str(database), "--today", SAMPLE_TODAY.isoformat())
     ok(T("member", "add", AWKWARD, "--ward", "26", *at))
     account = ("--platform", "X", "--handle", "a;b,c:d\\e 山", "--role", "single", "--uses-logo")

@@ -13,7 +13,7 @@ import pytest
 from pypdf import PdfReader
 from test_render import structure_problems
 
-from transition.cli.sample import SAMPLE_TODAY, build
+from transition.cli.sample import SAMPLE_TODAY
 from transition.documents import content
 from transition.documents.html import PrintJob, documents_for
 from transition.documents.joining import joined
@@ -22,9 +22,9 @@ from transition.store import transact
 
 
 @pytest.fixture(scope="module")
-def council(tmp_path_factory) -> Path:
-    """The 26-member sample council, built once for this module's read-only tests."""
-    return build(tmp_path_factory.mktemp("sample"))
+def council(sample_council) -> Path:
+    """The 26-member sample council, for this module's read-only tests."""
+    return sample_council
 
 
 def read(council: Path, work):

@@ -47,11 +47,9 @@ needs = {
 
 
 @pytest.fixture(scope="module")
-def council(tmp_path_factory):
+def council(sample_council):
     """The demo council, as of its day."""
-    from transition.cli.sample import build
-
-    return build(tmp_path_factory.mktemp("council"))
+    return sample_council
 
 
 def at(database: Path) -> tuple[str, ...]:

@@ -22,7 +22,7 @@ from pdf_reading import whole_text
 from pypdf import PdfReader
 from pypdf.generic import DictionaryObject, IndirectObject
 
-from transition.cli.sample import SAMPLE_TODAY, build
+from transition.cli.sample import SAMPLE_TODAY
 from transition.documents.html import slug
 
 T = invoke_transition
@@ -30,9 +30,9 @@ HOSTILE = "<script>alert(1)</script>"
 
 
 @pytest.fixture(scope="module")
-def council(tmp_path_factory) -> Path:
-    """The 26-member sample council, built once for this module's read-only tests."""
-    return build(tmp_path_factory.mktemp("sample"))
+def council(sample_council) -> Path:
+    """The 26-member sample council, for this module's read-only tests."""
+    return sample_council
 
 
 def at(council: Path) -> tuple[str, ...]:

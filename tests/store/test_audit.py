@@ -38,9 +38,10 @@ def council(store) -> Council:
 
 
 @pytest.fixture
-def trail(council) -> Council:
+def trail(council, copies) -> Council:
     """Jane's record with a few changes by several people."""
-    return jane_trail(council)
+    copies.once("Jane's trail", lambda: jane_trail(council))
+    return council
 
 
 def log(council: Council, limit: int | None = None, rows: bool = False) -> list[dict]:

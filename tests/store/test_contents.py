@@ -35,16 +35,20 @@ CHANGES = {
 
 
 @pytest.fixture
-def marked(store) -> Council:
+def marked(store, copies) -> Council:
     """Jane's record, her first step marked done by Sam (the day before the
     day a direct change writes)."""
     council = Council(os.environ["TRANSITION_DB"], today=TODAY)
-    council.add(JANE)
-    council.write(
-        lambda tracker: tracker.mark.done([1], note=None, evidence=None),
-        today=date(2030, 3, 31),
-        actor="Sam",
-    )
+
+    def build() -> None:
+        council.add(JANE)
+        council.write(
+            lambda tracker: tracker.mark.done([1], note=None, evidence=None),
+            today=date(2030, 3, 31),
+            actor="Sam",
+        )
+
+    copies.once("Jane's first step done", build)
     return council
 
 

@@ -34,15 +34,18 @@ CLERK = "clerk@toronto.ca"
 
 
 @pytest.fixture
-def council(store) -> Council:
+def council(store, copies) -> Council:
     council = Council(os.environ["TRANSITION_DB"], today=date(2026, 6, 1), year=2026)
-    council.add(PAT)
 
     def addresses(tracker):
         tracker.change.set_emails(tracker.find.member("pat"), [OFFICE])
         tracker.change.set_clerk_email(tracker.find.election(), CLERK)
 
-    council.write(addresses)
+    def build() -> None:
+        council.add(PAT)
+        council.write(addresses)
+
+    copies.once("Pat, addressed", build)
     return council
 
 
