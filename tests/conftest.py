@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from harness import SCRIPT, Result, invoke_transition, run_transition
 from postgres_server import NoServer, PostgresServer, running_server
-from record_copies import Copies
+from record_copies import Copies, copy_sqlite
 
 __all__ = ["SCRIPT", "Result", "as_json", "invoke_transition", "ok", "run_transition"]
 
@@ -133,10 +133,7 @@ def sample_council(_sample, tmp_path_factory) -> Path:
     """The 26-member sample council (`transition.cli.sample`), built once a
     test process: each module that asks gets a copy of its own."""
     copy = tmp_path_factory.mktemp("sample") / "transition.db"
-    with sqlite3.connect(_sample) as source, sqlite3.connect(copy) as target:
-        source.backup(target)
-    source.close()
-    target.close()
+    copy_sqlite(_sample, copy)
     return copy
 
 

@@ -91,12 +91,9 @@ class Copies:
             )
             server.copy_database(name, copy)
             return Kept(copy, anchors, value)
-        copy = str(self.folder / f"copy-{number}.db")
-        with sqlite3.connect(url) as source, sqlite3.connect(copy) as target:
-            source.backup(target)
-        source.close()
-        target.close()
-        return Kept(copy, anchors, value)
+        copy = self.folder / f"copy-{number}.db"
+        copy_sqlite(Path(url), copy)
+        return Kept(str(copy), anchors, value)
 
     def _restore(self, kept: Kept, url: str) -> None:
         if url.startswith("postgresql"):
@@ -113,6 +110,14 @@ class Copies:
         path = _anchors_path()
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(anchors, indent=1), encoding="utf-8")
+
+
+def copy_sqlite(source: Path, target: Path) -> None:
+    """A whole copy of a SQLite record, its write-ahead log folded in."""
+    with sqlite3.connect(source) as reading, sqlite3.connect(target) as writing:
+        reading.backup(writing)
+    reading.close()
+    writing.close()
 
 
 def _length_and_head(connection: Any) -> Trail:
