@@ -313,6 +313,28 @@ def test_status_counts_are_the_cores_rule(store, request, tmp_path_factory, seat
     assert got == expected_status(council)
 
 
+@pytest.mark.parametrize("store", STORES, indirect=True)
+def test_status_of_a_member_with_no_open_step_names_no_next(council):
+    """The edges the random records seldom reach: every step closed (done or
+    waived), and a member not running, who has no steps at all."""
+    from harness.council import JANE
+
+    council.add(JANE, Seat("Ann Lee", ward="3", running="no"))
+    items = council.read(lambda tracker: tracker.session.exec(select(ChecklistItem)).all())
+    council.mark([i.id for i in items[1:]], [items[0].id], on=date(2030, 3, 20))
+    rows = council.read(lambda tracker: status_rows(tracker, tracker.find.election(), False, None))
+    keys = ("done", "open", "overdue", "waived", "next_due", "next_step", "next_on_filing")
+    got = {row["member"]: tuple(row[key] for key in keys) for row in rows}
+    assert got == {
+        "Jane Doe": (len(items) - 1, 0, 0, 1, None, None, False),
+        "Ann Lee": (0, 0, 0, 0, None, None, False),
+    }
+    assert got == {
+        name: tuple(counts[key] for key in keys)
+        for name, counts in expected_status(council).items()
+    }
+
+
 @pytest.mark.parametrize("store", ["sqlite"], indirect=True)
 def test_the_readmes_python_example_runs(tmp_path):
     """The README's example of the record from Python, as written."""

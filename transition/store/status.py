@@ -27,38 +27,40 @@ OPEN = "item.status = 'open'"
 #: An open step whose last possible day is past.
 OVERDUE = f"{OPEN} AND item.latest < :today"
 #: The order open steps fall due in: their day (the latest, while it hangs
-#: on a filing date not known), then their id.
-DUE_ORDER = "coalesce(item.due, item.latest), item.item_id"
+#: on a filing date not known), then their id; as one text that sorts so
+#: (an ISO date, then the id with leading zeros).
+NEXT_KEY = "coalesce(item.due, item.latest) || printf('%020d', item.id)"
 
 #: One row per candidacy of the election: who, then how many steps are done,
 #: open, overdue and waived, then the next open step's day, step and due date.
-#: SQLite's, from the record's tables (whoever opens the file reads all of it).
+#: SQLite's, from the record's tables (whoever opens the file reads all of it),
+#: in one grouped pass over each candidacy's steps. The next step is the one
+#: where `min()` of its due-order key (day, then id, as text) falls: SQLite
+#: takes a group's bare columns from the row of its one `min()`
+#: (sqlite.org/lang_select.html#bare_columns_in_an_aggregate_query), and
+#: from any row where there is no open step, so those are blanked outside.
+#: A window over the steps sorted them all first, five times slower.
 QUERY = f"""
-WITH item AS (
-    SELECT c.id AS candidacy_id, m.name, m.ward, m.office, c.running, c.option,
-           c.filing_date, c.filing_actual, i.id AS item_id, i.status, i.due, i.latest,
-           i.step_id
+SELECT name, ward, office, running, option, filing_date, filing_actual,
+       done, open, overdue, waived,
+       CASE WHEN next_key IS NOT NULL THEN next_day END,
+       CASE WHEN next_key IS NOT NULL THEN step_id END,
+       CASE WHEN next_key IS NOT NULL THEN due END
+FROM (
+    SELECT m.name, m.ward, m.office, c.running, c.option, c.filing_date, c.filing_actual,
+           count(CASE WHEN item.status = 'done' THEN 1 END) AS done,
+           count(CASE WHEN {OPEN} THEN 1 END) AS open,
+           count(CASE WHEN {OVERDUE} THEN 1 END) AS overdue,
+           count(CASE WHEN item.status = 'waived' THEN 1 END) AS waived,
+           min(CASE WHEN {OPEN} THEN {NEXT_KEY} END) AS next_key,
+           coalesce(item.due, item.latest) AS next_day, item.step_id, item.due
     FROM candidacy AS c
     JOIN member AS m ON m.id = c.member_id
-    LEFT JOIN checklist_item AS i ON i.candidacy_id = c.id AND i.superseded_at IS NULL
+    LEFT JOIN checklist_item AS item
+        ON item.candidacy_id = c.id AND item.superseded_at IS NULL
     WHERE c.election_id = :election
-),
-next AS (
-    SELECT item.candidacy_id, coalesce(item.due, item.latest) AS day, item.step_id, item.due,
-           row_number() OVER (PARTITION BY item.candidacy_id ORDER BY {DUE_ORDER}) AS place
-    FROM item WHERE {OPEN}
+    GROUP BY c.id
 )
-SELECT item.name, item.ward, item.office, item.running, item.option, item.filing_date,
-       item.filing_actual,
-       count(CASE WHEN item.status = 'done' THEN 1 END),
-       count(CASE WHEN {OPEN} THEN 1 END),
-       count(CASE WHEN {OVERDUE} THEN 1 END),
-       count(CASE WHEN item.status = 'waived' THEN 1 END),
-       next.day, next.step_id, next.due
-FROM item
-LEFT JOIN next ON next.candidacy_id = item.candidacy_id AND next.place = 1
-GROUP BY item.candidacy_id, item.name, item.ward, item.office, item.running, item.option,
-         item.filing_date, item.filing_actual, next.day, next.step_id, next.due
 """
 
 
