@@ -518,9 +518,13 @@ class SQLite:
 
     def chain_head(self, connection: Connection, at: Sequence[int] = ()) -> tuple[Any, ...] | None:
         # Row events a writer around transition left are chained at its next
-        # change; until then the head is the last chained event.
+        # change; until then the head is the last chained event. The events
+        # up to it are all of them less the few after it: SQLite counts a
+        # whole table from its smallest index, where counting up to an id
+        # walks the table itself (25 ms on 120,000 events, at every open).
         row = connection.exec_driver_sql(
-            "SELECT (SELECT count(*) FROM event AS o WHERE o.id <= e.id), e.id, e.chain "
+            "SELECT (SELECT count(*) FROM event) "
+            "- (SELECT count(*) FROM event AS o WHERE o.id > e.id), e.id, e.chain "
             "FROM event AS e WHERE e.chain IS NOT NULL ORDER BY e.id DESC LIMIT 1"
         ).first()
         if row is None:
