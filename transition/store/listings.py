@@ -313,8 +313,9 @@ def status_rows(
     assert election.id is not None  # a stored election
     result = counted(tracker.session.connection(), election.id, tracker.today)
     signed = _signoffs_by_name(tracker)
-    planned = planned_periods(tracker, election)
-    names = {key(m): m.name for m, _ in candidacies(tracker, election)} if planned else {}
+    pairs = candidacies(tracker, election)
+    planned = planned_periods(tracker, election, pairs=pairs)
+    names = {key(m): m.name for m, _ in pairs}
     in_force_by_name = {names[k]: in_force(p, tracker.today) for k, p in planned.items()}
     horizon = days_after(tracker.today, due_within or 0).isoformat()
     rows: list[StatusRow] = []

@@ -9,6 +9,7 @@ every listing, document and feed shows them.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import TYPE_CHECKING, cast
 
@@ -18,7 +19,7 @@ from transition.core.terms import Office, Option, Running
 from transition.store.shapes import PeriodRow
 
 if TYPE_CHECKING:
-    from transition.store.models import Election, Member
+    from transition.store.models import Candidacy, Election, Member
     from transition.store.tracker import Tracker
 
 #: The profile's audiences that depend on a member's accounts.
@@ -26,9 +27,14 @@ ACCOUNT_AUDIENCES = ("option2-city-account", "option1-campaign-account")
 
 
 def planned_periods(
-    tracker: Tracker, election: Election, member: Member | None = None
+    tracker: Tracker,
+    election: Election,
+    member: Member | None = None,
+    *,
+    pairs: Sequence[tuple[Member, Candidacy]] | None = None,
 ) -> dict[int, tuple[PlannedPeriod, ...]]:
-    """Each member's periods in the election (or one member's), by member id."""
+    """Each member's periods in the election (or one member's), by member id;
+    from the election's `candidacies`, read here unless the caller has them."""
     from transition.store.listings import candidacies
     from transition.store.models import key
 
@@ -39,7 +45,7 @@ def planned_periods(
     # Only a period about a kind of account needs the member's accounts.
     by_accounts = any(p.applies_to in ACCOUNT_AUDIENCES for p in profile.periods)
     found: dict[int, tuple[PlannedPeriod, ...]] = {}
-    for who, candidacy in candidacies(tracker, election):
+    for who, candidacy in candidacies(tracker, election) if pairs is None else pairs:
         if member is not None and key(who) != key(member):
             continue
         if by_accounts:
@@ -68,9 +74,10 @@ def period_rows(
     from transition.store.listings import candidacies
     from transition.store.models import key
 
-    planned = planned_periods(tracker, election, member)
+    pairs = candidacies(tracker, election)
+    planned = planned_periods(tracker, election, member, pairs=pairs)
     rows = []
-    for who, _ in candidacies(tracker, election):
+    for who, _ in pairs:
         for one in planned.get(key(who), ()):
             rows.append(period_row(one, tracker.today, who.name))
     return rows
