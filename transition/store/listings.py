@@ -365,13 +365,18 @@ def _iso(value: date | str | None) -> str | None:
     return value if value is None or isinstance(value, str) else value.isoformat()
 
 
-def candidacies(tracker: Tracker, election: Election) -> list[tuple[Member, Candidacy]]:
-    """Every member with their candidacy in the election, in council order (one query)."""
+def candidacies(
+    tracker: Tracker, election: Election, member: Member | None = None
+) -> list[tuple[Member, Candidacy]]:
+    """Every member with their candidacy in the election, in council order (one
+    query); or only `member`, with theirs, where one member's is all a command needs."""
     query = (
         select(Member, Candidacy)
         .join(Candidacy, col(Candidacy.member_id) == Member.id)
         .where(Candidacy.election_id == election.id)
     )
+    if member is not None:
+        query = query.where(Member.id == member.id)
     pairs = list(tracker.session.exec(query).all())
     return sorted(pairs, key=lambda pair: seat_order(pair[0].office, pair[0].ward, pair[0].name))
 

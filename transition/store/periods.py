@@ -45,7 +45,7 @@ def planned_periods(
     # Only a period about a kind of account needs the member's accounts.
     by_accounts = any(p.applies_to in ACCOUNT_AUDIENCES for p in profile.periods)
     found: dict[int, tuple[PlannedPeriod, ...]] = {}
-    for who, candidacy in candidacies(tracker, election) if pairs is None else pairs:
+    for who, candidacy in candidacies(tracker, election, member) if pairs is None else pairs:
         if member is not None and key(who) != key(member):
             continue
         if by_accounts:
@@ -74,7 +74,7 @@ def period_rows(
     from transition.store.listings import candidacies
     from transition.store.models import key
 
-    pairs = candidacies(tracker, election)
+    pairs = candidacies(tracker, election, member)
     planned = planned_periods(tracker, election, member, pairs=pairs)
     rows = []
     for who, _ in pairs:
