@@ -22,6 +22,7 @@ from transition.store.attesting import attestation_text, attestations
 from transition.store.evidence import shown_size
 from transition.store.listings import (
     candidacies,
+    candidates,
     checklist_entries,
     checklist_rows,
     marks,
@@ -220,9 +221,9 @@ def council_periods(tracker: Tracker, election: Election, member: Member | None)
     """The periods in force today, and each member's next to start, for the
     council (or one member): a period on the same days for several members is
     printed once, naming them, or saying it reaches every member."""
-    pairs = candidacies(tracker, election, member)
-    planned = planned_periods(tracker, election, member, pairs=pairs)
-    names = {key(m): m.name for m, _ in pairs if key(m) in planned}
+    who = candidates(tracker, election, member)
+    planned = planned_periods(tracker, election, member, given=who)
+    names = {one.member_id: one.name for one in who if one.member_id in planned}
     groups: dict[str, dict[tuple[Any, ...], dict[str, Any]]] = {"in_force": {}, "next": {}}
     for member_id, name in names.items():
         now = periods_now(planned[member_id], tracker.today)
@@ -332,10 +333,9 @@ def overview_document(tracker: Tracker, election: Election) -> dict[str, Any]:
         states[extra["member_id"]][item["step"]].append(state)
     dates = KeyDates.of(tracker.find.calendar(election))
     periods = [p for p in profile.periods if applies_in(p, dates)]
-    pairs = candidacies(tracker, election)
-    planned = planned_periods(tracker, election, pairs=pairs) if periods else {}
+    planned = planned_periods(tracker, election) if periods else {}
     rows = []
-    for member, candidacy in pairs:
+    for member, candidacy in candidacies(tracker, election):
         reached = {one.period.id: one for one in planned.get(key(member), ())}
         cells = []
         for step in steps:
@@ -477,7 +477,6 @@ def members_on_paper(
     with_items = {
         extra["member_id"] for extra, _ in checklist_entries(tracker, election, None, False)
     }
-    pairs = candidacies(tracker, election)
-    planned = planned_periods(tracker, election, pairs=pairs)
-    wanted = with_items | {member_id for member_id, found in planned.items() if found}
-    return [m for m, _ in pairs if m.id in wanted]
+    with_periods = {mid for mid, found in planned_periods(tracker, election).items() if found}
+    wanted = with_items | with_periods
+    return [m for m, _ in candidacies(tracker, election) if m.id in wanted]

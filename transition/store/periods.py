@@ -19,7 +19,8 @@ from transition.core.terms import Office, Option, Running
 from transition.store.shapes import PeriodRow
 
 if TYPE_CHECKING:
-    from transition.store.models import Candidacy, Election, Member
+    from transition.store.listings import Candidate
+    from transition.store.models import Election, Member
     from transition.store.tracker import Tracker
 
 #: The profile's audiences that depend on a member's accounts.
@@ -31,34 +32,35 @@ def planned_periods(
     election: Election,
     member: Member | None = None,
     *,
-    pairs: Sequence[tuple[Member, Candidacy]] | None = None,
+    given: Sequence[Candidate] | None = None,
 ) -> dict[int, tuple[PlannedPeriod, ...]]:
     """Each member's periods in the election (or one member's), by member id;
-    from the election's `candidacies`, read here unless the caller has them."""
-    from transition.store.listings import candidacies
+    of the election's `candidates`, read here unless the caller has them."""
+    from transition.store.listings import candidacies, candidates
     from transition.store.models import key
 
     profile = tracker.find.profile(election)
     if not profile.periods:
         return {}
+    if any(p.applies_to in ACCOUNT_AUDIENCES for p in profile.periods):
+        # A period about a kind of account needs the member's accounts.
+        return {
+            key(who): tracker.find.plan(candidacy).periods
+            for who, candidacy in candidacies(tracker, election, member)
+        }
     dates = tracker.find.calendar(election)
-    # Only a period about a kind of account needs the member's accounts.
-    by_accounts = any(p.applies_to in ACCOUNT_AUDIENCES for p in profile.periods)
     found: dict[int, tuple[PlannedPeriod, ...]] = {}
-    for who, candidacy in candidacies(tracker, election, member) if pairs is None else pairs:
-        if member is not None and key(who) != key(member):
-            continue
-        if by_accounts:
-            found[key(who)] = tracker.find.plan(candidacy).periods
+    for who in candidates(tracker, election, member) if given is None else given:
+        if member is not None and who.member_id != key(member):
             continue
         planned_member = planner.Member(
             name=who.name,
-            running=cast(Running, candidacy.running),
-            option=Option(candidacy.option) if candidacy.option else None,
-            filing_date=candidacy.filing_date,
+            running=cast(Running, who.running),
+            option=Option(who.option) if who.option else None,
+            filing_date=who.filing_date,
             office=cast(Office, who.office),
         )
-        found[key(who)] = planner.plan_periods(dates, planned_member, profile)
+        found[who.member_id] = planner.plan_periods(dates, planned_member, profile)
     return found
 
 
@@ -71,15 +73,14 @@ def period_rows(
     tracker: Tracker, election: Election, member: Member | None = None
 ) -> list[PeriodRow]:
     """Every member's periods (or one member's), in council order, by start."""
-    from transition.store.listings import candidacies
-    from transition.store.models import key
+    from transition.store.listings import candidates
 
-    pairs = candidacies(tracker, election, member)
-    planned = planned_periods(tracker, election, member, pairs=pairs)
+    who = candidates(tracker, election, member)
+    planned = planned_periods(tracker, election, member, given=who)
     rows = []
-    for who, _ in pairs:
-        for one in planned.get(key(who), ()):
-            rows.append(period_row(one, tracker.today, who.name))
+    for one in who:
+        for period in planned.get(one.member_id, ()):
+            rows.append(period_row(period, tracker.today, one.name))
     return rows
 
 

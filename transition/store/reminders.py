@@ -37,7 +37,7 @@ from sqlmodel import col, select
 from transition.core.periods import PlannedPeriod
 from transition.core.reminding import Reminding, Stage
 from transition.core.terms import ItemStatus
-from transition.store.listings import seat_order, toronto_time
+from transition.store.listings import candidates, seat_order, toronto_time
 from transition.store.models import Election, Event, Member
 from transition.store.trail.events import Action, Subject
 from transition.store.values import addresses
@@ -242,10 +242,11 @@ def _period_notices(
     not yet known (a filing date to come) is not reminded, nor one past."""
     from transition.store.periods import planned_periods
 
-    planned = planned_periods(tracker, election, member)
+    who = candidates(tracker, election, member)
+    planned = planned_periods(tracker, election, member, given=who)
     if not planned:
         return []
-    names = dict(tracker.session.exec(select(Member.id, Member.name)).all())
+    names = {one.member_id: one.name for one in who}
     found = []
     for member_id, periods in planned.items():
         for one in periods:
