@@ -33,6 +33,7 @@ REVISIONS: tuple[str, ...] = (
     "0009_contacts",
     "0010_evidence",
     "0011_council_status",
+    "0012_unchained_events",
 )
 HEAD = REVISIONS[-1]
 
