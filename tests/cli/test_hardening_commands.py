@@ -112,6 +112,27 @@ def test_a_damaged_database_is_refused_in_one_line(jane, tmp_path):
     assert backup.returncode == 1 and not (tmp_path / "copy.db").exists()
 
 
+def test_a_quick_check_begun_ahead_answers_only_for_the_file_as_it_was(jane):
+    """A write's quick check begins before the command loads its libraries
+    (`prepare`); opening takes its answer only for the file unchanged since
+    the check began, and checks again otherwise. A read begins none."""
+    from transition.store.backends import Location, Mode, prepare
+    from transition.store.backends import sqlite as backend
+
+    prepare(Location(path=jane), Mode.WRITE)
+    assert backend._checked_ahead(jane) == ["ok"]
+    assert backend._checked_ahead(jane) is None  # taken once
+    prepare(Location(path=jane), Mode.WRITE)
+    backend._AHEAD[jane].thread.join()
+    with sqlite3.connect(jane) as connection:  # a writer around transition
+        connection.execute("UPDATE member SET ward = '8' WHERE name = 'Jane Doe'")
+    connection.close()
+    assert backend._checked_ahead(jane) is None  # written since: checked again
+    ok(T("member", "add", "Late Comer", "--ward", "99"))
+    prepare(Location(path=jane), Mode.READ)
+    assert jane not in backend._AHEAD
+
+
 @pytest.mark.parametrize(
     "drop",
     [

@@ -260,11 +260,11 @@ def opened_record(
     from transition.store import Mode, locate, open_record
     from transition.store.record import load
 
-    load()  # before settle, which freezes what is loaded
-    settle()
     location = locate(db)
-    actor = current_actor(by)
     chosen = Mode(mode) if mode else Mode.WRITE if write else Mode.READ
+    load(location, chosen)  # before settle, which freezes what is loaded
+    settle()
+    actor = current_actor(by)
     with open_record(
         location, today=today_or_now(today), actor=actor, mode=chosen, commit=_commit
     ) as record:

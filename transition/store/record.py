@@ -23,7 +23,14 @@ from os import PathLike
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from transition.core.closures import HolidaySource
-from transition.store.backends import Location, Mode, backend_for, database_errors, locate
+from transition.store.backends import (
+    Location,
+    Mode,
+    backend_for,
+    database_errors,
+    locate,
+    prepare,
+)
 from transition.store.errors import Conflict
 
 if TYPE_CHECKING:
@@ -48,12 +55,16 @@ def in_transaction() -> bool:
     return _open > 0
 
 
-def load() -> None:
+def load(location: Location | None = None, mode: Mode = Mode.READ) -> None:
     """Import now what opening a record and its transactions need (SQLAlchemy,
     SQLModel, the tracker and its parts), for a caller that wants the cost
     paid up front: the command line freezes what is loaded before a command
     works (`transition.cli.startup.settle`), so the garbage collector never
-    walks these libraries' objects again."""
+    walks these libraries' objects again. Given the record about to be
+    opened, what its opening can begin early runs while they load
+    (`backends.prepare`)."""
+    if location is not None:
+        prepare(location, mode)
     import sqlalchemy.exc  # noqa: F401
     import sqlmodel  # noqa: F401
 

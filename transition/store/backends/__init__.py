@@ -18,7 +18,16 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
     from sqlalchemy.orm import Session
 
-__all__ = ["Backend", "Location", "Mode", "backend_for", "backend_of", "database_errors", "locate"]
+__all__ = [
+    "Backend",
+    "Location",
+    "Mode",
+    "backend_for",
+    "backend_of",
+    "database_errors",
+    "locate",
+    "prepare",
+]
 
 
 def locate(option: str | None) -> Location:
@@ -29,6 +38,16 @@ def locate(option: str | None) -> Location:
     if value and postgres.is_postgres(value):
         return Location(url=postgres.parse_url(value))
     return Location(path=sqlite.database_path(value), default=not value)
+
+
+def prepare(location: Location, mode: Mode) -> None:
+    """Begin what opening the record for `mode` can do before the command
+    loads its libraries: for a write to a SQLite file, the quick check of
+    its pages (`sqlite.check_ahead`)."""
+    if location.path is not None and mode.writes:
+        from transition.store.backends.sqlite import check_ahead
+
+        check_ahead(location.path)
 
 
 def backend_for(location: Location) -> Backend:
