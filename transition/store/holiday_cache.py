@@ -18,6 +18,7 @@ import os
 from collections.abc import Sequence
 from contextlib import suppress
 from datetime import date
+from functools import lru_cache
 from importlib.util import find_spec
 from pathlib import Path
 
@@ -32,7 +33,11 @@ STAMPED_FILES = ("version.py", "countries/canada.py")
 
 
 def cache_path() -> Path:
-    folder = os.environ.get(CACHE_ENV)
+    return _cache_path(os.environ.get(CACHE_ENV))
+
+
+@lru_cache(maxsize=4)
+def _cache_path(folder: str | None) -> Path:
     if not folder:
         from platformdirs import user_cache_path
 
@@ -40,6 +45,7 @@ def cache_path() -> Path:
     return Path(folder) / CACHE_NAME
 
 
+@lru_cache(maxsize=1)
 def release_stamp() -> str:
     """Where the installed `holidays` lives and its key files' sizes and times,
     found without importing it."""
@@ -63,7 +69,7 @@ def cached_holidays(query: HolidayQuery, year: int) -> dict[date, str]:
         stamp = release_stamp()
     except OSError:
         return package_holidays(query, year)
-    answers = _read(path, stamp)
+    answers = _read_once(path, stamp)
     key = f"{query.key}/{year}"
     stored = answers.get(key)
     if stored is not None:
@@ -72,6 +78,26 @@ def cached_holidays(query: HolidayQuery, year: int) -> dict[date, str]:
     answers[key] = sorted((day.isoformat(), name) for day, name in found.items())
     _write(path, {"stamp": stamp, "answers": answers})
     return found
+
+
+#: The file as last read in this process: its size and time, its stamp and
+#: its answers. A calendar asks for some thirty years' holidays at once.
+_LAST_READ: dict[Path, tuple[tuple[int, int], str, dict[str, Sequence[Sequence[str]]]]] = {}
+
+
+def _read_once(path: Path, stamp: str) -> dict[str, Sequence[Sequence[str]]]:
+    """`_read`, from memory while the file is as it was when last read."""
+    try:
+        stat = path.stat()
+        seen = (stat.st_size, stat.st_mtime_ns)
+    except OSError:
+        return _read(path, stamp)
+    last = _LAST_READ.get(path)
+    if last is not None and last[:2] == (seen, stamp):
+        return last[2]
+    answers = _read(path, stamp)
+    _LAST_READ[path] = (seen, stamp, answers)
+    return answers
 
 
 def _read(path: Path, stamp: str) -> dict[str, Sequence[Sequence[str]]]:
