@@ -21,8 +21,6 @@ import hashlib
 import os
 from dataclasses import dataclass, field
 from datetime import date
-from email.parser import BytesHeaderParser
-from email.policy import default as email_policy
 from pathlib import Path
 
 from transition.errors import TransitionError, UsageError
@@ -166,6 +164,10 @@ def _is_email(content: bytes) -> bool:
     head, blank, _ = content.replace(b"\r\n", b"\n").partition(b"\n\n")
     if not blank or b":" not in head.split(b"\n", 1)[0]:
         return False
+    # Here, not at import: every listing and sheet imports this module.
+    from email.parser import BytesHeaderParser
+    from email.policy import default as email_policy
+
     message = BytesHeaderParser(policy=email_policy).parsebytes(head + b"\n\n")
     if message.defects:
         return False
