@@ -435,7 +435,10 @@ def log_rows(
         query = query.where(Event.member_id == member.id)
     if limit is not None:
         query = query.limit(limit)
-    names = {m.id: m.name for m in tracker.find.members()}
+    if member is None:
+        names = dict(tracker.session.exec(select(Member.id, Member.name)).all())
+    else:
+        names = {member.id: member.name}
     found: list[LogRow] = []
     for event in tracker.session.exec(query).all():
         assert event.id is not None  # a stored event
