@@ -72,6 +72,21 @@ def test_a_restored_record_exports_the_same(db, exported):
     assert carried[0].startswith("item 2 done")
 
 
+@pytest.mark.parametrize("store", ["postgresql"], indirect=True)
+def test_a_restored_shared_database_is_analysed_for_its_planner(db, exported, postgres):
+    """Restored rows are counted for the server's planner at once, not when
+    autovacuum comes by: queries planned blind took the province's status
+    from 0.6 s to 1.0 s."""
+    restore(db, exported)
+    analysed = postgres.psql(
+        "SELECT count(*) FROM pg_stat_user_tables "
+        "WHERE relname IN ('member', 'candidacy', 'checklist_item', 'event') "
+        "AND last_analyze IS NOT NULL",
+        db.rsplit("/", 1)[1],
+    )
+    assert analysed.strip() == "4"
+
+
 def test_a_database_that_holds_a_record_is_refused_untouched(db, exported):
     council = Council(db, today=TODAY)
     council.write(lambda tracker: tracker.change.add_member("Pat Lee", "3", "councillor"))

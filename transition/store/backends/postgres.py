@@ -472,7 +472,10 @@ class PostgreSQL:
         lock_for_upgrade(connection)
 
     def after_load(self, connection: Connection, tables: list[Table]) -> None:
-        """Each table's sequence past the ids the export brought."""
+        """Each table's sequence past the ids the export brought, and the
+        tables analysed: until the server's autovacuum gets round to them
+        (a minute or more), the planner knows nothing of the rows loaded, and
+        the province's `status` took 1.0 s instead of 0.6."""
         from sqlalchemy import func, select
 
         for table in tables:
@@ -480,6 +483,7 @@ class PostgreSQL:
             connection.execute(
                 select(func.setval(func.pg_get_serial_sequence(table.name, "id"), following, False))
             )
+        connection.exec_driver_sql("ANALYZE " + ", ".join(table.name for table in tables))
 
 
 BACKEND = PostgreSQL()
