@@ -195,3 +195,58 @@ def test_a_folder_that_does_not_exist_is_refused(tmp_path):
 def test_a_folder_given_as_the_database_is_refused(tmp_path):
     with pytest.raises(TransitionError, match="is a folder"):
         init(tmp_path)
+
+
+def test_the_trails_everyday_reads_use_their_partial_indexes(db_path):
+    """Sign-offs, the reminders claimed and the events still to chain are read
+    from partial indexes (0010, 0013, 0012), never by a scan of the trail,
+    which grows with every change: SQLite uses such an index only where the
+    query says the index's condition in the same SQL text, which a change to
+    either could silently undo."""
+    from harness.council import JANE
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+
+    from transition.store.attesting import attestations
+    from transition.store.reminders import claimed, history
+
+    council = Council(str(db_path), today=date(2030, 4, 1))
+    council.add(JANE)
+    statements: list[tuple[str, object]] = []
+
+    def seen(connection, cursor, statement, parameters, context, executemany):
+        statements.append((statement, parameters))
+
+    event.listen(Engine, "before_cursor_execute", seen)
+    try:
+        council.write(
+            lambda tracker: (
+                (attestations(tracker), claimed(tracker), history(tracker))
+                and tracker.change.update_member(tracker.find.member("Jane Doe"), "8", "councillor")
+            )
+        )
+    finally:
+        event.remove(Engine, "before_cursor_execute", seen)
+    wanted = {
+        "'member.attested'": "ix_event_attested",
+        "'reminder.claimed'": "ix_event_reminders",
+        "chain IS NULL": "ix_event_unchained",
+    }
+    plans = {}
+    with sqlite3.connect(db_path) as connection:
+        for statement, parameters in statements:
+            for mark, index in wanted.items():
+                if mark in statement and "FROM event" in statement:
+                    plan = connection.execute(f"EXPLAIN QUERY PLAN {statement}", parameters)
+                    plans.setdefault(index, []).append(" / ".join(row[3] for row in plan))
+    connection.close()
+    # One sign-off read, two of reminders (claimed, and their history), and
+    # a seal at each write of the transaction (the change's, then its end's).
+    assert {index: len(found) for index, found in plans.items()} == {
+        "ix_event_attested": 1,
+        "ix_event_reminders": 2,
+        "ix_event_unchained": 2,
+    }
+    for index, found in plans.items():
+        for plan in found:
+            assert f"USING INDEX {index}" in plan or f"USING COVERING INDEX {index}" in plan, plan

@@ -34,6 +34,7 @@ REVISIONS: tuple[str, ...] = (
     "0010_evidence",
     "0011_council_status",
     "0012_unchained_events",
+    "0013_reminder_events",
 )
 HEAD = REVISIONS[-1]
 

@@ -57,6 +57,7 @@ SCHEMA_OBJECTS: tuple[tuple[str, str], ...] = (
     ("index", "ix_event_at"),
     ("index", "ix_event_item_id"),
     ("index", "ix_event_member_id"),
+    ("index", "ix_event_reminders"),
     ("index", "ix_event_unchained"),
     ("index", "ix_office_override_election_id"),
     ("trigger", "event_append_only_delete"),
