@@ -11,7 +11,7 @@ from __future__ import annotations
 import gc
 import json
 from datetime import UTC, date, datetime
-from typing import Any, NamedTuple, cast
+from typing import Any, NamedTuple, TypeVar, cast
 
 from sqlmodel import col, func, select
 from sqlmodel.sql.expression import Select
@@ -53,6 +53,9 @@ from transition.store.status import counted
 from transition.store.tracker import Tracker
 from transition.store.trail.events import Action, is_row_event
 from transition.store.values import addresses
+
+#: A select of members, whatever columns it takes.
+Q = TypeVar("Q", bound=Select[*tuple[Any, ...]])
 
 
 def election_row(tracker: Tracker, election: Election) -> ElectionRow:
@@ -370,13 +373,7 @@ def candidacies(
 ) -> list[tuple[Member, Candidacy]]:
     """Every member with their candidacy in the election, in council order (one
     query); or only `member`, with theirs, where one member's is all a command needs."""
-    query = (
-        select(Member, Candidacy)
-        .join(Candidacy, col(Candidacy.member_id) == Member.id)
-        .where(Candidacy.election_id == election.id)
-    )
-    if member is not None:
-        query = query.where(Member.id == member.id)
+    query = _in_election(select(Member, Candidacy), election, member)
     pairs = list(tracker.session.exec(query).all())
     return sorted(pairs, key=lambda pair: seat_order(pair[0].office, pair[0].ward, pair[0].name))
 
@@ -401,23 +398,27 @@ def candidates(
     """`candidacies`, as plain values, in council order."""
     # SQLModel types select() for up to four columns (fastapi/sqlmodel#271);
     # the Select it makes of more takes any number, each column as col().
-    query: Select[*tuple[Any, ...]] = (
-        Select(
-            col(Member.id),
-            col(Member.name),
-            col(Member.ward),
-            col(Member.office),
-            col(Candidacy.running),
-            col(Candidacy.option),
-            col(Candidacy.filing_date),
-        )
-        .join(Candidacy, col(Candidacy.member_id) == Member.id)
-        .where(Candidacy.election_id == election.id)
+    columns: Select[*tuple[Any, ...]] = Select(
+        col(Member.id),
+        col(Member.name),
+        col(Member.ward),
+        col(Member.office),
+        col(Candidacy.running),
+        col(Candidacy.option),
+        col(Candidacy.filing_date),
     )
-    if member is not None:
-        query = query.where(Member.id == member.id)
+    query = _in_election(columns, election, member)
     found = [Candidate(*row) for row in tracker.session.exec(query)]
     return sorted(found, key=lambda who: seat_order(who.office, who.ward, who.name))
+
+
+def _in_election(query: Q, election: Election, member: Member | None) -> Q:
+    """`query` of members joined to their candidacies in `election` (only
+    `member`'s, if given): what `candidacies` and `candidates` both read."""
+    query = query.join(Candidacy, col(Candidacy.member_id) == Member.id).where(
+        Candidacy.election_id == election.id
+    )
+    return query if member is None else query.where(Member.id == member.id)
 
 
 def log_rows(
